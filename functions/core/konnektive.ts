@@ -1,0 +1,231 @@
+/**
+ * What the core needs from Konnektive CRM: the port, its record types and one error hierarchy.
+ * The adapter (functions/adapters/konnektive) implements `KonnektiveGateway` over HTTP; tests use fakes.
+ */
+
+/** An API user's credentials; sent on every call, never logged. */
+export interface KonnektiveCredentials {
+  loginId: string;
+  password: string;
+}
+
+/**
+ * A Konnektive order record, every field kept as Konnektive sent it (the payload must be unchanged).
+ * Only the fields the core reasons about are typed.
+ */
+export type OrderRecord = Record<string, unknown> & {
+  orderId: string;
+  orderStatus: string;
+  orderType?: string | null | undefined;
+  /** `YYYY-MM-DD HH:MM:SS` in the account zone. */
+  dateCreated: string;
+  dateUpdated?: string | null | undefined;
+};
+
+/** A Konnektive transaction record, every field kept as sent. */
+export type TransactionRecord = Record<string, unknown> & {
+  /** Integer in Konnektive; normalized to a string id here. */
+  transactionId: string | number;
+  txnType: string;
+  responseType: string;
+  dateCreated: string;
+  dateUpdated?: string | null | undefined;
+};
+
+export interface CampaignProduct {
+  campaignProductId: number | string;
+  name: string;
+  price?: string | null | undefined;
+  [key: string]: unknown;
+}
+
+export interface Campaign {
+  campaignId: number | string;
+  campaignName: string;
+  products: CampaignProduct[];
+  [key: string]: unknown;
+}
+
+/** An inclusive UTC instant range; the adapter turns it into account-zone dates and times. */
+export interface InstantRange {
+  start: Date;
+  end: Date;
+}
+
+export interface OrderQuery {
+  range?: InstantRange | undefined;
+  dateRangeType?: 'dateCreated' | 'dateUpdated' | undefined;
+  orderStatus?: 'COMPLETE' | 'PARTIAL' | 'DECLINED' | 'REFUNDED' | 'CANCELLED' | undefined;
+  orderType?: string | undefined;
+  orderId?: string | undefined;
+  customerId?: number | string | undefined;
+  /** IANA zone of the account; default America/New_York. */
+  timeZone?: string | undefined;
+  /** 1..200; default 200. */
+  resultsPerPage?: number | undefined;
+  /** 0 = newest first, 1 = oldest first (default). */
+  sortDir?: 0 | 1 | undefined;
+}
+
+export interface TransactionQuery {
+  range?: InstantRange | undefined;
+  dateRangeType?: 'dateCreated' | 'dateUpdated' | undefined;
+  txnType?: 'SALE' | 'AUTHORIZE' | 'CAPTURE' | 'VOID' | 'REFUND' | undefined;
+  responseType?: 'SUCCESS' | 'HARD_DECLINE' | 'SOFT_DECLINE' | undefined;
+  orderId?: string | undefined;
+  timeZone?: string | undefined;
+  resultsPerPage?: number | undefined;
+  sortDir?: 0 | 1 | undefined;
+}
+
+/** One page of a query. An empty window is an empty page, not an error. */
+export interface Page<T> {
+  page: number;
+  resultsPerPage: number;
+  totalResults: number;
+  records: T[];
+  /** Records dropped because they failed schema validation (schema drift), with their id when known. */
+  rejected: Array<{ id: string | undefined; issue: string }>;
+}
+
+/** Parameters for writes, in Konnektive's own names (`product1_id`, `billShipSame`, …), already validated. */
+export type KonnektiveParams = Record<string, string | number | undefined>;
+
+/** The Konnektive calls the system makes. Reads retry transient failures; writes never retry blindly. */
+export interface KonnektiveGateway {
+  queryOrders(credentials: KonnektiveCredentials, query: OrderQuery): AsyncIterable<Page<OrderRecord>>;
+  queryTransactions(
+    credentials: KonnektiveCredentials,
+    query: TransactionQuery,
+  ): AsyncIterable<Page<TransactionRecord>>;
+  queryCampaigns(
+    credentials: KonnektiveCredentials,
+    query?: { campaignId?: number | string; resultsPerPage?: number },
+  ): AsyncIterable<Page<Campaign>>;
+  importOrder(credentials: KonnektiveCredentials, params: KonnektiveParams): Promise<Record<string, unknown>>;
+  importLead(credentials: KonnektiveCredentials, params: KonnektiveParams): Promise<Record<string, unknown>>;
+  updateFulfillment(credentials: KonnektiveCredentials, params: KonnektiveParams): Promise<unknown>;
+  cancelOrder(credentials: KonnektiveCredentials, params: KonnektiveParams): Promise<unknown>;
+  updateCustomer(credentials: KonnektiveCredentials, params: KonnektiveParams): Promise<unknown>;
+}
+
+/** Classes for metrics (`KonnektiveErrors` dimension) and for HTTP mapping. */
+export type KonnektiveErrorClass =
+  | 'auth'
+  | 'not_whitelisted'
+  | 'permission'
+  | 'validation'
+  | 'declined'
+  | 'redirect'
+  | 'not_found'
+  | 'transient'
+  | 'api';
+
+/** Base of every Konnektive failure. `message` is Konnektive's own text where there is one. */
+export class KonnektiveError extends Error {
+  readonly errorClass: KonnektiveErrorClass = 'api';
+  constructor(
+    message: string,
+    readonly endpoint: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'KonnektiveError';
+  }
+}
+
+/** `Could not authenticate credentials`: wrong loginId/password. Never retried (repeated bad logins may lock the user). */
+export class KonnektiveAuthError extends KonnektiveError {
+  override readonly errorClass = 'auth' as const;
+  constructor(message: string, endpoint: string) {
+    super(message, endpoint);
+    this.name = 'KonnektiveAuthError';
+  }
+}
+
+/** `IP must be whitelisted - <ip>`: our egress IP is not on the API user's whitelist. */
+export class KonnektiveNotWhitelistedError extends KonnektiveError {
+  override readonly errorClass = 'not_whitelisted' as const;
+  constructor(
+    message: string,
+    endpoint: string,
+    /** The caller IP Konnektive saw, when it said. */
+    readonly callerIp: string | undefined,
+  ) {
+    super(message, endpoint);
+    this.name = 'KonnektiveNotWhitelistedError';
+  }
+}
+
+/** The API user lacks the permission for an endpoint (Konnektive's text is not documented). */
+export class KonnektivePermissionError extends KonnektiveError {
+  override readonly errorClass = 'permission' as const;
+  constructor(
+    message: string,
+    endpoint: string,
+    /** Human name of the permission, e.g. "Query Orders". */
+    readonly permission: string,
+  ) {
+    super(message, endpoint);
+    this.name = 'KonnektivePermissionError';
+  }
+}
+
+/** Konnektive refused the input: a sentence, or field → text pairs. */
+export class KonnektiveValidationError extends KonnektiveError {
+  override readonly errorClass = 'validation' as const;
+  constructor(
+    message: string,
+    endpoint: string,
+    readonly fields: Record<string, string> = {},
+  ) {
+    super(message, endpoint);
+    this.name = 'KonnektiveValidationError';
+  }
+}
+
+/** `Transaction Declined: …` from order/import. `reason` is the text after the prefix. */
+export class KonnektiveDeclinedError extends KonnektiveError {
+  override readonly errorClass = 'declined' as const;
+  constructor(
+    message: string,
+    endpoint: string,
+    readonly reason: string,
+  ) {
+    super(message, endpoint);
+    this.name = 'KonnektiveDeclinedError';
+  }
+}
+
+/** `MERC_REDIRECT`: the sale needs a redirect (3-D Secure or alternative payment) that a Zap cannot follow. */
+export class KonnektiveRedirectError extends KonnektiveError {
+  override readonly errorClass = 'redirect' as const;
+  constructor(
+    message: string,
+    endpoint: string,
+    readonly redirect: unknown,
+  ) {
+    super(message, endpoint);
+    this.name = 'KonnektiveRedirectError';
+  }
+}
+
+/** The order, customer or other record named in the call does not exist. */
+export class KonnektiveNotFoundError extends KonnektiveError {
+  override readonly errorClass = 'not_found' as const;
+  constructor(message: string, endpoint: string) {
+    super(message, endpoint);
+    this.name = 'KonnektiveNotFoundError';
+  }
+}
+
+/** Timeout, network failure, HTTP 5xx or a non-JSON body: worth retrying later. */
+export class KonnektiveTransientError extends KonnektiveError {
+  override readonly errorClass = 'transient' as const;
+  constructor(message: string, endpoint: string, options?: { cause?: unknown; status?: number }) {
+    super(message, endpoint, options);
+    this.name = 'KonnektiveTransientError';
+    this.status = options?.status;
+  }
+  readonly status: number | undefined;
+}

@@ -1,0 +1,162 @@
+/**
+ * Ports: what the use cases need from the outside world. Adapters in functions/adapters implement them
+ * (DynamoDB, KMS, EventBridge, SQS, HTTP); local/ provides local adapters; tests pass in-memory fakes.
+ */
+import type {
+  Connection,
+  Cursor,
+  DetectedEvent,
+  EventType,
+  IdempotencyRecord,
+  LedgerOutcome,
+  Stream,
+  Subscription,
+  TokenRecord,
+  Trigger,
+} from './model.js';
+
+/** Wall-clock time, injectable so tests control it. */
+export interface Clock {
+  now(): Date;
+}
+
+/** Connections (tenants), keyed by connectionId; one per loginId. */
+export interface ConnectionStore {
+  /** Creates the connection for `loginId` or updates its password/zone/label; returns the stored item. */
+  upsert(input: Omit<Connection, 'createdAt' | 'updatedAt'>, now: Date): Promise<Connection>;
+  get(connectionId: string): Promise<Connection | undefined>;
+  setStatus(connectionId: string, status: Connection['status'], now: Date): Promise<void>;
+  /** Every connection (status page, small N). */
+  list(): Promise<Connection[]>;
+}
+
+/** Bearer tokens by hash. */
+export interface TokenStore {
+  put(record: TokenRecord): Promise<void>;
+  get(tokenHash: string): Promise<TokenRecord | undefined>;
+  /** Idempotent. */
+  delete(tokenHash: string): Promise<void>;
+}
+
+/** REST-hook subscriptions, partitioned by connection so tenants are isolated by key. */
+export interface SubscriptionStore {
+  put(subscription: Subscription): Promise<void>;
+  get(connectionId: string, subscriptionId: string): Promise<Subscription | undefined>;
+  /** Returns whether something was deleted; deleting a missing id is not an error. */
+  delete(connectionId: string, subscriptionId: string): Promise<boolean>;
+  listByConnection(connectionId: string): Promise<Subscription[]>;
+  listFor(connectionId: string, trigger: Trigger, type: EventType): Promise<Subscription[]>;
+  /** Every (connection, stream) with at least one subscription: what the dispatcher polls. */
+  listActiveStreams(): Promise<Array<{ connectionId: string; stream: Stream }>>;
+}
+
+/** Thrown by a CursorStore when a conditional write lost (lease taken over or version moved). */
+export class CursorConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CursorConflictError';
+  }
+}
+
+/** High-water marks with an optimistic version and a single-flight lease. */
+export interface CursorStore {
+  get(connectionId: string, stream: Stream): Promise<Cursor | undefined>;
+  /**
+   * Takes the lease for `owner` until `now + leaseMs` if it is free or expired, creating the cursor at
+   * `initialHwm` when none exists. Returns the cursor, or undefined when another owner holds a live lease.
+   */
+  acquireLease(args: {
+    connectionId: string;
+    stream: Stream;
+    owner: string;
+    now: Date;
+    leaseMs: number;
+    initialHwm: string;
+  }): Promise<Cursor | undefined>;
+  /**
+   * Moves the hwm forward and bumps the version, only if the version is still `expectedVersion` and
+   * `owner` still holds the lease (which is extended to `leaseExpiresAt`). Throws CursorConflictError otherwise.
+   */
+  checkpoint(args: {
+    connectionId: string;
+    stream: Stream;
+    owner: string;
+    expectedVersion: number;
+    hwm: string;
+    now: Date;
+    leaseExpiresAt: number;
+  }): Promise<Cursor>;
+  /** Gives the lease up (no-op when not held by owner). */
+  releaseLease(connectionId: string, stream: Stream, owner: string): Promise<void>;
+  list(): Promise<Cursor[]>;
+}
+
+/** Which events have been seen, so a re-read window never publishes twice. */
+export interface EventLedger {
+  /**
+   * Conditionally records `eventId`; 'new' when this call created it. When it already exists, returns when
+   * and under which cursor version it was first seen (the caller re-publishes entries whose poll never
+   * checkpointed).
+   */
+  record(args: {
+    connectionId: string;
+    eventId: string;
+    firstSeenAt: Date;
+    cursorVersion: number;
+    expiresAt: Date;
+  }): Promise<LedgerOutcome>;
+}
+
+/** Per-subscription "already delivered" markers, so a retried message never re-posts. */
+export interface DeliveryMarkerStore {
+  has(subscriptionId: string, eventId: string): Promise<boolean>;
+  mark(subscriptionId: string, eventId: string, deliveredAt: Date, expiresAt: Date): Promise<void>;
+}
+
+/** Thrown when an idempotency key is reused with a different body. */
+export type IdempotencyClaim =
+  | { status: 'claimed' }
+  | { status: 'completed'; record: IdempotencyRecord }
+  | { status: 'in_progress' }
+  | { status: 'mismatch' };
+
+/** Action results by Idempotency-Key. */
+export interface IdempotencyStore {
+  /**
+   * Claims `key` for a new request (conditional put), unless a live record exists: then reports it as
+   * completed (same body), in progress, or mismatch (different body hash). Expired records are replaced.
+   */
+  claim(args: {
+    key: string;
+    bodyHash: string;
+    now: Date;
+    inProgressMs: number;
+    ttlSeconds: number;
+  }): Promise<IdempotencyClaim>;
+  complete(args: { key: string; response: { statusCode: number; body: unknown } }): Promise<void>;
+  /** Drops an in-progress claim so the client may retry (e.g. Konnektive was unreachable). */
+  release(key: string): Promise<void>;
+}
+
+/** Encrypts Konnektive passwords at rest (KMS in AWS, AES-256-GCM locally), bound to the connection. */
+export interface CredentialCipher {
+  encrypt(plaintext: string, context: { connectionId: string }): Promise<string>;
+  decrypt(ciphertext: string, context: { connectionId: string }): Promise<string>;
+}
+
+/** Publishes detected events (EventBridge in AWS, a local bus locally). */
+export interface EventPublisher {
+  /** Resolves only when every event is durably accepted; rejects otherwise (the caller re-reads later). */
+  publish(events: DetectedEvent[]): Promise<void>;
+}
+
+/** Result of one POST to a hook URL. */
+export type HookResponse =
+  | { kind: 'status'; status: number; retryAfterSeconds?: number | undefined }
+  | { kind: 'timeout' }
+  | { kind: 'network'; message: string };
+
+/** POSTs one JSON payload to a Zapier hook URL (attempt timeout applied by the adapter). */
+export interface HookSender {
+  post(url: string, payload: unknown, headers: Record<string, string>): Promise<HookResponse>;
+}
