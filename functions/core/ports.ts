@@ -86,6 +86,12 @@ export interface CursorStore {
     now: Date;
     leaseExpiresAt: number;
   }): Promise<Cursor>;
+  /**
+   * (Re)starts a stream at `hwm`: creates the cursor if absent, otherwise sets hwm and bumps the version
+   * (unconditionally, so an in-flight poll's checkpoint loses). Called when a stream gets its first subscription,
+   * so a Zap switched on never receives a backlog from before it existed.
+   */
+  reset(args: { connectionId: string; stream: Stream; hwm: string; now: Date }): Promise<void>;
   /** Gives the lease up (no-op when not held by owner). */
   releaseLease(connectionId: string, stream: Stream, owner: string): Promise<void>;
   list(): Promise<Cursor[]>;

@@ -1,0 +1,89 @@
+/**
+ * Domain errors raised by the use cases. The HTTP layer maps them in one place (functions/shared/http-errors.ts).
+ */
+
+/** Input failed validation; `fields` maps a field path to what is wrong with it. */
+export class ValidationError extends Error {
+  constructor(
+    message: string,
+    readonly fields: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'ValidationError';
+  }
+}
+
+/** The thing asked for does not exist for this caller (also used for other tenants' ids). */
+export class NotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** Konnektive rejected the loginId/password given when connecting. */
+export class InvalidCredentialsError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InvalidCredentialsError';
+  }
+}
+
+/** Konnektive rejected the stored credentials during an action or query: the user must reconnect. */
+export class CredentialsRejectedError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CredentialsRejectedError';
+  }
+}
+
+/** The connecting API user lacks endpoint permissions we need. */
+export class MissingPermissionsError extends Error {
+  constructor(
+    message: string,
+    readonly missingPermissions: string[],
+  ) {
+    super(message);
+    this.name = 'MissingPermissionsError';
+  }
+}
+
+/** Our egress IPs are not on the API user's whitelist; carries the IPs to whitelist. */
+export class NotWhitelistedError extends Error {
+  constructor(
+    message: string,
+    readonly egressIps: string[],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'NotWhitelistedError';
+  }
+}
+
+/** A request with the same Idempotency-Key is still being processed. */
+export class IdempotencyInProgressError extends Error {
+  constructor(message = 'A request with this Idempotency-Key is still in progress; retry shortly') {
+    super(message);
+    this.name = 'IdempotencyInProgressError';
+  }
+}
+
+/** The Idempotency-Key was used before with a different body. */
+export class IdempotencyKeyReusedError extends Error {
+  constructor(message = 'This Idempotency-Key was already used with a different request body') {
+    super(message);
+    this.name = 'IdempotencyKeyReusedError';
+  }
+}
+
+/** Konnektive is down, timing out or answering garbage; retry after `retryAfterSeconds`. */
+export class UpstreamUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'UpstreamUnavailableError';
+  }
+}

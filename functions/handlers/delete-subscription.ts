@@ -1,0 +1,28 @@
+/** `DELETE /subscriptions/{id}` — Zapier's performUnsubscribe. Idempotent: an unknown id is still 204. */
+import type { Connection } from '../core/model.js';
+import type { SubscriptionStore } from '../core/ports.js';
+import { unsubscribe } from '../core/triggers/subscriptions.js';
+import { dynamoStores } from '../shared/aws.js';
+import { loadConfig, storageConfig } from '../shared/config.js';
+import { type ApiEvent, apiHandler, createAuthenticator, noContent, pathParam } from '../shared/http.js';
+import { logger } from '../shared/observability.js';
+
+export interface DeleteSubscriptionDeps {
+  authenticate: (event: ApiEvent) => Promise<Connection>;
+  subscriptions: SubscriptionStore;
+}
+
+export const createDeleteSubscriptionHandler = (deps: DeleteSubscriptionDeps) =>
+  apiHandler(async (event) => {
+    const connection = await deps.authenticate(event);
+    const id = pathParam(event, 'id');
+    await unsubscribe(deps, connection, id);
+    logger.info('unsubscribed', { subscriptionId: id });
+    return noContent();
+  });
+
+const stores = dynamoStores(loadConfig(storageConfig));
+export const handler = createDeleteSubscriptionHandler({
+  authenticate: createAuthenticator({ tokens: stores.tokens(), connections: stores.connections() }),
+  subscriptions: stores.subscriptions(),
+});

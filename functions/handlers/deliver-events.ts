@@ -1,0 +1,112 @@
+/**
+ * SQS delivery consumer (fed by the bus rule): POSTs each event to its subscriptions. Per message: done → deleted;
+ * retry → visible again after the backoff (ChangeMessageVisibility) and reported as a batch item failure;
+ * exhausted (retry horizon over) → moved to the dead-letter queue. Malformed messages are dead-lettered at once.
+ */
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { FetchHookSender } from '../adapters/http/fetch-hook-sender.js';
+import { type DeliveryQueueControl, SqsDeliveryQueueControl } from '../adapters/sqs/sqs-queues.js';
+import { mapLimit } from '../core/concurrency.js';
+import { type DeliverDeps, type DeliverySettings, deliverEvent } from '../core/triggers/deliver.js';
+import { TokenBucketPacer } from '../core/triggers/pacer.js';
+import { busEnvelopeSchema } from '../core/triggers/schemas.js';
+import { dynamoStores, systemClock } from '../shared/aws.js';
+import { deliveryConfig, hookConfig, loadConfig, storageConfig } from '../shared/config.js';
+import { backgroundHandler } from '../shared/lambda.js';
+import { logger, MetricUnit, metrics } from '../shared/observability.js';
+import { deliverySettingsFrom } from '../shared/settings.js';
+
+export interface DeliverHandlerDeps extends DeliverDeps {
+  queue: DeliveryQueueControl;
+}
+
+export const createDeliverHandler = (deps: DeliverHandlerDeps, settings: DeliverySettings) =>
+  backgroundHandler(async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const failures = await mapLimit(event.Records, 5, (record) => deliverRecord(deps, settings, record));
+    return {
+      batchItemFailures: event.Records.filter((_, index) => failures[index]).map((record) => ({
+        itemIdentifier: record.messageId,
+      })),
+    };
+  });
+
+/** Returns true when the message must stay on the queue for a retry. */
+const deliverRecord = async (deps: DeliverHandlerDeps, settings: DeliverySettings, record: SQSRecord) => {
+  const parsed = busEnvelopeSchema.safeParse(safeJson(record.body));
+  if (!parsed.success) {
+    logger.error('malformed delivery message dead-lettered', { messageId: record.messageId });
+    await deps.queue.deadLetter(record.body, 'malformed message');
+    metrics.addMetric('HookDeadLettered', MetricUnit.Count, 1);
+    return false;
+  }
+  const detected = parsed.data.detail;
+  const result = await deliverEvent(
+    deps,
+    detected,
+    {
+      receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
+      firstSentAt: new Date(Number(record.attributes.SentTimestamp) || deps.clock.now().getTime()),
+    },
+    settings,
+  );
+  for (const outcome of result.outcomes) {
+    const context = {
+      eventId: detected.eventId,
+      connectionId: detected.connectionId,
+      subscriptionId: outcome.subscriptionId,
+    };
+    if (outcome.result === 'delivered') {
+      metrics.addMetric('HookDelivered', MetricUnit.Count, 1);
+      metrics.addMetric(
+        'DeliveryLatency',
+        MetricUnit.Milliseconds,
+        deps.clock.now().getTime() - new Date(detected.detectedAt).getTime(),
+      );
+      logger.info('hook delivered', context);
+    } else if (outcome.result === 'gone') {
+      metrics.addMetric('HookGone', MetricUnit.Count, 1);
+      logger.info('hook answered 410: subscription deleted', context);
+    } else if (outcome.result === 'not-allowed') {
+      logger.warn('hook URL no longer allowed: not delivered', context);
+    } else if (outcome.result === 'failed') {
+      metrics.addMetric('HookFailed', MetricUnit.Count, 1);
+      logger.warn('hook delivery failed', { ...context, reason: outcome.reason });
+    }
+  }
+  if (result.status === 'retry') {
+    await deps.queue.retryLater(record.receiptHandle, result.delaySeconds);
+    logger.info('delivery will be retried', { eventId: detected.eventId, delaySeconds: result.delaySeconds });
+    return true;
+  }
+  if (result.status === 'exhausted') {
+    await deps.queue.deadLetter(record.body, 'retries exhausted');
+    metrics.addMetric('HookDeadLettered', MetricUnit.Count, 1);
+    logger.error('delivery retries exhausted: dead-lettered', { eventId: detected.eventId });
+  }
+  return false;
+};
+
+const safeJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+const config = loadConfig(storageConfig.extend(hookConfig.shape).extend(deliveryConfig.shape));
+const stores = dynamoStores(config);
+const sqs = new SQSClient({ region: config.AWS_REGION });
+export const handler = createDeliverHandler(
+  {
+    subscriptions: stores.subscriptions(),
+    markers: stores.deliveries(),
+    sender: new FetchHookSender(config.DELIVERY_ATTEMPT_TIMEOUT_MS),
+    clock: systemClock,
+    pacer: new TokenBucketPacer(config.HOOK_RATE_PER_SECOND),
+    allowlist: config.HOOK_URL_ALLOWLIST,
+    queue: new SqsDeliveryQueueControl(sqs, config.DELIVERY_QUEUE_URL, config.DELIVERY_DLQ_URL),
+  },
+  deliverySettingsFrom(config),
+);

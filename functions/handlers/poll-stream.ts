@@ -1,0 +1,111 @@
+/**
+ * SQS poll-request consumer: polls one (connection, stream) per message, within the invocation's time budget.
+ * Konnektive failures are counted and logged, then left to the next tick (the window is re-read); anything else fails
+ * the message so SQS retries it and, in the end, dead-letters it.
+ */
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { KMSClient } from '@aws-sdk/client-kms';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { KmsCredentialCipher } from '../adapters/crypto/kms-credential-cipher.js';
+import { EventBridgePublisher } from '../adapters/eventbridge/event-bridge-publisher.js';
+import { KonnektiveAuthError, KonnektiveError } from '../core/konnektive.js';
+import { type PollDeps, type PollSettings, pollStream } from '../core/triggers/poll-stream.js';
+import { pollRequestSchema } from '../core/triggers/schemas.js';
+import { dynamoStores, systemClock } from '../shared/aws.js';
+import { cipherConfig, konnektiveConfig, loadConfig, pollConfig, storageConfig } from '../shared/config.js';
+import { createKonnektiveClient } from '../shared/konnektive.js';
+import { backgroundHandler } from '../shared/lambda.js';
+import { dimensionedMetric, logger, MetricUnit, metrics } from '../shared/observability.js';
+import { pollSettingsFrom } from '../shared/settings.js';
+
+export const createPollHandler = (deps: PollDeps, settings: PollSettings) =>
+  backgroundHandler(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+    for (const record of event.Records) {
+      const parsed = pollRequestSchema.safeParse(safeJson(record.body));
+      if (!parsed.success) {
+        logger.error('malformed poll request dropped', { messageId: record.messageId });
+        continue;
+      }
+      const { connectionId, stream } = parsed.data;
+      try {
+        const result = await pollStream(
+          deps,
+          {
+            connectionId,
+            stream,
+            owner: `${context.awsRequestId}:${record.messageId}`,
+            remainingMs: () => context.getRemainingTimeInMillis(),
+          },
+          settings,
+        );
+        for (const [type, count] of Object.entries(result.published))
+          dimensionedMetric('EventsDetected', 'type', type, count);
+        if (result.lagSeconds !== undefined)
+          metrics.addMetric('PollLagSeconds', MetricUnit.Seconds, result.lagSeconds);
+        if (result.rejected.length > 0) {
+          metrics.addMetric('RecordsRejected', MetricUnit.Count, result.rejected.length);
+          for (const rejected of result.rejected) {
+            logger.error('Konnektive record failed validation (schema drift)', {
+              connectionId,
+              stream,
+              recordId: rejected.id,
+              issue: rejected.issue,
+            });
+          }
+        }
+        logger.info('polled', {
+          connectionId,
+          stream,
+          status: result.status,
+          windows: result.windows,
+          published: result.published,
+          hwm: result.hwm,
+        });
+      } catch (error) {
+        metrics.addMetric('PollErrors', MetricUnit.Count, 1);
+        if (error instanceof KonnektiveError) {
+          logger.warn('poll failed at Konnektive; the next tick re-reads the window', {
+            connectionId,
+            stream,
+            errorClass: error.errorClass,
+            message: error.message,
+          });
+          if (error instanceof KonnektiveAuthError)
+            await deps.connections.setStatus(connectionId, 'invalid', deps.clock.now());
+          continue;
+        }
+        logger.error('poll failed', { connectionId, stream, error: error as Error });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures };
+  });
+
+const safeJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+const config = loadConfig(
+  storageConfig.extend(konnektiveConfig.shape).extend(cipherConfig.shape).extend(pollConfig.shape),
+);
+const stores = dynamoStores(config);
+export const handler = createPollHandler(
+  {
+    connections: stores.connections(),
+    cursors: stores.cursors(),
+    ledger: stores.ledger(),
+    cipher: new KmsCredentialCipher(new KMSClient({ region: config.AWS_REGION }), config.KMS_KEY_ID),
+    konnektive: createKonnektiveClient(config),
+    publisher: new EventBridgePublisher(
+      new EventBridgeClient({ region: config.AWS_REGION }),
+      config.EVENT_BUS_NAME,
+    ),
+    clock: systemClock,
+  },
+  pollSettingsFrom(config),
+);

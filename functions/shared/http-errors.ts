@@ -1,0 +1,169 @@
+/**
+ * The one place where errors become HTTP responses. Domain and Konnektive errors are mapped by `instanceof`;
+ * only client errors (< 500) expose their message; server errors answer a generic text with the request id.
+ */
+import { ZodError } from 'zod';
+import {
+  CredentialsRejectedError,
+  IdempotencyInProgressError,
+  IdempotencyKeyReusedError,
+  InvalidCredentialsError,
+  MissingPermissionsError,
+  NotFoundError,
+  NotWhitelistedError,
+  UpstreamUnavailableError,
+  ValidationError,
+} from '../core/errors.js';
+import {
+  KonnektiveAuthError,
+  KonnektiveDeclinedError,
+  KonnektiveError,
+  KonnektiveNotFoundError,
+  KonnektiveNotWhitelistedError,
+  KonnektivePermissionError,
+  KonnektiveRedirectError,
+  KonnektiveTransientError,
+  KonnektiveValidationError,
+} from '../core/konnektive.js';
+
+/** An error that already knows its HTTP status; `expose` says whether its message may reach the client. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+  get expose(): boolean {
+    return this.statusCode < 500;
+  }
+}
+
+/** Zapier shows at most 250 characters of an error. */
+const MAX_MESSAGE = 250;
+const clip = (message: string) =>
+  message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message;
+
+/** Turns zod issues into `{ "a.b": "message" }` and one sentence naming the fields. */
+export const describeZodError = (error: ZodError): { message: string; fields: Record<string, string> } => {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const path = issue.path.map(String).join('.') || '(body)';
+    fields[path] ??= issue.message;
+  }
+  const message = Object.entries(fields)
+    .map(([field, text]) => `${field}: ${text}`)
+    .join('; ');
+  return { message: `Invalid input — ${message}`, fields };
+};
+
+/** Maps any thrown value to an HttpError. Unknown errors become a 500 whose message is never exposed. */
+export const toHttpError = (error: unknown, options: { egressIps?: string[] } = {}): HttpError => {
+  if (error instanceof HttpError) return error;
+  if (error instanceof ZodError) {
+    const { message, fields } = describeZodError(error);
+    return new HttpError(422, 'VALIDATION_FAILED', message, { fields });
+  }
+  if (error instanceof ValidationError) {
+    return new HttpError(422, 'VALIDATION_FAILED', error.message, { fields: error.fields });
+  }
+  if (error instanceof NotFoundError) return new HttpError(404, 'NOT_FOUND', error.message);
+  if (error instanceof InvalidCredentialsError)
+    return new HttpError(403, 'INVALID_CREDENTIALS', error.message);
+  if (error instanceof CredentialsRejectedError)
+    return new HttpError(401, 'CREDENTIALS_REJECTED', error.message);
+  if (error instanceof MissingPermissionsError) {
+    return new HttpError(403, 'PERMISSION_DENIED', error.message, {
+      missingPermissions: error.missingPermissions,
+    });
+  }
+  if (error instanceof NotWhitelistedError) {
+    return new HttpError(403, 'IP_NOT_WHITELISTED', error.message, { egressIps: error.egressIps });
+  }
+  if (error instanceof IdempotencyInProgressError) {
+    return new HttpError(409, 'IDEMPOTENCY_IN_PROGRESS', error.message, {}, { 'Retry-After': '2' });
+  }
+  if (error instanceof IdempotencyKeyReusedError)
+    return new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', error.message);
+  if (error instanceof UpstreamUnavailableError) {
+    return new HttpError(
+      503,
+      'KONNEKTIVE_UNAVAILABLE',
+      error.message,
+      {},
+      {
+        'Retry-After': String(error.retryAfterSeconds),
+      },
+    );
+  }
+  if (error instanceof KonnektiveError) return konnektiveToHttp(error, options.egressIps ?? []);
+  return new HttpError(500, 'INTERNAL', 'Internal error');
+};
+
+/** Konnektive failures that reach the HTTP layer unconverted (actions, dropdowns, samples). */
+const konnektiveToHttp = (error: KonnektiveError, egressIps: string[]): HttpError => {
+  if (error instanceof KonnektiveDeclinedError) return new HttpError(422, 'DECLINED', error.message);
+  if (error instanceof KonnektiveValidationError) {
+    return new HttpError(422, 'VALIDATION_FAILED', `Konnektive rejected the input: ${error.message}`, {
+      fields: error.fields,
+    });
+  }
+  if (error instanceof KonnektiveRedirectError) {
+    return new HttpError(
+      422,
+      'REDIRECT_REQUIRED',
+      'Konnektive asked for a redirect (3-D Secure or an alternative payment page) that a Zap cannot follow',
+    );
+  }
+  if (error instanceof KonnektiveNotFoundError) return new HttpError(404, 'NOT_FOUND', error.message);
+  if (error instanceof KonnektiveAuthError) {
+    return new HttpError(
+      401,
+      'CREDENTIALS_REJECTED',
+      'Konnektive rejected the stored credentials (was the API user password changed?); reconnect the account',
+    );
+  }
+  if (error instanceof KonnektivePermissionError) {
+    return new HttpError(
+      403,
+      'PERMISSION_DENIED',
+      `The Konnektive API user lacks the "${error.permission}" permission`,
+      { missingPermissions: [error.permission] },
+    );
+  }
+  if (error instanceof KonnektiveNotWhitelistedError) {
+    return new HttpError(403, 'IP_NOT_WHITELISTED', notWhitelistedMessage(egressIps, error.callerIp), {
+      egressIps,
+    });
+  }
+  if (error instanceof KonnektiveTransientError) {
+    return new HttpError(
+      503,
+      'KONNEKTIVE_UNAVAILABLE',
+      'Konnektive is unavailable or timed out; retry later',
+      {},
+      { 'Retry-After': '30' },
+    );
+  }
+  return new HttpError(502, 'KONNEKTIVE_ERROR', 'Konnektive answered with an unexpected error');
+};
+
+/** What to tell a merchant whose API user does not whitelist our fixed egress IPs. */
+export const notWhitelistedMessage = (egressIps: string[], callerIp?: string): string => {
+  const seen = callerIp ? ` (it saw ${callerIp})` : '';
+  return egressIps.length > 0
+    ? `Konnektive refused our IP address${seen}. Add these IPs to the API user's IP whitelist: ${egressIps.join(', ')}`
+    : `Konnektive refused our IP address${seen}. Add the stack's EgressIps output to the API user's IP whitelist`;
+};
+
+/** The JSON body of an error response. */
+export const errorBody = (error: HttpError, requestId: string | undefined) => ({
+  message: error.expose ? clip(error.message) : `Internal error (request ${requestId ?? 'unknown'})`,
+  code: error.code,
+  ...(requestId ? { requestId } : {}),
+  ...(error.expose ? error.details : {}),
+});

@@ -1,0 +1,23 @@
+/** Use-case settings derived from parsed configuration. */
+import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from '../core/triggers/deliver.js';
+import { DEFAULT_POLL_SETTINGS, type PollSettings } from '../core/triggers/poll-stream.js';
+
+export const pollSettingsFrom = (values: {
+  POLL_OVERLAP_SECONDS: number;
+  POLL_SETTLE_SECONDS: number;
+  POLL_SLICE_MINUTES: number;
+  POLL_LEASE_SECONDS: number;
+  LEDGER_RETENTION_DAYS: number;
+}): PollSettings => ({
+  ...DEFAULT_POLL_SETTINGS,
+  overlapMs: values.POLL_OVERLAP_SECONDS * 1000,
+  settleMs: values.POLL_SETTLE_SECONDS * 1000,
+  sliceMs: values.POLL_SLICE_MINUTES * 60_000,
+  leaseMs: values.POLL_LEASE_SECONDS * 1000,
+  ledgerRetentionMs: values.LEDGER_RETENTION_DAYS * 86_400_000,
+});
+
+export const deliverySettingsFrom = (values: { DELIVERY_RETRY_HOURS: number }): DeliverySettings => ({
+  ...DEFAULT_DELIVERY_SETTINGS,
+  retryHorizonMs: values.DELIVERY_RETRY_HOURS * 3_600_000,
+});

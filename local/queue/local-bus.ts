@@ -1,0 +1,83 @@
+/**
+ * Local stand-ins for the EventBridge bus (+ its rule into the delivery queue) and the SQS queues' control
+ * operations, with the same message shapes as AWS so the very same handlers consume them.
+ */
+import { randomUUID } from 'node:crypto';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import {
+  EVENT_DETAIL_TYPE,
+  EVENT_SOURCE,
+} from '../../functions/adapters/eventbridge/event-bridge-publisher.js';
+import type { DeliveryQueueControl } from '../../functions/adapters/sqs/sqs-queues.js';
+import type { DetectedEvent } from '../../functions/core/model.js';
+import type { EventPublisher } from '../../functions/core/ports.js';
+import type { PollRequest, PollRequestQueue } from '../../functions/core/triggers/dispatch.js';
+import type { LocalQueue, ReceivedMessage } from './local-queue.js';
+
+/** The bus: wraps each event in EventBridge's envelope and routes it (the one rule) into the delivery queue. */
+export class LocalEventBus implements EventPublisher {
+  constructor(private readonly deliveryQueue: LocalQueue) {}
+
+  async publish(events: DetectedEvent[]): Promise<void> {
+    for (const event of events) {
+      this.deliveryQueue.send(
+        JSON.stringify({
+          version: '0',
+          id: randomUUID(),
+          'detail-type': EVENT_DETAIL_TYPE,
+          source: EVENT_SOURCE,
+          account: '000000000000',
+          time: event.detectedAt,
+          region: 'local',
+          resources: [],
+          detail: event,
+        }),
+      );
+    }
+  }
+}
+
+export class LocalPollRequestQueue implements PollRequestQueue {
+  constructor(private readonly queue: LocalQueue) {}
+
+  async enqueue(requests: PollRequest[]): Promise<void> {
+    for (const request of requests) this.queue.send(JSON.stringify(request));
+  }
+}
+
+export class LocalDeliveryQueueControl implements DeliveryQueueControl {
+  constructor(
+    private readonly queue: LocalQueue,
+    private readonly deadLetterQueue: LocalQueue,
+  ) {}
+
+  async retryLater(receiptHandle: string, delaySeconds: number): Promise<void> {
+    this.queue.changeVisibility(receiptHandle, delaySeconds);
+  }
+
+  async deadLetter(body: string, reason: string): Promise<void> {
+    this.deadLetterQueue.send(body, { reason });
+  }
+}
+
+/** Received local messages as the SQS event Lambda would get. */
+export const toSqsEvent = (queueName: string, messages: ReceivedMessage[]): SQSEvent => ({
+  Records: messages.map(
+    (message): SQSRecord => ({
+      messageId: message.messageId,
+      receiptHandle: message.receiptHandle,
+      body: message.body,
+      attributes: {
+        ApproximateReceiveCount: String(message.receiveCount),
+        SentTimestamp: String(message.sentAt),
+        SenderId: 'local',
+        ApproximateFirstReceiveTimestamp: String(message.sentAt),
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: `arn:aws:sqs:local:000000000000:${queueName}`,
+      awsRegion: 'local',
+    }),
+  ),
+});
