@@ -13,15 +13,19 @@ export const isAllowedHookUrl = (url: string, allowlist: readonly string[]): boo
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return false;
   if (parsed.username || parsed.password) return false;
-  // Compare against the normalized URL so tricks like `https://hooks.zapier.com@evil.test/` or case games fail.
-  const normalized = parsed.href;
-  return allowlist.some((prefix) => {
+  // Compare parsed parts, never raw strings, so `https://hooks.zapier.com@evil.test/` or `…zapier.com.evil.test` fail.
+  return allowlist.some((raw) => {
+    const prefix = raw.trim();
+    let allowed: URL;
     try {
-      const allowed = new URL(prefix);
-      if (allowed.protocol !== parsed.protocol || allowed.host !== parsed.host) return false;
-      return normalized.startsWith(allowed.href.endsWith('/') ? allowed.href : prefix);
+      allowed = new URL(prefix);
     } catch {
       return false;
     }
+    if (allowed.protocol !== parsed.protocol || allowed.hostname !== parsed.hostname) return false;
+    const hasPath = /^[a-z][a-z0-9+.-]*:\/\/[^/]+\//i.test(prefix);
+    // A bare origin prefix (`http://localhost`) allows any port on that host; otherwise the port must match too.
+    if (!hasPath) return allowed.port === '' || allowed.port === parsed.port;
+    return allowed.port === parsed.port && parsed.pathname.startsWith(allowed.pathname);
   });
 };

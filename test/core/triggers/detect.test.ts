@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import {
+  classifyOrder,
+  classifyTransaction,
+  eventIdOf,
+  serializeEvent,
+} from '../../../functions/core/triggers/detect.js';
+
+describe('classifyOrder', () => {
+  it.each([
+    ['COMPLETE', 'NEW_SALE', 'NEW_SALE'],
+    ['COMPLETE', null, 'NEW_SALE'],
+    ['COMPLETE', 'RECURRING', undefined],
+    ['PARTIAL', 'NEW_SALE', 'NEW_LEAD'],
+    ['CANCELLED', 'NEW_SALE', 'CANCELLED'],
+    ['CANCELLED', 'RECURRING', 'CANCELLED'],
+    ['DECLINED', 'NEW_SALE', undefined],
+    ['REFUNDED', 'NEW_SALE', undefined],
+    ['COD_PENDING', 'NEW_SALE', undefined],
+    ['complete', 'new_sale', 'NEW_SALE'],
+  ])('orderStatus %s / orderType %s → %s', (orderStatus, orderType, expected) => {
+    expect(classifyOrder({ orderStatus, orderType })).toBe(expected);
+  });
+});
+
+describe('classifyTransaction', () => {
+  const txnTypes = ['SALE', 'AUTHORIZE', 'CAPTURE', 'VOID', 'REFUND'];
+  const responses = ['SUCCESS', 'HARD_DECLINE', 'SOFT_DECLINE'];
+  for (const txnType of txnTypes) {
+    for (const responseType of responses) {
+      const expected =
+        responseType !== 'SUCCESS' ? 'DECLINE' : txnType === 'REFUND' ? 'REFUND' : undefined;
+      it(`${txnType}/${responseType} → ${expected}`, () => {
+        expect(classifyTransaction({ txnType, responseType })).toBe(expected);
+      });
+    }
+  }
+});
+
+describe('serializeEvent', () => {
+  const record = {
+    orderId: '7B83FF8095',
+    orderStatus: 'COMPLETE',
+    orderType: 'NEW_SALE',
+    dateCreated: '2026-07-01 09:00:00',
+    dateUpdated: '2026-07-01 10:15:30',
+    totalAmount: '29.99',
+    items: [],
+    customerId: 1266,
+  };
+
+  it('keeps every Konnektive field unchanged and adds id, event, occurredAt (UTC) and connection', () => {
+    const payload = serializeEvent({
+      record,
+      type: 'NEW_SALE',
+      recordId: '7B83FF8095',
+      timeZone: 'America/New_York',
+      connectionLabel: 'merchant-api',
+    });
+    expect(payload).toEqual({
+      ...record,
+      id: 'NEW_SALE-7B83FF8095',
+      event: 'order.NEW_SALE',
+      occurredAt: '2026-07-01T14:15:30.000Z',
+      connection: 'merchant-api',
+    });
+  });
+
+  it('dates a new lead by its creation and a sale by its last update (a converted lead keeps dateCreated)', () => {
+    const lead = serializeEvent({ record, type: 'NEW_LEAD', recordId: 'X', timeZone: 'UTC', connectionLabel: 'l' });
+    const sale = serializeEvent({ record, type: 'NEW_SALE', recordId: 'X', timeZone: 'UTC', connectionLabel: 'l' });
+    expect(lead.occurredAt).toBe('2026-07-01T09:00:00.000Z');
+    expect(sale.occurredAt).toBe('2026-07-01T10:15:30.000Z');
+  });
+
+  it('gives a lead and its later sale different event ids, and the same record the same id every time', () => {
+    expect(eventIdOf('NEW_LEAD', 'ABC')).not.toBe(eventIdOf('NEW_SALE', 'ABC'));
+    expect(eventIdOf('NEW_SALE', 'ABC')).toBe(eventIdOf('NEW_SALE', 'ABC'));
+  });
+
+  it('converts winter times with the standard offset', () => {
+    const payload = serializeEvent({
+      record: { ...record, dateUpdated: '2026-01-10 23:30:00' },
+      type: 'NEW_SALE',
+      recordId: 'X',
+      timeZone: 'America/New_York',
+      connectionLabel: 'l',
+    });
+    expect(payload.occurredAt).toBe('2026-01-11T04:30:00.000Z');
+  });
+});
