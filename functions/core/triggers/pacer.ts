@@ -54,7 +54,10 @@ export class TokenBucketPacer implements HookPacer {
       bucket = { tokens: this.burst, updatedAt: now };
       this.buckets.set(url, bucket);
     }
-    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * this.ratePerSecond);
+    bucket.tokens = Math.min(
+      this.burst,
+      bucket.tokens + ((now - bucket.updatedAt) / 1000) * this.ratePerSecond,
+    );
     bucket.updatedAt = now;
     return bucket;
   }

@@ -28,8 +28,7 @@ describe('classifyTransaction', () => {
   const responses = ['SUCCESS', 'HARD_DECLINE', 'SOFT_DECLINE'];
   for (const txnType of txnTypes) {
     for (const responseType of responses) {
-      const expected =
-        responseType !== 'SUCCESS' ? 'DECLINE' : txnType === 'REFUND' ? 'REFUND' : undefined;
+      const expected = responseType !== 'SUCCESS' ? 'DECLINE' : txnType === 'REFUND' ? 'REFUND' : undefined;
       it(`${txnType}/${responseType} → ${expected}`, () => {
         expect(classifyTransaction({ txnType, responseType })).toBe(expected);
       });
@@ -67,8 +66,20 @@ describe('serializeEvent', () => {
   });
 
   it('dates a new lead by its creation and a sale by its last update (a converted lead keeps dateCreated)', () => {
-    const lead = serializeEvent({ record, type: 'NEW_LEAD', recordId: 'X', timeZone: 'UTC', connectionLabel: 'l' });
-    const sale = serializeEvent({ record, type: 'NEW_SALE', recordId: 'X', timeZone: 'UTC', connectionLabel: 'l' });
+    const lead = serializeEvent({
+      record,
+      type: 'NEW_LEAD',
+      recordId: 'X',
+      timeZone: 'UTC',
+      connectionLabel: 'l',
+    });
+    const sale = serializeEvent({
+      record,
+      type: 'NEW_SALE',
+      recordId: 'X',
+      timeZone: 'UTC',
+      connectionLabel: 'l',
+    });
     expect(lead.occurredAt).toBe('2026-07-01T09:00:00.000Z');
     expect(sale.occurredAt).toBe('2026-07-01T10:15:30.000Z');
   });

@@ -5,7 +5,12 @@ const virtualTime = () => {
   const clock = { now: 0 };
   return {
     clock,
-    options: { now: () => clock.now, sleep: async (ms: number) => void (clock.now += ms) },
+    options: {
+      now: () => clock.now,
+      sleep: async (ms: number) => {
+        clock.now += ms;
+      },
+    },
   };
 };
 

@@ -28,7 +28,10 @@ describe('nextWindow', () => {
   it('crosses midnight and DST changes in UTC terms (the adapter maps to the account zone)', () => {
     const hwm = new Date('2026-11-01T05:58:00Z'); // 01:58 EDT, just before the fall-back
     const window = nextWindow(hwm, new Date('2026-11-01T06:30:00Z'), settings);
-    expect(window).toEqual({ start: new Date('2026-11-01T05:53:00Z'), end: new Date('2026-11-01T06:29:55Z') });
+    expect(window).toEqual({
+      start: new Date('2026-11-01T05:53:00Z'),
+      end: new Date('2026-11-01T06:29:55Z'),
+    });
   });
 
   it('property: successive windows cover the whole timeline with no gap, and each overlaps the previous', () => {
@@ -62,7 +65,10 @@ describe('nextWindow', () => {
 
 describe('splitWindow', () => {
   it('splits on a whole second and the halves cover the window', () => {
-    const halves = splitWindow({ start: new Date('2026-01-01T00:00:00Z'), end: new Date('2026-01-01T00:00:11Z') });
+    const halves = splitWindow({
+      start: new Date('2026-01-01T00:00:00Z'),
+      end: new Date('2026-01-01T00:00:11Z'),
+    });
     expect(halves).toEqual([
       { start: new Date('2026-01-01T00:00:00Z'), end: new Date('2026-01-01T00:00:05Z') },
       { start: new Date('2026-01-01T00:00:05Z'), end: new Date('2026-01-01T00:00:11Z') },
