@@ -1,0 +1,307 @@
+import nock from 'nock';
+import { describe, expect, it } from 'vitest';
+import { buildActionBody } from '../src/creates/action.js';
+import {
+  API,
+  connectedAuth,
+  only,
+  record,
+  SESSION_KEY,
+  type SeenRequest,
+  useFakeApi,
+} from './support/api.js';
+import { App, appTester, errorPayload, fn, rejection } from './support/app.js';
+
+useFakeApi();
+
+type CreateKey = keyof typeof App.creates;
+
+const perform = (key: CreateKey) => fn(App.creates[key].operation.perform);
+
+/** Runs a create against a fake API answering `result`; returns what it returned and the request it made. */
+const run = async (
+  key: CreateKey,
+  inputData: Record<string, unknown>,
+  result: Record<string, unknown> = { ok: true },
+  authData: Record<string, string> = connectedAuth,
+): Promise<{ output: unknown; request: SeenRequest }> => {
+  const seen = record(nock(API).post(`/actions/${key}`).reply(200, result));
+  const output = await appTester(perform(key), { authData, inputData });
+  return { output, request: only(seen) };
+};
+
+const keyOf = (request: SeenRequest): string => {
+  const key = request.headers.get('idempotency-key');
+  if (!key) throw new Error('no Idempotency-Key header');
+  return key;
+};
+
+// Obviously fake card data (Konnektive's test card).
+const saleInput = {
+  campaignId: '12',
+  products: [
+    { id: '101', qty: '2', price: '19.99', shipPrice: '4.50' },
+    { id: 102, qty: 1 },
+  ],
+  paySource: 'CREDITCARD',
+  cardNumber: '0000000000000000',
+  cardMonth: '12',
+  cardYear: '2030',
+  cardSecurityCode: '100',
+  couponCode: 'SAMPLECOUPON',
+  firstName: 'Sample',
+  lastName: 'Customer',
+  emailAddress: 'sample.customer@example.com',
+  phoneNumber: '555-0100',
+  address1: '123 Example Street',
+  city: 'Exampleville',
+  state: 'NY',
+  postalCode: '00000',
+  country: 'US',
+  billShipSame: 'false',
+  shipFirstName: 'Sample',
+  shipLastName: 'Recipient',
+  shipAddress1: '9 Example Road',
+  shipCity: 'Exampleville',
+  shipState: 'NY',
+  shipPostalCode: '00000',
+  shipCountry: 'US',
+  affId: 'SAMPLEAFF',
+  custom1: 'source-order-1',
+};
+
+describe('create_sale', () => {
+  it('posts Konnektive parameter names, products as line items, typed values, with a bearer and a key', async () => {
+    const { request } = await run('create_sale', { ...saleInput, notAField: 'dropped', address2: '  ' });
+
+    expect(request.path).toBe('/actions/create_sale');
+    expect(request.headers.get('authorization')).toBe(`Bearer ${SESSION_KEY}`);
+    expect(request.body).toEqual({
+      campaignId: 12,
+      products: [
+        { id: 101, qty: 2, price: 19.99, shipPrice: 4.5 },
+        { id: 102, qty: 1 },
+      ],
+      paySource: 'CREDITCARD',
+      cardNumber: '0000000000000000',
+      cardMonth: '12',
+      cardYear: '2030',
+      cardSecurityCode: '100',
+      couponCode: 'SAMPLECOUPON',
+      firstName: 'Sample',
+      lastName: 'Customer',
+      emailAddress: 'sample.customer@example.com',
+      phoneNumber: '555-0100',
+      address1: '123 Example Street',
+      city: 'Exampleville',
+      state: 'NY',
+      postalCode: '00000',
+      country: 'US',
+      billShipSame: false,
+      shipFirstName: 'Sample',
+      shipLastName: 'Recipient',
+      shipAddress1: '9 Example Road',
+      shipCity: 'Exampleville',
+      shipState: 'NY',
+      shipPostalCode: '00000',
+      shipCountry: 'US',
+      affId: 'SAMPLEAFF',
+      custom1: 'source-order-1',
+    });
+    expect(keyOf(request)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("returns the API's flat result object", async () => {
+    const order = { orderId: '0000000000', customerId: 1001, orderStatus: 'COMPLETE', totalAmount: '48.48' };
+    const { output } = await run('create_sale', saleInput, order);
+    expect(output).toEqual(order);
+  });
+
+  it('converts a lead: orderId plus products only', async () => {
+    const { request } = await run('create_sale', {
+      campaignId: 12,
+      orderId: '0000000001',
+      products: [{ id: 101 }],
+      paySource: 'CREDITCARD',
+    });
+    expect(request.body).toEqual({
+      campaignId: 12,
+      orderId: '0000000001',
+      products: [{ id: 101 }],
+      paySource: 'CREDITCARD',
+    });
+  });
+
+  it('reads a single line item typed in at the top level when no line-item array is given', async () => {
+    const { request } = await run('create_sale', { campaignId: 12, id: '101', qty: '3', paySource: 'COD' });
+    expect(request.body).toEqual({ campaignId: 12, products: [{ id: 101, qty: 3 }], paySource: 'COD' });
+  });
+
+  it('sends values it cannot convert as they are, so the API can name the field', async () => {
+    const { request } = await run('create_sale', {
+      campaignId: 'twelve',
+      products: [{ id: '101', qty: 'two' }],
+    });
+    expect(request.body).toEqual({ campaignId: 'twelve', products: [{ id: 101, qty: 'two' }] });
+  });
+});
+
+describe('the other creates', () => {
+  it('create_lead posts the lead fields', async () => {
+    const { request } = await run('create_lead', {
+      campaignId: 12,
+      firstName: 'Sample',
+      lastName: 'Lead',
+      emailAddress: 'sample.lead@example.com',
+      billShipSame: true,
+      ipAddress: '192.0.2.1',
+    });
+    expect(request.path).toBe('/actions/create_lead');
+    expect(request.body).toEqual({
+      campaignId: 12,
+      firstName: 'Sample',
+      lastName: 'Lead',
+      emailAddress: 'sample.lead@example.com',
+      billShipSame: true,
+      ipAddress: '192.0.2.1',
+    });
+  });
+
+  it('update_fulfillment sends the status, tracking and the date as Zapier gave it', async () => {
+    const { request } = await run('update_fulfillment', {
+      orderId: '0000000000',
+      fulfillmentStatus: 'SHIPPED',
+      trackingNumber: 'SAMPLE-TRACKING-0',
+      dateShipped: '2026-03-09T23:30:00-05:00',
+      shipCarrier: 'USPS',
+    });
+    expect(request.path).toBe('/actions/update_fulfillment');
+    expect(request.body).toEqual({
+      orderId: '0000000000',
+      fulfillmentStatus: 'SHIPPED',
+      trackingNumber: 'SAMPLE-TRACKING-0',
+      // The API turns an instant into the Konnektive account's local date; the app does not guess the zone.
+      dateShipped: '2026-03-09T23:30:00-05:00',
+      shipCarrier: 'USPS',
+    });
+  });
+
+  it('cancel_order sends booleans as booleans', async () => {
+    const { request } = await run('cancel_order', {
+      orderId: '0000000000',
+      cancelReason: 'Customer request',
+      fullRefund: 'yes',
+      afterNextBill: false,
+    });
+    expect(request.path).toBe('/actions/cancel_order');
+    expect(request.body).toEqual({
+      orderId: '0000000000',
+      cancelReason: 'Customer request',
+      fullRefund: true,
+      afterNextBill: false,
+    });
+  });
+
+  it('update_customer sends the customer id and only the fields to change', async () => {
+    const { request } = await run('update_customer', {
+      customerId: '1001',
+      emailAddress: 'new.address@example.com',
+      shipCity: 'Newtown',
+      phoneNumber: '',
+    });
+    expect(request.path).toBe('/actions/update_customer');
+    expect(request.body).toEqual({
+      customerId: 1001,
+      emailAddress: 'new.address@example.com',
+      shipCity: 'Newtown',
+    });
+  });
+
+  it('fails clearly when the API answers something other than an object', async () => {
+    nock(API).post('/actions/cancel_order').reply(200, ['not', 'an', 'object']);
+    const error = await rejection(
+      appTester(perform('cancel_order'), {
+        authData: connectedAuth,
+        inputData: { orderId: '0000000000', cancelReason: 'x' },
+      }),
+    );
+    expect(errorPayload(error)).toMatchObject({ code: 'BAD_RESPONSE' });
+  });
+});
+
+describe('Idempotency-Key', () => {
+  const cancel = { orderId: '0000000000', cancelReason: 'Customer request', fullRefund: true };
+
+  it('is the same for a replay of the same step (same input)', async () => {
+    const first = keyOf((await run('cancel_order', cancel)).request);
+    const replay = keyOf((await run('cancel_order', { ...cancel })).request);
+    expect(replay).toBe(first);
+  });
+
+  it('does not depend on the order of the input keys or on blank or unknown inputs', async () => {
+    const first = keyOf((await run('cancel_order', cancel)).request);
+    const shuffled = keyOf(
+      (
+        await run('cancel_order', {
+          fullRefund: 'true',
+          cancelReason: 'Customer request',
+          orderId: '0000000000',
+        })
+      ).request,
+    );
+    const padded = keyOf(
+      (await run('cancel_order', { ...cancel, afterNextBill: '', zapierExtra: 'x' })).request,
+    );
+    expect(shuffled).toBe(first);
+    expect(padded).toBe(first);
+  });
+
+  it('differs when the input differs', async () => {
+    const first = keyOf((await run('cancel_order', cancel)).request);
+    const other = keyOf((await run('cancel_order', { ...cancel, orderId: '0000000002' })).request);
+    const noRefund = keyOf((await run('cancel_order', { ...cancel, fullRefund: false })).request);
+    expect(new Set([first, other, noRefund]).size).toBe(3);
+  });
+
+  it('differs for otherwise identical sales with a different source id in a custom field', async () => {
+    const a = keyOf((await run('create_sale', saleInput)).request);
+    const b = keyOf((await run('create_sale', { ...saleInput, custom1: 'source-order-2' })).request);
+    expect(a).not.toBe(b);
+  });
+
+  it('differs between line-item orders (a different order of products is a different sale)', async () => {
+    const a = keyOf((await run('create_sale', { campaignId: 12, products: [{ id: 1 }, { id: 2 }] })).request);
+    const b = keyOf((await run('create_sale', { campaignId: 12, products: [{ id: 2 }, { id: 1 }] })).request);
+    expect(a).not.toBe(b);
+  });
+
+  it('differs between actions and between Konnektive accounts with the same body', async () => {
+    const body = { orderId: '0000000000' };
+    const fulfillment = keyOf(
+      (await run('update_fulfillment', { ...body, fulfillmentStatus: 'SHIPPED' })).request,
+    );
+    const cancelKey = keyOf((await run('cancel_order', { ...body, fulfillmentStatus: 'SHIPPED' })).request);
+    const otherAccount = keyOf(
+      (
+        await run('update_fulfillment', { ...body, fulfillmentStatus: 'SHIPPED' }, undefined, {
+          ...connectedAuth,
+          loginId: 'another-fake-user',
+        })
+      ).request,
+    );
+    expect(new Set([fulfillment, cancelKey, otherAccount]).size).toBe(3);
+  });
+});
+
+describe('buildActionBody', () => {
+  it('sends only declared fields and drops empty line items', () => {
+    const fields = App.creates.create_sale.operation.inputFields;
+    expect(
+      buildActionBody(fields ?? [], {
+        campaignId: 12,
+        products: [{ id: '' }, { qty: null }, { id: '5' }],
+        other: 1,
+      }),
+    ).toEqual({ campaignId: 12, products: [{ id: 5 }] });
+  });
+});
