@@ -1,0 +1,25 @@
+/**
+ * The Konnektive endpoints this client calls: path, the API-user permission that grants it (as Konnektive's
+ * admin screen names it, so an operator can find the checkbox), and whether it only reads (reads may be
+ * retried; writes never are, because a lost answer may hide a charge that went through).
+ */
+export interface EndpointSpec {
+  /** Path without slashes, e.g. `order/query`; also the `endpoint` carried by errors and metrics. */
+  readonly path: string;
+  /** Human name of the API-user permission ("Access Details") for this endpoint. */
+  readonly permission: string;
+  readonly kind: 'read' | 'write';
+}
+
+export const ENDPOINTS = {
+  queryOrders: { path: 'order/query', permission: 'Query Orders', kind: 'read' },
+  queryTransactions: { path: 'transactions/query', permission: 'Query Transactions', kind: 'read' },
+  queryCampaigns: { path: 'campaign/query', permission: 'Query Campaigns', kind: 'read' },
+  importOrder: { path: 'order/import', permission: 'Import Orders', kind: 'write' },
+  importLead: { path: 'leads/import', permission: 'Import Leads', kind: 'write' },
+  updateFulfillment: { path: 'fulfillment/update', permission: 'Update Fulfillment', kind: 'write' },
+  cancelOrder: { path: 'order/cancel', permission: 'Cancel Order', kind: 'write' },
+  updateCustomer: { path: 'customer/update', permission: 'Update Customer', kind: 'write' },
+} as const satisfies Record<string, EndpointSpec>;
+
+export type EndpointName = keyof typeof ENDPOINTS;
