@@ -4,7 +4,6 @@
  */
 import { createHash } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -12,7 +11,7 @@ import type { z } from 'zod';
 import type { Connection } from '../core/model.js';
 import type { ConnectionStore, TokenStore } from '../core/ports.js';
 import { errorBody, HttpError, toHttpError } from './http-errors.js';
-import { logger, metrics, tracer } from './observability.js';
+import { logger, publishMetrics, tracer } from './observability.js';
 
 export type ApiEvent = APIGatewayProxyEventV2;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -55,7 +54,7 @@ export const apiHandler = (
   middy<ApiEvent, ApiResult>()
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
+    .use(publishMetrics())
     .use(httpErrorMapper(options))
     .handler(route);
 

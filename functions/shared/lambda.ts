@@ -3,11 +3,10 @@
  * event source retries; SQS handlers report partial batch failures instead of failing whole batches.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { logger, metrics, tracer } from './observability.js';
+import { logger, publishMetrics, tracer } from './observability.js';
 
 export const backgroundHandler = <TEvent, TResult>(
   handler: (event: TEvent, context: Context) => Promise<TResult>,
@@ -15,5 +14,5 @@ export const backgroundHandler = <TEvent, TResult>(
   middy<TEvent, TResult>()
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
+    .use(publishMetrics())
     .handler(handler);

@@ -39,3 +39,14 @@ export const dimensionedMetric = (name: string, dimension: string, value: string
   single.addDimension(dimension, value);
   single.addMetric(name, MetricUnit.Count, count);
 };
+
+/**
+ * Middy middleware that flushes stored metrics after each invocation. Unlike Powertools' `logMetrics`, an invocation
+ * that recorded nothing (most API reads) publishes nothing and logs no "no metrics" warning.
+ */
+export const publishMetrics = () => {
+  const flush = async () => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  };
+  return { after: flush, onError: flush };
+};

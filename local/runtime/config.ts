@@ -1,0 +1,60 @@
+/**
+ * The local runtime's environment contract (design §7, FIXED): PORT, KONNEKTIVE_API_URL, POLL_INTERVAL_SECONDS,
+ * HOOK_URL_ALLOWLIST, DATA_DIR; plus LOG_FORMAT. Bad values fail before anything starts, with the variable's name.
+ */
+import { z } from 'zod';
+
+const LOCAL_DEFAULT_ALLOWLIST = ['https://hooks.zapier.com/', 'http://127.0.0.1', 'http://localhost'];
+
+export const runtimeEnvSchema = z.object({
+  PORT: z.coerce
+    .number({ error: 'PORT must be a number' })
+    .int('PORT must be a whole number')
+    .min(0, 'PORT must be 0–65535')
+    .max(65_535, 'PORT must be 0–65535')
+    .default(3000),
+  KONNEKTIVE_API_URL: z.url({ error: 'KONNEKTIVE_API_URL must be an absolute http(s) URL' }).optional(),
+  POLL_INTERVAL_SECONDS: z.coerce
+    .number({ error: 'POLL_INTERVAL_SECONDS must be a number of seconds' })
+    .positive('POLL_INTERVAL_SECONDS must be greater than 0')
+    .max(3600, 'POLL_INTERVAL_SECONDS must be at most 3600')
+    .default(5),
+  HOOK_URL_ALLOWLIST: z
+    .string()
+    .optional()
+    .transform((value) =>
+      value === undefined || value.trim() === ''
+        ? LOCAL_DEFAULT_ALLOWLIST
+        : value
+            .split(',')
+            .map((part) => part.trim())
+            .filter(Boolean),
+    ),
+  DATA_DIR: z.string().min(1).default('.data'),
+  LOG_FORMAT: z
+    .enum(['pretty', 'json'], { error: 'LOG_FORMAT must be "pretty" or "json"' })
+    .default('pretty'),
+  /** Settle lag of the poller, seconds (AWS default 5). */
+  POLL_SETTLE_SECONDS: z.coerce.number().int().nonnegative().default(2),
+});
+
+export type RuntimeEnv = z.output<typeof runtimeEnvSchema>;
+
+export class RuntimeConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RuntimeConfigError';
+  }
+}
+
+/** Parses the runtime environment; empty strings count as unset. */
+export const parseRuntimeEnv = (env: Record<string, string | undefined>): RuntimeEnv => {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const result = runtimeEnvSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new RuntimeConfigError(result.error.issues.map((issue) => issue.message).join('; '));
+  }
+  return result.data;
+};
