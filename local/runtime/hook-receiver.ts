@@ -16,7 +16,10 @@ export interface HookReceiver {
   url: string;
   /** Hook URL for one subscriber path, e.g. `hook('/new-sale')`. */
   hook(path: string): string;
+  /** Requests answered completely (a request whose answer never completed — sender killed — is not counted). */
   received: ReceivedHook[];
+  /** Requests being held (scripted delay) right now. */
+  pending(): number;
   /** Next answers for `path` (status, optional Retry-After, optional delay), consumed in order; then 200. */
   script(path: string, ...answers: Array<{ status: number; retryAfter?: number; delayMs?: number }>): void;
   /** Resolves once `predicate` holds for the received list (polled), or rejects after `timeoutMs`. */
@@ -28,6 +31,7 @@ export interface HookReceiver {
 export const startHookReceiver = async (port = 0): Promise<HookReceiver> => {
   const received: ReceivedHook[] = [];
   const scripts = new Map<string, Array<{ status: number; retryAfter?: number; delayMs?: number }>>();
+  let pending = 0;
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -42,16 +46,26 @@ export const startHookReceiver = async (port = 0): Promise<HookReceiver> => {
           body = Buffer.concat(chunks).toString('utf8');
         }
         const hook = { path, headers: request.headers, body, receivedAt: Date.now(), status: answer.status };
-        received.push(hook);
-        receiver.onReceive?.(hook);
+        response.once('finish', () => {
+          received.push(hook);
+          receiver.onReceive?.(hook);
+        });
+        if (request.socket.destroyed) return;
         response.writeHead(answer.status, {
           'content-type': 'application/json',
           ...(answer.retryAfter !== undefined ? { 'retry-after': String(answer.retryAfter) } : {}),
         });
         response.end(JSON.stringify({ status: answer.status === 200 ? 'success' : 'error' }));
       };
-      if (answer.delayMs) setTimeout(respond, answer.delayMs);
-      else respond();
+      if (answer.delayMs) {
+        pending += 1;
+        setTimeout(() => {
+          pending -= 1;
+          respond();
+        }, answer.delayMs);
+      } else {
+        respond();
+      }
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -64,6 +78,7 @@ export const startHookReceiver = async (port = 0): Promise<HookReceiver> => {
     url,
     hook: (path) => `${url}${path.startsWith('/') ? path : `/${path}`}`,
     received,
+    pending: () => pending,
     script: (path, ...answers) => scripts.set(path, answers),
     waitFor: async (predicate, timeoutMs = 30_000) => {
       const deadline = Date.now() + timeoutMs;

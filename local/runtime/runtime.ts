@@ -4,7 +4,7 @@
  * events, the scheduler → dispatch → poll queue → poll handler, and the bus → delivery queue → deliver handler,
  * with local adapters of the same semantics as EventBridge/SQS/KMS.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -74,6 +74,34 @@ const checkReachable = async (url: string) => {
   }
 };
 
+/** Fails before anything starts when PORT is taken (a clear message instead of a half-started system). */
+const checkPortFree = async (port: number) => {
+  if (port === 0) return;
+  const probe = createServer();
+  await listen(probe, port);
+  await new Promise<void>((done) => probe.close(() => done()));
+};
+
+/**
+ * After a `kill -9` of the runtime, its DynamoDB Local child may still run on the data directory; stop it before
+ * starting a new one on the same files.
+ */
+const killStaleEmulator = async (pidFile: string) => {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  rmSync(pidFile, { force: true });
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  let commandLine = '';
+  try {
+    commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return; // not running
+  }
+  if (!commandLine.includes('DynamoDBLocal')) return;
+  process.kill(pid, 'SIGKILL');
+  for (let i = 0; i < 50 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 100));
+};
+
 const listen = (server: Server, port: number) =>
   new Promise<number>((resolvePort, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
@@ -119,6 +147,7 @@ export const startRuntime = async (
     for (const step of cleanups.splice(0).reverse()) await step().catch(() => undefined);
   };
   try {
+    await checkPortFree(env.PORT);
     if (env.KONNEKTIVE_API_URL) await checkReachable(env.KONNEKTIVE_API_URL);
 
     let dynamo: Pick<DynamoDbLocal, 'endpoint'>;
@@ -126,8 +155,14 @@ export const startRuntime = async (
       dynamo = { endpoint: options.dynamoDbEndpoint };
     } else {
       try {
-        const started = await startDynamoDbLocal({ dataDir: join(dataDir, 'dynamodb') });
-        cleanups.push(() => started.stop());
+        const dynamoDir = join(dataDir, 'dynamodb');
+        await killStaleEmulator(join(dataDir, 'dynamodb.pid'));
+        const started = await startDynamoDbLocal({ dataDir: dynamoDir });
+        if (started.pid) writeFileSync(join(dataDir, 'dynamodb.pid'), String(started.pid));
+        cleanups.push(async () => {
+          await started.stop();
+          rmSync(join(dataDir, 'dynamodb.pid'), { force: true });
+        });
         dynamo = started;
       } catch (error) {
         throw new RuntimeStartError(

@@ -1,0 +1,202 @@
+/**
+ * End to end: the runtime started as the README says (`npm start` + the environment contract), driven over HTTP.
+ * The simulator runs in the test process (KONNEKTIVE_API_URL) so its data outlives runtime restarts.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../local/dynamodb/dynamodb-local.js';
+import { type HookReceiver, startHookReceiver } from '../../local/runtime/hook-receiver.js';
+import { DEMO_USER, type RunningSimulator, startSimulator } from '../../local/simulator/index.js';
+import { runFailingRuntime, type SpawnedRuntime, spawnRuntime } from './spawn-runtime.js';
+
+let simulator: RunningSimulator;
+let receiver: HookReceiver;
+const spawned: SpawnedRuntime[] = [];
+const dirs: string[] = [];
+
+beforeAll(async () => {
+  simulator = await startSimulator({ port: 0, seed: 11, logger: () => undefined });
+  receiver = await startHookReceiver();
+});
+afterEach(async () => {
+  for (const runtime of spawned.splice(0)) await runtime.kill9().catch(() => undefined);
+});
+afterAll(async () => {
+  await receiver.close();
+  await simulator.close();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const dataDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kz-e2e-'));
+  dirs.push(dir);
+  return dir;
+};
+
+const start = async (env: Record<string, string>) => {
+  const runtime = await spawnRuntime({
+    KONNEKTIVE_API_URL: simulator.url,
+    POLL_INTERVAL_SECONDS: '1',
+    ...env,
+  });
+  spawned.push(runtime);
+  return runtime;
+};
+
+const call = async (
+  runtime: SpawnedRuntime,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) => {
+  const response = await fetch(`${runtime.apiUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+};
+
+const orderIdOf = (envelope: { result: string; message: unknown }) =>
+  String((envelope.message as { orderId: string }).orderId);
+
+const idsAt = (path: string) =>
+  receiver.received
+    .filter((hook) => hook.path === path && hook.status === 200)
+    .map((hook) => String((hook.body as { id: string }).id));
+
+describe('npm start (end to end)', () => {
+  it('serves session, subscriptions, hooks, actions and unsubscribe over HTTP', async () => {
+    const runtime = await start({ PORT: String(await freePort()), DATA_DIR: dataDir() });
+    const session = await call(runtime, 'POST', '/sessions', {
+      loginId: DEMO_USER.loginId,
+      password: DEMO_USER.password,
+    });
+    expect(session.status).toBe(201);
+    const auth = { authorization: `Bearer ${String(session.body.token)}` };
+    expect((await call(runtime, 'GET', '/me', undefined, auth)).body).toMatchObject({
+      loginId: DEMO_USER.loginId,
+    });
+
+    const leadSub = await call(
+      runtime,
+      'POST',
+      '/subscriptions',
+      { trigger: 'order', type: 'NEW_LEAD', targetUrl: receiver.hook('/e2e/lead') },
+      auth,
+    );
+    const saleSub = await call(
+      runtime,
+      'POST',
+      '/subscriptions',
+      { trigger: 'order', type: 'NEW_SALE', targetUrl: receiver.hook('/e2e/sale') },
+      auth,
+    );
+    expect(leadSub.status).toBe(201);
+    expect(saleSub.status).toBe(201);
+
+    // Traffic made in the CRM, and a lead created through our own action.
+    const crmSale = orderIdOf(simulator.sim.importOrder());
+    const action = await call(
+      runtime,
+      'POST',
+      '/actions/create_lead',
+      {
+        campaignId: 1,
+        firstName: 'Ada',
+        lastName: 'Example',
+        emailAddress: 'ada@example.com',
+        phoneNumber: '5555550123',
+      },
+      { ...auth, 'idempotency-key': 'e2e-lead-1' },
+    );
+    expect(action.status).toBe(200);
+    const actionLead = String(action.body.orderId);
+    await receiver.waitFor(
+      () =>
+        idsAt('/e2e/sale').includes(`NEW_SALE-${crmSale}`) &&
+        idsAt('/e2e/lead').includes(`NEW_LEAD-${actionLead}`),
+      60_000,
+    );
+
+    // Unsubscribe stops deliveries.
+    expect(
+      (await call(runtime, 'DELETE', `/subscriptions/${String(leadSub.body.id)}`, undefined, auth)).status,
+    ).toBe(204);
+    const afterUnsubscribe = orderIdOf(simulator.sim.createLead());
+    const marker = orderIdOf(simulator.sim.importOrder());
+    await receiver.waitFor(() => idsAt('/e2e/sale').includes(`NEW_SALE-${marker}`), 60_000);
+    expect(idsAt('/e2e/lead')).not.toContain(`NEW_LEAD-${afterUnsubscribe}`);
+
+    expect(await runtime.stop()).toBe(0);
+    expect(runtime.output()).toContain('stopped');
+  });
+
+  it('after kill -9 and a restart on the same DATA_DIR, loses nothing and delivers nothing twice', async () => {
+    const port = String(await freePort());
+    const dir = dataDir();
+    const first = await start({ PORT: port, DATA_DIR: dir });
+    const session = await call(first, 'POST', '/sessions', {
+      loginId: DEMO_USER.loginId,
+      password: DEMO_USER.password,
+    });
+    const auth = { authorization: `Bearer ${String(session.body.token)}` };
+    await call(
+      first,
+      'POST',
+      '/subscriptions',
+      { trigger: 'order', type: 'NEW_SALE', targetUrl: receiver.hook('/crash') },
+      auth,
+    );
+    // The first deliveries hang at the receiver, so the crash lands mid-stream with POSTs in flight.
+    receiver.script('/crash', ...Array.from({ length: 4 }, () => ({ status: 200, delayMs: 30_000 })));
+    const sales = Array.from({ length: 12 }, () => `NEW_SALE-${orderIdOf(simulator.sim.importOrder())}`);
+    const deadline = Date.now() + 60_000;
+    while ((receiver.pending() < 4 || idsAt('/crash').length < 8) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(receiver.pending()).toBe(4);
+    // Let the delivered markers of the answered POSTs land: the crash must hit in-flight POSTs, not the one
+    // documented window between a 2xx and its marker write.
+    await new Promise((r) => setTimeout(r, 1_000));
+    await first.kill9();
+    spawned.splice(spawned.indexOf(first), 1);
+    // Nothing more is created while it is down; then it comes back on the same data.
+    const second = await start({ PORT: port, DATA_DIR: dir });
+    await receiver.waitFor(() => sales.every((id) => idsAt('/crash').includes(id)), 90_000);
+    await new Promise((r) => setTimeout(r, 3_000));
+    const got = idsAt('/crash');
+    expect(got.filter((id) => sales.includes(id)).sort()).toEqual([...sales].sort());
+    expect(new Set(got).size).toBe(got.length);
+    expect(await second.stop()).toBe(0);
+  });
+
+  it.each([
+    [{ POLL_INTERVAL_SECONDS: 'soon' }, /POLL_INTERVAL_SECONDS/],
+    [{ PORT: 'eighty' }, /PORT/],
+    [{ KONNEKTIVE_API_URL: 'http://127.0.0.1:9' }, /KONNEKTIVE_API_URL .* unreachable/],
+  ])('refuses bad environment %j with a clear message and a non-zero exit', async (env, message) => {
+    const result = await runFailingRuntime({ DATA_DIR: dataDir(), PORT: '0', ...env });
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(message);
+    expect(result.output).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('refuses a busy port with a clear message', async () => {
+    const blocker = createServer();
+    const port = await freePort();
+    await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', () => r()));
+    try {
+      const result = await runFailingRuntime({ DATA_DIR: dataDir(), PORT: String(port) });
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain(`PORT ${port} is already in use`);
+    } finally {
+      blocker.close();
+    }
+  });
+});
