@@ -52,7 +52,7 @@ export const runDemo = async (runtime: RunningRuntime) => {
     const amount = payload.totalAmount ? ` $${String(payload.totalAmount)}` : '';
     const latency = ((hook.receivedAt - Date.parse(String(payload.occurredAt))) / 1000).toFixed(1);
     say(
-      `⚡ hook ${String(payload.event).padEnd(21)} ${String(payload.orderId ?? payload.transactionId)}${amount} · ${latency} s after it happened`,
+      `⚡ hook ${String(payload.event).padEnd(21)} ${String(String(payload.event).startsWith('transaction.') ? payload.transactionId : payload.orderId)}${amount} · ${latency} s after it happened`,
     );
   };
   for (const [trigger, type] of TRIGGERS) {

@@ -262,8 +262,10 @@ export const startRuntime = async (
         const started = Date.now();
         const response = await fetchSender.post(url, payload, headers);
         const body = payload as { event?: string; orderId?: string; transactionId?: string | number };
-        const recordId = String(body.orderId ?? body.transactionId ?? '?');
         const event = body.event ?? '?';
+        const recordId = String(
+          (event.startsWith('transaction.') ? body.transactionId : body.orderId) ?? '?',
+        );
         if (response.kind === 'status' && response.status >= 200 && response.status < 300) {
           const detected = detectedAt.get(headers['webhook-id'] ?? '') ?? started;
           activity.emit({
