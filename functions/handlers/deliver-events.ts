@@ -13,7 +13,7 @@ import { TokenBucketPacer } from '../core/triggers/pacer.js';
 import { busEnvelopeSchema } from '../core/triggers/schemas.js';
 import { dynamoStores, systemClock } from '../shared/aws.js';
 import { deliveryConfig, hookConfig, loadConfig, storageConfig } from '../shared/config.js';
-import { backgroundHandler } from '../shared/lambda.js';
+import { backgroundHandler, jsonOrUndefined } from '../shared/lambda.js';
 import { logger, MetricUnit, metrics } from '../shared/observability.js';
 import { deliverySettingsFrom } from '../shared/settings.js';
 
@@ -33,7 +33,7 @@ export const createDeliverHandler = (deps: DeliverHandlerDeps, settings: Deliver
 
 /** Returns true when the message must stay on the queue for a retry. */
 const deliverRecord = async (deps: DeliverHandlerDeps, settings: DeliverySettings, record: SQSRecord) => {
-  const parsed = busEnvelopeSchema.safeParse(safeJson(record.body));
+  const parsed = busEnvelopeSchema.safeParse(jsonOrUndefined(record.body));
   if (!parsed.success) {
     logger.error('malformed delivery message dead-lettered', { messageId: record.messageId });
     await deps.queue.deadLetter(record.body, 'malformed message');
@@ -85,14 +85,6 @@ const deliverRecord = async (deps: DeliverHandlerDeps, settings: DeliverySetting
     logger.error('delivery retries exhausted: dead-lettered', { eventId: detected.eventId });
   }
   return false;
-};
-
-const safeJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 };
 
 const config = loadConfig(storageConfig.extend(hookConfig.shape).extend(deliveryConfig.shape));

@@ -14,7 +14,7 @@ import { pollRequestSchema } from '../core/triggers/schemas.js';
 import { dynamoStores, systemClock } from '../shared/aws.js';
 import { cipherConfig, konnektiveConfig, loadConfig, pollConfig, storageConfig } from '../shared/config.js';
 import { createKonnektiveClient } from '../shared/konnektive.js';
-import { backgroundHandler } from '../shared/lambda.js';
+import { backgroundHandler, jsonOrUndefined } from '../shared/lambda.js';
 import { dimensionedMetric, logger, MetricUnit, metrics } from '../shared/observability.js';
 import { pollSettingsFrom } from '../shared/settings.js';
 
@@ -22,7 +22,7 @@ export const createPollHandler = (deps: PollDeps, settings: PollSettings) =>
   backgroundHandler(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
-      const parsed = pollRequestSchema.safeParse(safeJson(record.body));
+      const parsed = pollRequestSchema.safeParse(jsonOrUndefined(record.body));
       if (!parsed.success) {
         logger.error('malformed poll request dropped', { messageId: record.messageId });
         continue;
@@ -81,14 +81,6 @@ export const createPollHandler = (deps: PollDeps, settings: PollSettings) =>
     }
     return { batchItemFailures };
   });
-
-const safeJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
 
 const config = loadConfig(
   storageConfig.extend(konnektiveConfig.shape).extend(cipherConfig.shape).extend(pollConfig.shape),

@@ -2,7 +2,7 @@
  * Configuration: every environment variable the functions read, parsed once with zod at cold start.
  * `process.env` is read here and nowhere else; a missing or malformed variable fails fast with its name.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { TABLES, type TableKey } from '../adapters/dynamodb/tables.js';
 
 const csv = z

@@ -2,7 +2,7 @@
  * The one place where errors become HTTP responses. Domain and Konnektive errors are mapped by `instanceof`;
  * only client errors (< 500) expose their message; server errors answer a generic text with the request id.
  */
-import { ZodError } from 'zod';
+import * as z from 'zod';
 import {
   CredentialsRejectedError,
   IdempotencyInProgressError,
@@ -25,8 +25,13 @@ import {
   KonnektiveTransientError,
   KonnektiveValidationError,
 } from '../core/konnektive.js';
+import { whitelistMessage } from '../core/session/create-session.js';
 
-/** An error that already knows its HTTP status; `expose` says whether its message may reach the client. */
+/**
+ * An error that already knows its HTTP status; `expose` says whether its message may reach the client: client
+ * errors always, server errors only when the message was written for the user (`exposeMessage`), e.g. the 503
+ * that tells a Zap Konnektive is down, or that a sale's outcome is unknown.
+ */
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
@@ -34,12 +39,13 @@ export class HttpError extends Error {
     message: string,
     readonly details: Record<string, unknown> = {},
     readonly headers: Record<string, string> = {},
+    private readonly exposeMessage = false,
   ) {
     super(message);
     this.name = 'HttpError';
   }
   get expose(): boolean {
-    return this.statusCode < 500;
+    return this.statusCode < 500 || this.exposeMessage;
   }
 }
 
@@ -49,7 +55,7 @@ const clip = (message: string) =>
   message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message;
 
 /** Turns zod issues into `{ "a.b": "message" }` and one sentence naming the fields. */
-export const describeZodError = (error: ZodError): { message: string; fields: Record<string, string> } => {
+export const describeZodError = (error: z.ZodError): { message: string; fields: Record<string, string> } => {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) {
     const path = issue.path.map(String).join('.') || '(body)';
@@ -64,7 +70,7 @@ export const describeZodError = (error: ZodError): { message: string; fields: Re
 /** Maps any thrown value to an HttpError. Unknown errors become a 500 whose message is never exposed. */
 export const toHttpError = (error: unknown, options: { egressIps?: string[] } = {}): HttpError => {
   if (error instanceof HttpError) return error;
-  if (error instanceof ZodError) {
+  if (error instanceof z.ZodError) {
     const { message, fields } = describeZodError(error);
     return new HttpError(422, 'VALIDATION_FAILED', message, { fields });
   }
@@ -90,6 +96,7 @@ export const toHttpError = (error: unknown, options: { egressIps?: string[] } = 
   if (error instanceof IdempotencyKeyReusedError)
     return new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', error.message);
   if (error instanceof UpstreamUnavailableError) {
+    // Our own sentence for the user (never Konnektive's text or a stack), so it is shown despite the 5xx.
     return new HttpError(
       503,
       'KONNEKTIVE_UNAVAILABLE',
@@ -98,6 +105,7 @@ export const toHttpError = (error: unknown, options: { egressIps?: string[] } = 
       {
         'Retry-After': String(error.retryAfterSeconds),
       },
+      true,
     );
   }
   if (error instanceof KonnektiveError) return konnektiveToHttp(error, options.egressIps ?? []);
@@ -136,7 +144,7 @@ const konnektiveToHttp = (error: KonnektiveError, egressIps: string[]): HttpErro
     );
   }
   if (error instanceof KonnektiveNotWhitelistedError) {
-    return new HttpError(403, 'IP_NOT_WHITELISTED', notWhitelistedMessage(egressIps, error.callerIp), {
+    return new HttpError(403, 'IP_NOT_WHITELISTED', whitelistMessage(egressIps, error.callerIp), {
       egressIps,
     });
   }
@@ -147,17 +155,10 @@ const konnektiveToHttp = (error: KonnektiveError, egressIps: string[]): HttpErro
       'Konnektive is unavailable or timed out; retry later',
       {},
       { 'Retry-After': '30' },
+      true,
     );
   }
   return new HttpError(502, 'KONNEKTIVE_ERROR', 'Konnektive answered with an unexpected error');
-};
-
-/** What to tell a merchant whose API user does not whitelist our fixed egress IPs. */
-export const notWhitelistedMessage = (egressIps: string[], callerIp?: string): string => {
-  const seen = callerIp ? ` (it saw ${callerIp})` : '';
-  return egressIps.length > 0
-    ? `Konnektive refused our IP address${seen}. Add these IPs to the API user's IP whitelist: ${egressIps.join(', ')}`
-    : `Konnektive refused our IP address${seen}. Add the stack's EgressIps output to the API user's IP whitelist`;
 };
 
 /** The JSON body of an error response. */

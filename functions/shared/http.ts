@@ -2,7 +2,6 @@
  * The API functions' middy chain, written once: Tracer → Logger → Metrics → HTTP error mapping; plus JSON body
  * parsing with size and schema checks, and bearer-token authentication.
  */
-import { createHash } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
@@ -10,6 +9,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { z } from 'zod';
 import type { Connection } from '../core/model.js';
 import type { ConnectionStore, TokenStore } from '../core/ports.js';
+import { tokenHashOf } from '../core/session/create-session.js';
 import { errorBody, HttpError, toHttpError } from './http-errors.js';
 import { logger, publishMetrics, tracer } from './observability.js';
 
@@ -93,9 +93,6 @@ export const header = (event: ApiEvent, name: string): string | undefined => {
   return undefined;
 };
 
-/** SHA-256 of a bearer token, hex: what the token store keys on. */
-export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
-
 /** Extracts the bearer token, if any. */
 export const bearerToken = (event: ApiEvent): string | undefined => {
   const value = header(event, 'authorization');
@@ -111,7 +108,7 @@ export const createAuthenticator =
   async (event: ApiEvent): Promise<Connection> => {
     const token = bearerToken(event);
     if (!token) throw new HttpError(401, 'UNAUTHORIZED', 'Missing bearer token (Authorization: Bearer …)');
-    const record = await deps.tokens.get(hashToken(token));
+    const record = await deps.tokens.get(tokenHashOf(token));
     const connection = record ? await deps.connections.get(record.connectionId) : undefined;
     if (!connection)
       throw new HttpError(401, 'UNAUTHORIZED', 'Unknown or revoked token; reconnect the account');

@@ -67,10 +67,8 @@ describe('status page', () => {
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(h.runtime.apiUrl);
-    await page.waitForFunction(() => document.querySelector('#deliveries table') !== null, undefined, {
-      timeout: 15_000,
-    });
-    const text = (selector: string) => page.locator(selector).innerText();
+    await page.locator('#deliveries table').waitFor({ timeout: 15_000 });
+    const text = async (selector: string) => (await page.locator(selector).textContent()) ?? '';
     expect(await text('#connections')).toContain('demo-api-user');
     for (const name of ['order.NEW_SALE', 'order.NEW_LEAD', 'transaction.REFUND']) {
       expect(await text('#subscriptions')).toContain(name);
@@ -89,13 +87,7 @@ describe('status page', () => {
       (received) => received.some((hook) => hook.path === '/lead' && hook.status === 200),
       30_000,
     );
-    await page.waitForFunction(
-      () => document.querySelector('#dead-letters')?.textContent?.includes('none'),
-      undefined,
-      {
-        timeout: 15_000,
-      },
-    );
+    await expect.poll(() => text('#dead-letters'), { timeout: 15_000 }).toContain('none');
     await page.close();
   });
 });

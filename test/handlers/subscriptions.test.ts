@@ -17,11 +17,12 @@ vi.hoisted(() => {
 
 import { beforeEach, describe, expect, it } from 'vitest';
 import { KonnektiveTransientError } from '../../functions/core/konnektive.js';
+import { tokenHashOf } from '../../functions/core/session/create-session.js';
 import { createCreateSubscriptionHandler } from '../../functions/handlers/create-subscription.js';
 import { createDeleteSubscriptionHandler } from '../../functions/handlers/delete-subscription.js';
 import { createGetSamplesHandler } from '../../functions/handlers/get-samples.js';
 import { createListSubscriptionsHandler } from '../../functions/handlers/list-subscriptions.js';
-import { createAuthenticator, hashToken } from '../../functions/shared/http.js';
+import { createAuthenticator } from '../../functions/shared/http.js';
 import { apiEvent, bodyOf, lambdaContext } from '../support/api-gateway.js';
 import { FakeKonnektive, order } from '../support/fake-konnektive.js';
 import { createFakes, type Fakes } from '../support/fakes.js';
@@ -65,7 +66,7 @@ const connect = async (loginId: string, token: string) => {
     fakes.clock.now(),
   );
   await fakes.tokens.put({
-    tokenHash: hashToken(token),
+    tokenHash: tokenHashOf(token),
     connectionId,
     createdAt: fakes.clock.now().toISOString(),
   });

@@ -60,7 +60,13 @@ describe('LocalQueue (SQS semantics for the local runtime)', () => {
   it('moves a message to the dead-letter queue after maxReceiveCount receives', () => {
     const time = clock();
     const dlq = new LocalQueue({ name: 'dlq', visibilityTimeoutMs: 1, now: time.now });
-    const queue = new LocalQueue({ name: 'q', visibilityTimeoutMs: 1, maxReceiveCount: 3, deadLetterQueue: dlq, now: time.now });
+    const queue = new LocalQueue({
+      name: 'q',
+      visibilityTimeoutMs: 1,
+      maxReceiveCount: 3,
+      deadLetterQueue: dlq,
+      now: time.now,
+    });
     queue.send('poison');
     for (let i = 0; i < 3; i++) {
       expect(queue.receive(1)).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Connection } from '../../core/model.js';
 import type { ConnectionStore } from '../../core/ports.js';
 import { conditional, guard } from './errors.js';

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LedgerOutcome } from '../../core/model.js';
 import type { EventLedger } from '../../core/ports.js';
 import { conditional } from './errors.js';

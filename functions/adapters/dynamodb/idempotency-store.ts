@@ -1,5 +1,5 @@
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { IdempotencyRecord } from '../../core/model.js';
 import type { IdempotencyClaim, IdempotencyStore } from '../../core/ports.js';
 import { conditional, StoreError } from './errors.js';

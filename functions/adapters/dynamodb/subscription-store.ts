@@ -7,7 +7,7 @@ import {
   paginateScan,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type EventType,
   ORDER_TYPES,

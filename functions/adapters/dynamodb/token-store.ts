@@ -1,5 +1,5 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TokenRecord } from '../../core/model.js';
 import type { TokenStore } from '../../core/ports.js';
 import { guard } from './errors.js';

@@ -2,7 +2,7 @@
  * Argument checks that run before any network call. A bad argument is a bug in the caller, but it must fail
  * here, with the field named, rather than as an opaque Konnektive ERROR (or, worse, a silently wrong query).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type KonnektiveCredentials,
   type KonnektiveParams,

@@ -4,7 +4,7 @@
  * Konnektive answers HTTP 200 for success and failure alike; only `result` and the text of `message` tell them
  * apart, and most failure texts are undocumented. The rules below are ordered: the first match wins.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   KonnektiveAuthError,
   KonnektiveDeclinedError,

@@ -5,7 +5,7 @@
  * (every field kept), require only what the core relies on, and a record that fails is reported in the
  * page's `rejected` list instead of failing the page (schema drift must not stop other records).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Campaign, CampaignProduct, OrderRecord, TransactionRecord } from '../../core/konnektive.js';
 import { isKonnektiveDateTime } from '../../core/zoned-time.js';
 

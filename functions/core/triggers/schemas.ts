@@ -1,7 +1,7 @@
 /**
  * Request and response schemas of the trigger routes (subscriptions, samples). Also feed the OpenAPI document.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ORDER_TYPES, TRANSACTION_TYPES } from '../model.js';
 
 const orderSubscription = z.object({

@@ -1,0 +1,320 @@
+/**
+ * `POST /actions/{action}` (design §2.7): validate, claim the Idempotency-Key, call Konnektive once, remember the
+ * answer for 24 h. "A Zapier replay after a timeout must never charge a card twice."
+ *
+ * What happens to the key when Konnektive fails (docs/actions.md explains the trade-off):
+ *
+ * | failure | Konnektive processed it? | key |
+ * | --- | --- | --- |
+ * | decline, validation, not found, redirect | yes, and answered | answer stored, replayed |
+ * | auth, not whitelisted, permission | no (refused before processing) | released: retry after the fix |
+ * | transient before the request left (DNS, refused connection) | no | released: retry calls again |
+ * | transient after sending (timeout, 5xx, garbage), retry-safe action | maybe, harmless twice | released |
+ * | transient after sending, create_sale / create_lead | unknown (maybe charged) | 503 stored: never re-sent |
+ */
+import {
+  CredentialsRejectedError,
+  IdempotencyInProgressError,
+  IdempotencyKeyReusedError,
+  UpstreamUnavailableError,
+} from '../errors.js';
+import {
+  KonnektiveAuthError,
+  KonnektiveDeclinedError,
+  KonnektiveError,
+  type KonnektiveGateway,
+  KonnektiveNotFoundError,
+  KonnektiveNotWhitelistedError,
+  type KonnektiveParams,
+  KonnektivePermissionError,
+  KonnektiveRedirectError,
+  KonnektiveTransientError,
+  KonnektiveValidationError,
+} from '../konnektive.js';
+import type { Connection } from '../model.js';
+import type { Clock, ConnectionStore, CredentialCipher, IdempotencyStore } from '../ports.js';
+import { UPSTREAM_RETRY_AFTER_SECONDS } from '../session/create-session.js';
+import {
+  CREDENTIALS_REJECTED_MESSAGE,
+  credentialsFor,
+  rejectStoredCredentials,
+} from '../session/credentials.js';
+import { type ActionDefinition, findAction } from './catalog.js';
+import {
+  bodyHash,
+  IDEMPOTENCY_IN_PROGRESS_MS,
+  IDEMPOTENCY_TTL_SECONDS,
+  scopedIdempotencyKey,
+} from './idempotency.js';
+import { type CoreLogger, type MetricSink, silentLogger } from './observability.js';
+
+/** A status and JSON body, as stored for replays. */
+export interface StoredResponse {
+  statusCode: number;
+  body: unknown;
+}
+
+export interface RunActionDeps {
+  konnektive: KonnektiveGateway;
+  connections: ConnectionStore;
+  idempotency: IdempotencyStore;
+  cipher: CredentialCipher;
+  clock: Clock;
+  metrics: MetricSink;
+  logger?: CoreLogger;
+  /**
+   * The response an error gets (the one error → HTTP mapping, shared/http-errors.ts), so an error answer that is
+   * stored replays exactly as it was first sent.
+   */
+  describeError(error: unknown, requestId: string | undefined): StoredResponse;
+}
+
+export interface RunActionInput {
+  connection: Connection;
+  /** The `{action}` path segment. */
+  action: string;
+  /** The parsed JSON body, not yet validated. */
+  body: unknown;
+  /** The `Idempotency-Key` header, already checked by `parseIdempotencyKey`; absent = no idempotency. */
+  idempotencyKey?: string | undefined;
+  requestId?: string | undefined;
+}
+
+export interface ActionResponse extends StoredResponse {
+  headers: Record<string, string>;
+  replayed: boolean;
+}
+
+const UNKNOWN_OUTCOME =
+  'Konnektive did not answer clearly (timeout or server error), so this may or may not have gone through. Check Konnektive';
+const UNKNOWN_OUTCOME_KEPT = `${UNKNOWN_OUTCOME} before retrying: this Idempotency-Key will not send it again for 24 hours`;
+const UNKNOWN_OUTCOME_NO_KEY = `${UNKNOWN_OUTCOME} before retrying (send an Idempotency-Key to make retries safe)`;
+
+/** Why a transient failure can be retried without risk: the request never left (no connection was made). */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** True when the cause chain shows the connection was never established (so Konnektive saw nothing). */
+export const requestNeverSent = (error: unknown): boolean => {
+  const seen = new Set<unknown>();
+  const stack: unknown[] = [error];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (current === null || typeof current !== 'object' || seen.has(current)) continue;
+    seen.add(current);
+    const { code, cause, errors } = current as { code?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof code === 'string' && NOT_SENT_CODES.has(code)) return true;
+    stack.push(cause);
+    if (Array.isArray(errors)) stack.push(...errors);
+  }
+  return false;
+};
+
+/** Konnektive handled the request and answered definitively: safe (and right) to replay that answer. */
+const isDefinitive = (error: unknown): boolean =>
+  error instanceof KonnektiveDeclinedError ||
+  error instanceof KonnektiveValidationError ||
+  error instanceof KonnektiveNotFoundError ||
+  error instanceof KonnektiveRedirectError;
+
+/** Konnektive refused before processing anything. */
+const isRefusedBeforeProcessing = (error: unknown): boolean =>
+  error instanceof KonnektiveAuthError ||
+  error instanceof KonnektiveNotWhitelistedError ||
+  error instanceof KonnektivePermissionError;
+
+/** Parameters whose values must never come back in a message (Konnektive texts are shown to users). */
+const SECRET_PARAMS = ['cardNumber', 'achAccountNumber', 'achRoutingNumber', 'iban'] as const;
+/** 12–19 digit runs, optionally spaced or dashed: anything card-like. */
+const CARD_LIKE = /\b(?:\d[ -]?){11,18}\d\b/g;
+
+/** Masks our own secret values and anything card-like in a Konnektive text. */
+export const scrubText = (text: string, params: KonnektiveParams): string => {
+  let result = text;
+  for (const name of SECRET_PARAMS) {
+    const value = params[name];
+    if (value !== undefined && String(value).length >= 6)
+      result = result.split(String(value)).join('[redacted]');
+  }
+  return result.replace(CARD_LIKE, '[redacted]');
+};
+
+/**
+ * A copy of a definitive Konnektive error whose texts cannot echo card or account numbers back to the Zap
+ * (Konnektive has not been seen doing it, but its texts are passed on verbatim and kept in Zapier's history).
+ */
+const withoutSecrets = (error: unknown, params: KonnektiveParams): unknown => {
+  const scrub = (text: string) => scrubText(text, params);
+  if (error instanceof KonnektiveDeclinedError) {
+    return new KonnektiveDeclinedError(scrub(error.message), error.endpoint, scrub(error.reason));
+  }
+  if (error instanceof KonnektiveValidationError) {
+    const fields = Object.fromEntries(
+      Object.entries(error.fields).map(([field, text]) => [field, scrub(text)]),
+    );
+    return new KonnektiveValidationError(scrub(error.message), error.endpoint, fields);
+  }
+  if (error instanceof KonnektiveNotFoundError)
+    return new KonnektiveNotFoundError(scrub(error.message), error.endpoint);
+  return error;
+};
+
+const replayHeaders = (statusCode: number): Record<string, string> => ({
+  'Idempotency-Replayed': 'true',
+  ...(statusCode === 503 ? { 'Retry-After': String(UPSTREAM_RETRY_AFTER_SECONDS) } : {}),
+});
+
+/**
+ * Runs one action for `connection`. Returns the success (or a replayed answer); throws the error to answer
+ * otherwise (the HTTP mapping turns it into the status code).
+ */
+export const runAction = async (deps: RunActionDeps, input: RunActionInput): Promise<ActionResponse> => {
+  const definition = findAction(input.action);
+  deps.metrics.count('ActionCalls', { action: definition.name });
+  try {
+    return await execute(deps, input, definition);
+  } catch (error) {
+    deps.metrics.count('ActionErrors', { action: definition.name });
+    throw error;
+  }
+};
+
+const execute = async (
+  deps: RunActionDeps,
+  input: RunActionInput,
+  definition: ActionDefinition,
+): Promise<ActionResponse> => {
+  const { connection } = input;
+  // Validation first: a 422 for bad input never touches the key, so the corrected request can reuse it.
+  const prepared = definition.prepare(input.body, { timeZone: connection.timeZone });
+  const credentials = await credentialsFor(deps.cipher, connection);
+
+  const key =
+    input.idempotencyKey === undefined
+      ? undefined
+      : scopedIdempotencyKey(connection.connectionId, definition.name, input.idempotencyKey);
+  if (key !== undefined) {
+    const claim = await deps.idempotency.claim({
+      key,
+      bodyHash: bodyHash(prepared.normalized),
+      now: deps.clock.now(),
+      inProgressMs: IDEMPOTENCY_IN_PROGRESS_MS,
+      ttlSeconds: IDEMPOTENCY_TTL_SECONDS,
+    });
+    if (claim.status === 'in_progress') throw new IdempotencyInProgressError();
+    if (claim.status === 'mismatch') throw new IdempotencyKeyReusedError();
+    if (claim.status === 'completed') {
+      const stored = claim.record.response;
+      // A COMPLETED record always carries its response; without one it cannot be replayed, so say "in progress"
+      // rather than call Konnektive a second time.
+      if (stored === undefined) throw new IdempotencyInProgressError();
+      return { ...stored, headers: replayHeaders(stored.statusCode), replayed: true };
+    }
+  }
+
+  let message: unknown;
+  try {
+    message = await prepared.send(deps.konnektive, credentials);
+  } catch (error) {
+    throw await settleFailure(deps, { input, definition, key, error, params: prepared.params });
+  }
+  const response: StoredResponse = { statusCode: 200, body: prepared.toResult(message) };
+  if (key !== undefined) await store(deps, key, response);
+  return { ...response, headers: {}, replayed: false };
+};
+
+/** Decides what a Konnektive failure does to the key, and which error the client gets. */
+const settleFailure = async (
+  deps: RunActionDeps,
+  args: {
+    input: RunActionInput;
+    definition: ActionDefinition;
+    key: string | undefined;
+    error: unknown;
+    params: KonnektiveParams;
+  },
+): Promise<unknown> => {
+  const { input, definition, key, error } = args;
+
+  if (isDefinitive(error)) {
+    const shown = withoutSecrets(error, args.params);
+    if (key !== undefined) await store(deps, key, deps.describeError(shown, input.requestId));
+    return shown;
+  }
+  if (isRefusedBeforeProcessing(error)) {
+    if (key !== undefined) await release(deps, key);
+    return error instanceof KonnektiveAuthError ? await markInvalid(deps, input.connection, error) : error;
+  }
+  if (error instanceof KonnektiveError) {
+    // Transient (or an answer we could not read): Konnektive may or may not have acted on it.
+    const unavailable = new UpstreamUnavailableError(
+      'Konnektive is unavailable or timed out; retry later',
+      UPSTREAM_RETRY_AFTER_SECONDS,
+      { cause: error },
+    );
+    const harmlessToResend =
+      definition.retrySafe || (error instanceof KonnektiveTransientError && requestNeverSent(error));
+    if (key === undefined)
+      return harmlessToResend ? unavailable : unknownOutcome(UNKNOWN_OUTCOME_NO_KEY, error);
+    if (harmlessToResend) {
+      await release(deps, key);
+      return unavailable;
+    }
+    const unknown = unknownOutcome(UNKNOWN_OUTCOME_KEPT, error);
+    await store(deps, key, deps.describeError(unknown, input.requestId));
+    deps.logger?.warn('action outcome unknown; key kept so a retry cannot repeat it', {
+      action: definition.name,
+      errorClass: error.errorClass,
+    });
+    return unknown;
+  }
+  // Our own failure (a bug, the cipher): nothing reached Konnektive's processing that we know of.
+  if (key !== undefined) await release(deps, key);
+  return error;
+};
+
+const unknownOutcome = (message: string, cause: unknown) =>
+  new UpstreamUnavailableError(message, UPSTREAM_RETRY_AFTER_SECONDS, { cause });
+
+/**
+ * Stores the answer. A failure here is logged, not thrown: the action already happened in Konnektive and the
+ * caller must hear about it; the claim then expires after IDEMPOTENCY_IN_PROGRESS_MS (the residual risk).
+ */
+const store = async (deps: RunActionDeps, key: string, response: StoredResponse): Promise<void> => {
+  try {
+    await deps.idempotency.complete({ key, response });
+  } catch (error) {
+    (deps.logger ?? silentLogger).warn('could not store the idempotent response', {
+      errorName: error instanceof Error ? error.name : typeof error,
+    });
+  }
+};
+
+/** The 401 for rejected stored credentials; failing to record the status must not hide it. */
+const markInvalid = async (deps: RunActionDeps, connection: Connection, cause: KonnektiveAuthError) => {
+  try {
+    return await rejectStoredCredentials(deps, connection, cause);
+  } catch (error) {
+    (deps.logger ?? silentLogger).warn('could not mark the connection invalid', {
+      errorName: error instanceof Error ? error.name : typeof error,
+    });
+    return new CredentialsRejectedError(CREDENTIALS_REJECTED_MESSAGE, { cause });
+  }
+};
+
+/** Frees the key so a retry calls Konnektive again. A failure is logged: the claim expires on its own. */
+const release = async (deps: RunActionDeps, key: string): Promise<void> => {
+  try {
+    await deps.idempotency.release(key);
+  } catch (error) {
+    (deps.logger ?? silentLogger).warn('could not release the idempotency claim', {
+      errorName: error instanceof Error ? error.name : typeof error,
+    });
+  }
+};

@@ -1,0 +1,179 @@
+/**
+ * Session auth (design §2.1): verify a Konnektive API user, store its password encrypted, hand out a bearer token.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  CredentialsRejectedError,
+  InvalidCredentialsError,
+  MissingPermissionsError,
+  NotWhitelistedError,
+  UpstreamUnavailableError,
+} from '../errors.js';
+import {
+  KonnektiveAuthError,
+  type KonnektiveCredentials,
+  type KonnektiveGateway,
+  KonnektiveNotWhitelistedError,
+  KonnektivePermissionError,
+  KonnektiveTransientError,
+  type Page,
+} from '../konnektive.js';
+import type { Connection } from '../model.js';
+import type { Clock, ConnectionStore, CredentialCipher, TokenStore } from '../ports.js';
+import { CREDENTIALS_REJECTED_MESSAGE } from './credentials.js';
+import type { CreateSessionRequest, MeResponse, SessionResponse } from './schemas.js';
+
+/** How long to ask a client to wait after Konnektive was unreachable. */
+export const UPSTREAM_RETRY_AFTER_SECONDS = 30;
+
+export interface SessionDeps {
+  konnektive: KonnektiveGateway;
+  connections: ConnectionStore;
+  tokens: TokenStore;
+  cipher: CredentialCipher;
+  clock: Clock;
+  /** The stack's fixed egress IPs, named in the "not whitelisted" message. */
+  egressIps: readonly string[];
+  /** A fresh bearer token; default 256 random bits, base64url. */
+  newToken?: () => string;
+}
+
+/** Deterministic, so the same loginId always maps to the same tenant: `c_` + 24 hex chars of a SHA-256. */
+export const connectionIdFor = (loginId: string): string =>
+  `c_${createHash('sha256').update(`konnektive:${loginId}`, 'utf8').digest('hex').slice(0, 24)}`;
+
+/** SHA-256 (hex) of a bearer token: the only form in which tokens are stored (the authenticator looks it up so). */
+export const tokenHashOf = (token: string): string =>
+  createHash('sha256').update(token, 'utf8').digest('hex');
+
+export const randomToken = (): string => randomBytes(32).toString('base64url');
+
+/** The message of a 403 IP_NOT_WHITELISTED: exactly which IPs the merchant must add. */
+export const whitelistMessage = (egressIps: readonly string[], callerIp?: string): string => {
+  const seen = callerIp ? ` (it saw ${callerIp})` : '';
+  return egressIps.length > 0
+    ? `Konnektive refused our IP address${seen}. Add these IPs to the API user's IP whitelist: ${egressIps.join(', ')}`
+    : `Konnektive refused our IP address${seen}. Add the stack's EgressIps output to the API user's IP whitelist`;
+};
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Reads the first page only; `break` closes the iterator so the client stops paging. */
+const firstPage = async <T>(pages: AsyncIterable<Page<T>>): Promise<void> => {
+  for await (const _page of pages) break;
+};
+
+/**
+ * One cheap read per endpoint the integration uses (order/query, transactions/query, campaign/query); success
+ * and an empty result both mean "granted". Sequential, and stopping at the first credential or whitelist
+ * failure: repeated bad logins can lock a Konnektive user.
+ */
+export const verifyCredentials = async (
+  deps: Pick<SessionDeps, 'konnektive' | 'clock' | 'egressIps'>,
+  credentials: KonnektiveCredentials,
+  timeZone: string,
+): Promise<void> => {
+  const now = deps.clock.now();
+  const range = { start: new Date(now.getTime() - DAY_MS), end: now };
+  const probes: Array<() => Promise<void>> = [
+    () => firstPage(deps.konnektive.queryOrders(credentials, { range, timeZone, resultsPerPage: 1 })),
+    () => firstPage(deps.konnektive.queryTransactions(credentials, { range, timeZone, resultsPerPage: 1 })),
+    () => firstPage(deps.konnektive.queryCampaigns(credentials, { resultsPerPage: 1 })),
+  ];
+  const missingPermissions: string[] = [];
+  for (const probe of probes) {
+    try {
+      await probe();
+    } catch (error) {
+      if (error instanceof KonnektivePermissionError) {
+        if (!missingPermissions.includes(error.permission)) missingPermissions.push(error.permission);
+        continue;
+      }
+      throw toSessionError(error, deps.egressIps);
+    }
+  }
+  if (missingPermissions.length > 0) {
+    throw new MissingPermissionsError(
+      `The Konnektive API user lacks these permissions: ${missingPermissions.join(', ')}. Grant them under Admin → Users → API user → Access Details`,
+      missingPermissions,
+    );
+  }
+};
+
+const toSessionError = (error: unknown, egressIps: readonly string[]): unknown => {
+  if (error instanceof KonnektiveAuthError) {
+    return new InvalidCredentialsError(
+      'Konnektive rejected the login ID or password. Check the API user (Admin → Users) and that the password has no "&"',
+      { cause: error },
+    );
+  }
+  if (error instanceof KonnektiveNotWhitelistedError) {
+    return new NotWhitelistedError(whitelistMessage(egressIps, error.callerIp), [...egressIps], {
+      cause: error,
+    });
+  }
+  if (error instanceof KonnektiveTransientError) {
+    return new UpstreamUnavailableError(
+      'Konnektive is unavailable or timed out; try connecting again shortly',
+      UPSTREAM_RETRY_AFTER_SECONDS,
+      { cause: error },
+    );
+  }
+  return error;
+};
+
+/**
+ * `POST /sessions`: verifies the credentials BEFORE storing anything, then creates or updates the connection
+ * for this loginId (same tenant every time; status back to active), and issues a new token. Other tokens of
+ * the connection (other Zapier connections) stay valid.
+ */
+export const createSession = async (
+  deps: SessionDeps,
+  input: CreateSessionRequest,
+): Promise<SessionResponse> => {
+  const credentials = { loginId: input.loginId, password: input.password };
+  await verifyCredentials(deps, credentials, input.timeZone);
+
+  const connectionId = connectionIdFor(input.loginId);
+  const encryptedPassword = await deps.cipher.encrypt(input.password, { connectionId });
+  const now = deps.clock.now();
+  const connection = await deps.connections.upsert(
+    {
+      connectionId,
+      loginId: input.loginId,
+      encryptedPassword,
+      timeZone: input.timeZone,
+      label: input.loginId,
+      status: 'active',
+    },
+    now,
+  );
+  const token = (deps.newToken ?? randomToken)();
+  await deps.tokens.put({ tokenHash: tokenHashOf(token), connectionId, createdAt: now.toISOString() });
+  return { token, ...describeConnection(connection) };
+};
+
+/**
+ * `GET /me`, Zapier's connection test. A connection whose stored password Konnektive rejected answers 401
+ * CREDENTIALS_REJECTED: Zapier then re-runs the session exchange, which re-verifies (and reactivates) it or tells
+ * the user that Konnektive rejects the login.
+ */
+export const describeMe = (connection: Connection): MeResponse => {
+  if (connection.status === 'invalid') {
+    throw new CredentialsRejectedError(CREDENTIALS_REJECTED_MESSAGE);
+  }
+  return describeConnection(connection);
+};
+
+/** The public fields of a connection. */
+export const describeConnection = (connection: Connection): MeResponse => ({
+  connectionId: connection.connectionId,
+  label: connection.label,
+  loginId: connection.loginId,
+  timeZone: connection.timeZone,
+});
+
+/** `DELETE /sessions/current`: forgets the token's hash (idempotent). */
+export const revokeToken = async (deps: { tokens: TokenStore }, token: string): Promise<void> => {
+  await deps.tokens.delete(tokenHashOf(token));
+};

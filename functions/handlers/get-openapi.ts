@@ -1,0 +1,8 @@
+/** `GET /openapi.json` — the API's OpenAPI 3.1 description, built once per process from the zod schemas. */
+import { buildOpenApiDocument } from '../core/openapi.js';
+import { apiHandler, json } from '../shared/http.js';
+
+export const createGetOpenapiHandler = (document: Record<string, unknown> = buildOpenApiDocument()) =>
+  apiHandler(async () => json(200, document, { 'cache-control': 'public, max-age=300' }));
+
+export const handler = createGetOpenapiHandler();

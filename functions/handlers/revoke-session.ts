@@ -1,0 +1,29 @@
+/** `DELETE /sessions/current` — revokes the bearer token of the request (other tokens stay valid). */
+import type { Connection } from '../core/model.js';
+import type { TokenStore } from '../core/ports.js';
+import { revokeToken } from '../core/session/create-session.js';
+import { dynamoStores } from '../shared/aws.js';
+import { loadConfig, storageConfig } from '../shared/config.js';
+import { type ApiEvent, apiHandler, bearerToken, createAuthenticator, noContent } from '../shared/http.js';
+import { logger } from '../shared/observability.js';
+
+export interface RevokeSessionDeps {
+  authenticate: (event: ApiEvent) => Promise<Connection>;
+  tokens: TokenStore;
+}
+
+export const createRevokeSessionHandler = (deps: RevokeSessionDeps) =>
+  apiHandler(async (event) => {
+    // Authenticating first keeps the 401 for unknown tokens; the token is then known to be present.
+    const connection = await deps.authenticate(event);
+    await revokeToken(deps, bearerToken(event) ?? '');
+    logger.info('token revoked', { connectionId: connection.connectionId });
+    return noContent();
+  });
+
+const stores = dynamoStores(loadConfig(storageConfig));
+const tokens = stores.tokens();
+export const handler = createRevokeSessionHandler({
+  authenticate: createAuthenticator({ tokens, connections: stores.connections() }),
+  tokens,
+});

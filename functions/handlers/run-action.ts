@@ -1,0 +1,70 @@
+/** `POST /actions/{action}` — the five Zapier creates, idempotent by `Idempotency-Key`. */
+import { KMSClient } from '@aws-sdk/client-kms';
+import * as z from 'zod';
+import { KmsCredentialCipher } from '../adapters/crypto/kms-credential-cipher.js';
+import { parseIdempotencyKey } from '../core/actions/idempotency.js';
+import { metricSinkFrom } from '../core/actions/observability.js';
+import { type RunActionDeps, runAction } from '../core/actions/run-action.js';
+import type { Connection } from '../core/model.js';
+import { dynamoStores, systemClock } from '../shared/aws.js';
+import { cipherConfig, konnektiveConfig, loadConfig, storageConfig } from '../shared/config.js';
+import {
+  type ApiEvent,
+  apiHandler,
+  createAuthenticator,
+  header,
+  json,
+  parseJsonBody,
+  pathParam,
+} from '../shared/http.js';
+import { errorBody, toHttpError } from '../shared/http-errors.js';
+import { createKonnektiveClient } from '../shared/konnektive.js';
+import { logger, metrics } from '../shared/observability.js';
+
+export interface RunActionHandlerDeps extends Omit<RunActionDeps, 'describeError' | 'metrics'> {
+  authenticate: (event: ApiEvent) => Promise<Connection>;
+  egressIps: string[];
+  metrics?: RunActionDeps['metrics'];
+}
+
+export const createRunActionHandler = (deps: RunActionHandlerDeps) => {
+  const useCase: RunActionDeps = {
+    ...deps,
+    metrics: deps.metrics ?? metricSinkFrom(metrics),
+    logger: deps.logger ?? logger,
+    // The one error mapping, so a stored error answer replays exactly as it was first sent.
+    describeError: (error, requestId) => {
+      const httpError = toHttpError(error, { egressIps: deps.egressIps });
+      return { statusCode: httpError.statusCode, body: errorBody(httpError, requestId) };
+    },
+  };
+  return apiHandler(
+    async (event) => {
+      const connection = await deps.authenticate(event);
+      const action = pathParam(event, 'action');
+      logger.appendKeys({ action });
+      const response = await runAction(useCase, {
+        connection,
+        action,
+        idempotencyKey: parseIdempotencyKey(header(event, 'idempotency-key')),
+        body: parseJsonBody(event, z.unknown()),
+        requestId: event.requestContext?.requestId,
+      });
+      return json(response.statusCode, response.body, response.headers);
+    },
+    { egressIps: deps.egressIps },
+  );
+};
+
+const config = loadConfig(storageConfig.extend(konnektiveConfig.shape).extend(cipherConfig.shape));
+const stores = dynamoStores(config);
+const connections = stores.connections();
+export const handler = createRunActionHandler({
+  authenticate: createAuthenticator({ tokens: stores.tokens(), connections }),
+  konnektive: createKonnektiveClient(config),
+  connections,
+  idempotency: stores.idempotency(),
+  cipher: new KmsCredentialCipher(new KMSClient({ region: config.AWS_REGION }), config.KMS_KEY_ID),
+  clock: systemClock,
+  egressIps: config.EGRESS_IPS,
+});

@@ -1,0 +1,117 @@
+/**
+ * Polling (design §2.3–2.4): EventBridge Scheduler ticks the dispatcher; the dispatcher enqueues one poll request per
+ * (connection, stream) in use; the poller (in the VPC, fixed egress) reads Konnektive, records events in the ledger
+ * and publishes them to the bus.
+ */
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { DISPATCH_HANDLER, POLL_HANDLER } from '../handlers.js';
+import { createHandlerFunction, type HandlerContext } from './handler-function.js';
+import { secureQueue } from './queues.js';
+import type { ServiceFunction } from './service-function.js';
+
+/** One poll of one (connection, stream) checkpoints within this budget (catch-up walks bounded slices). */
+export const POLL_FUNCTION_TIMEOUT = Duration.seconds(300);
+export const DISPATCH_FUNCTION_TIMEOUT = Duration.seconds(60);
+
+export interface KonnektivePollerProps {
+  readonly context: HandlerContext;
+  readonly eventBus: events.IEventBus;
+  /** Minutes between dispatcher ticks. @default 1 */
+  readonly pollRateMinutes?: number;
+}
+
+export class KonnektivePoller extends Construct {
+  public readonly schedule: scheduler.Schedule;
+  /** Receives the scheduler's invocations that failed after its retries. */
+  public readonly scheduleDeadLetterQueue: sqs.Queue;
+  public readonly dispatchFunction: ServiceFunction;
+  public readonly pollQueue: sqs.Queue;
+  public readonly pollDeadLetterQueue: sqs.Queue;
+  public readonly pollFunction: ServiceFunction;
+
+  constructor(scope: Construct, id: string, props: KonnektivePollerProps) {
+    super(scope, id);
+    const pollRateMinutes = props.pollRateMinutes ?? 1;
+    if (!Number.isInteger(pollRateMinutes) || pollRateMinutes < 1) {
+      throw new Error(`pollRateMinutes must be a positive integer, got ${pollRateMinutes}`);
+    }
+
+    this.pollDeadLetterQueue = secureQueue(this, 'PollDeadLetterQueue', {
+      retentionPeriod: Duration.days(14),
+    });
+    this.pollQueue = secureQueue(this, 'PollQueue', {
+      // AWS guidance: at least 6× the consumer's timeout, so a slow poll is not handed to a second consumer.
+      visibilityTimeout: Duration.seconds(POLL_FUNCTION_TIMEOUT.toSeconds() * 6),
+      // A poll request is only worth something for a while: the dispatcher enqueues a fresh one every tick.
+      retentionPeriod: Duration.days(1),
+      // A request that failed three times (not a Konnektive outage: the poller absorbs those) needs a human.
+      deadLetterQueue: { queue: this.pollDeadLetterQueue, maxReceiveCount: 3 },
+    });
+
+    this.dispatchFunction = createHandlerFunction(this, 'dispatch-polls', DISPATCH_HANDLER, props.context, {
+      timeout: DISPATCH_FUNCTION_TIMEOUT,
+      memorySize: 256,
+      environment: { POLL_QUEUE_URL: this.pollQueue.queueUrl },
+      // The next tick re-dispatches everything; a Lambda-level retry would only duplicate poll requests.
+      retryAttempts: 0,
+    });
+    this.dispatchFunction.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.pollQueue.queueArn] }),
+    );
+
+    this.scheduleDeadLetterQueue = secureQueue(this, 'ScheduleDeadLetterQueue', {
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.scheduleDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: "This queue is the EventBridge Scheduler target's dead-letter queue; it needs none of its own",
+    });
+    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      description: 'EventBridge Scheduler: invoke the poll dispatcher, dead-letter failed invocations',
+    });
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      description: 'Dispatches Konnektive polls',
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(pollRateMinutes)),
+      timeWindow: scheduler.TimeWindow.off(),
+      target: new LambdaInvoke(this.dispatchFunction.function, {
+        role: schedulerRole,
+        deadLetterQueue: this.scheduleDeadLetterQueue,
+        // A tick older than a minute is superseded by the next one; two quick retries cover a transient failure.
+        retryAttempts: 2,
+        maxEventAge: Duration.seconds(60),
+      }),
+    });
+    Validations.of(schedulerRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logicalIdRef(this.dispatchFunction)}.Arn>:*]`,
+      reason:
+        'LambdaInvoke grants lambda:InvokeFunction on the dispatcher and its qualified ARNs (versions/aliases) only',
+    });
+
+    this.pollFunction = createHandlerFunction(this, 'poll-stream', POLL_HANDLER, props.context, {
+      timeout: POLL_FUNCTION_TIMEOUT,
+      memorySize: 1024,
+      environment: { EVENT_BUS_NAME: props.eventBus.eventBusName },
+    });
+    this.pollFunction.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [props.eventBus.eventBusArn] }),
+    );
+    this.pollFunction.function.addEventSource(
+      new SqsEventSource(this.pollQueue, { batchSize: 1, reportBatchItemFailures: true }),
+    );
+  }
+}
+
+/** The token cdk-nag prints for a function's ARN: `<LogicalId.Arn>`. */
+const logicalIdRef = (fn: ServiceFunction): string =>
+  Stack.of(fn).resolve((fn.function.node.defaultChild as lambda.CfnFunction).logicalId) as string;

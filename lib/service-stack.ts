@@ -1,0 +1,136 @@
+/**
+ * Everything stateless: the fixed-egress network, the HTTP API, polling, hook delivery and monitoring. It can be
+ * destroyed and redeployed freely; the data lives in the {@link StatefulStack}.
+ */
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { TableKey } from '../functions/adapters/dynamodb/tables.js';
+import { ActionApi, type ThrottleLimits } from './constructs/action-api.js';
+import { FixedEgressNetwork } from './constructs/fixed-egress-network.js';
+import type { HandlerContext } from './constructs/handler-function.js';
+import { HookDelivery } from './constructs/hook-delivery.js';
+import { KonnektivePoller } from './constructs/konnektive-poller.js';
+import { OperationsMonitoring } from './constructs/operations-monitoring.js';
+import type { PowertoolsLogLevel, ServiceFunction } from './constructs/service-function.js';
+import type { HandlerName } from './handlers.js';
+
+/** Powertools service name: the `service` dimension of every metric (functions/shared/observability.ts). */
+export const SERVICE_NAME = 'konnektive-zapier';
+/** Powertools metrics namespace (functions/shared/observability.ts `METRICS_NAMESPACE`). */
+export const METRICS_NAMESPACE = 'KonnektiveZapier';
+
+/** The real handler entries: `<repo>/functions/handlers`. */
+export const DEFAULT_HANDLERS_DIR = fileURLToPath(new URL('../functions/handlers', import.meta.url));
+
+export interface ServiceStackProps extends StackProps {
+  /** The tables, key and bus of the stateful stack. */
+  readonly tables: Readonly<Record<TableKey, dynamodb.ITable>>;
+  readonly credentialsKey: kms.IKey;
+  readonly eventBus: events.IEventBus;
+  /** Directory of the `<name>.ts` handler entries. @default DEFAULT_HANDLERS_DIR */
+  readonly handlersDir?: string;
+  /** Availability zones of the egress VPC (one NAT gateway and Elastic IP each). */
+  readonly azCount: number;
+  /** Minutes between poll dispatches. */
+  readonly pollRateMinutes: number;
+  /** Konnektive API base URL. */
+  readonly konnektiveApiUrl: string;
+  /** URL prefixes a hook targetUrl must start with. */
+  readonly hookUrlAllowlist: readonly string[];
+  /** Mailed when an alarm fires; no subscription when absent. */
+  readonly alarmEmail?: string;
+  /** @default 'INFO' */
+  readonly logLevel?: PowertoolsLogLevel;
+  /** Retention of function, access and flow logs. @default one month */
+  readonly logRetention?: logs.RetentionDays;
+  /** Default API throttling. @default see ActionApi */
+  readonly apiThrottle?: ThrottleLimits;
+}
+
+export class ServiceStack extends Stack {
+  public readonly network: FixedEgressNetwork;
+  public readonly api: ActionApi;
+  public readonly poller: KonnektivePoller;
+  public readonly delivery: HookDelivery;
+  public readonly monitoring: OperationsMonitoring;
+  /** All 14 functions by handler name. */
+  public readonly functions: Readonly<Record<HandlerName, ServiceFunction>>;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+
+    this.network = new FixedEgressNetwork(this, 'Network', {
+      azCount: props.azCount,
+      flowLogRetention: logRetention,
+    });
+
+    const context: HandlerContext = {
+      handlersDir: props.handlersDir ?? DEFAULT_HANDLERS_DIR,
+      tables: props.tables,
+      credentialsKey: props.credentialsKey,
+      network: this.network,
+      konnektiveApiUrl: props.konnektiveApiUrl,
+      hookUrlAllowlist: props.hookUrlAllowlist,
+      powertools: {
+        serviceName: SERVICE_NAME,
+        metricsNamespace: METRICS_NAMESPACE,
+        ...(props.logLevel ? { logLevel: props.logLevel } : {}),
+      },
+      logRetention,
+    };
+
+    this.api = new ActionApi(this, 'Api', {
+      context,
+      accessLogRetention: logRetention,
+      ...(props.apiThrottle ? { throttle: props.apiThrottle } : {}),
+    });
+    this.poller = new KonnektivePoller(this, 'Poller', {
+      context,
+      eventBus: props.eventBus,
+      pollRateMinutes: props.pollRateMinutes,
+    });
+    this.delivery = new HookDelivery(this, 'Delivery', { context, eventBus: props.eventBus });
+
+    this.functions = {
+      ...this.api.functions,
+      'dispatch-polls': this.poller.dispatchFunction,
+      'poll-stream': this.poller.pollFunction,
+      'deliver-events': this.delivery.deliverFunction,
+    };
+
+    this.monitoring = new OperationsMonitoring(this, 'Monitoring', {
+      metricsNamespace: METRICS_NAMESPACE,
+      serviceName: SERVICE_NAME,
+      functions: Object.fromEntries(Object.entries(this.functions).map(([name, fn]) => [name, fn.function])),
+      deliveryQueue: this.delivery.queue,
+      pollQueue: this.poller.pollQueue,
+      deadLetterQueues: {
+        Delivery: this.delivery.deadLetterQueue,
+        Poll: this.poller.pollDeadLetterQueue,
+        Schedule: this.poller.scheduleDeadLetterQueue,
+      },
+      httpApi: this.api.httpApi,
+      ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
+    });
+
+    new CfnOutput(this, 'ApiUrl', {
+      description: 'Base URL of the HTTP API: set it as API_BASE_URL in the Zapier app',
+      value: this.api.url,
+    });
+    new CfnOutput(this, 'EgressIps', {
+      description:
+        'Whitelist each of these on the Konnektive API user (Admin → Users → API user → IP whitelist)',
+      value: this.network.egressIps,
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      description: 'CloudWatch dashboard',
+      value: this.monitoring.dashboardUrl,
+    });
+  }
+}

@@ -1,0 +1,233 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TABLES, type TableKey } from '../../functions/adapters/dynamodb/tables.js';
+import { ServiceFunction } from '../../lib/constructs/service-function.js';
+import type { HandlerName } from '../../lib/handlers.js';
+import {
+  EXPECTED_HANDLERS,
+  FIXTURE_HANDLERS_DIR,
+  logicalIdOf,
+  resourceOf,
+  type SynthesizedApp,
+  synthesize,
+  TEST_CONFIG,
+} from './support.js';
+
+/** Which tables each handler may see, from the issue's function table. */
+const EXPECTED_TABLES: Record<HandlerName, TableKey[]> = {
+  'create-session': ['connections', 'tokens'],
+  'get-me': ['tokens', 'connections'],
+  'revoke-session': ['tokens', 'connections'],
+  'create-subscription': ['tokens', 'connections', 'subscriptions', 'cursors'],
+  'list-subscriptions': ['tokens', 'connections', 'subscriptions'],
+  'delete-subscription': ['tokens', 'connections', 'subscriptions'],
+  'get-samples': ['tokens', 'connections'],
+  'run-action': ['tokens', 'connections', 'idempotency'],
+  'list-campaigns': ['tokens', 'connections'],
+  'list-campaign-products': ['tokens', 'connections'],
+  'get-openapi': [],
+  'dispatch-polls': ['subscriptions'],
+  'poll-stream': ['connections', 'cursors', 'ledger'],
+  'deliver-events': ['subscriptions', 'deliveries'],
+};
+
+const EXPECTED_TIMEOUT_SECONDS = (name: HandlerName): number =>
+  name === 'poll-stream' ? 300 : name === 'dispatch-polls' || name === 'deliver-events' ? 60 : 28;
+
+/** Environment variables beyond tables and Powertools that each handler needs. */
+const EXPECTED_EXTRA_ENV: Record<HandlerName, string[]> = {
+  'create-session': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS'],
+  'get-me': [],
+  'revoke-session': [],
+  'create-subscription': ['HOOK_URL_ALLOWLIST'],
+  'list-subscriptions': [],
+  'delete-subscription': [],
+  'get-samples': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS'],
+  'run-action': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS'],
+  'list-campaigns': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS'],
+  'list-campaign-products': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS'],
+  'get-openapi': [],
+  'dispatch-polls': ['POLL_QUEUE_URL'],
+  'poll-stream': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS', 'EVENT_BUS_NAME'],
+  'deliver-events': ['HOOK_URL_ALLOWLIST', 'DELIVERY_QUEUE_URL', 'DELIVERY_DLQ_URL'],
+};
+
+const POWERTOOLS_ENV = {
+  POWERTOOLS_SERVICE_NAME: 'konnektive-zapier',
+  POWERTOOLS_METRICS_NAMESPACE: 'KonnektiveZapier',
+  POWERTOOLS_LOG_LEVEL: 'INFO',
+  POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+  POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+  NODE_OPTIONS: '--enable-source-maps',
+};
+
+interface FunctionProperties {
+  Runtime: string;
+  Architectures: string[];
+  Handler: string;
+  Timeout: number;
+  MemorySize: number;
+  TracingConfig: { Mode: string };
+  LoggingConfig: { LogGroup: unknown };
+  Environment: { Variables: Record<string, unknown> };
+  Description: string;
+  FunctionName?: string;
+}
+
+describe('the 14 functions', () => {
+  let synthesized: SynthesizedApp;
+  const propertiesOf = (name: HandlerName): FunctionProperties =>
+    resourceOf(synthesized.serviceTemplate, logicalIdOf(synthesized.service.functions[name].function))
+      .Properties as unknown as FunctionProperties;
+
+  beforeAll(() => {
+    synthesized = synthesize();
+  });
+
+  it('exist once each, and nothing else is a function', () => {
+    expect(Object.keys(synthesized.service.functions).sort()).toEqual([...EXPECTED_HANDLERS].sort());
+    synthesized.serviceTemplate.resourceCountIs('AWS::Lambda::Function', EXPECTED_HANDLERS.length);
+  });
+
+  describe.each(EXPECTED_HANDLERS)('%s', (name) => {
+    it('runs Node.js 22 on arm64 from an ESM bundle, traced, without a fixed name', () => {
+      const properties = propertiesOf(name);
+      expect(properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+      });
+      expect(properties.FunctionName).toBeUndefined();
+      expect(properties.Description.startsWith(`${name}: `)).toBe(true);
+    });
+
+    it(`times out after ${EXPECTED_TIMEOUT_SECONDS(name)} s`, () => {
+      expect(propertiesOf(name).Timeout).toBe(EXPECTED_TIMEOUT_SECONDS(name));
+    });
+
+    it('logs to its own log group with a retention', () => {
+      const fn = synthesized.service.functions[name];
+      const logGroupId = logicalIdOf(fn.logGroup);
+      expect(propertiesOf(name).LoggingConfig).toEqual({ LogGroup: { Ref: logGroupId } });
+      expect(resourceOf(synthesized.serviceTemplate, logGroupId).Properties).toMatchObject({
+        RetentionInDays: 30,
+      });
+    });
+
+    it('gets the Powertools settings, its tables and its own settings, and nothing more', () => {
+      const variables = propertiesOf(name).Environment.Variables;
+      const tableVars = EXPECTED_TABLES[name].map((key) => TABLES[key].envVar);
+      expect(Object.keys(variables).sort()).toEqual(
+        [...Object.keys(POWERTOOLS_ENV), ...tableVars, ...EXPECTED_EXTRA_ENV[name]].sort(),
+      );
+      expect(variables).toMatchObject(POWERTOOLS_ENV);
+      for (const key of EXPECTED_TABLES[name]) {
+        // The physical name, generated by CloudFormation in the stateful stack, imported here.
+        expect(variables[TABLES[key].envVar]).toHaveProperty(['Fn::ImportValue']);
+      }
+    });
+  });
+
+  it('passes the deployment configuration through to the functions that use it', () => {
+    expect(propertiesOf('poll-stream').Environment.Variables.KONNEKTIVE_API_URL).toBe(
+      TEST_CONFIG.konnektiveApiUrl,
+    );
+    expect(propertiesOf('create-subscription').Environment.Variables.HOOK_URL_ALLOWLIST).toBe(
+      'https://hooks.zapier.com/',
+    );
+    expect(propertiesOf('deliver-events').Environment.Variables.HOOK_URL_ALLOWLIST).toBe(
+      'https://hooks.zapier.com/',
+    );
+  });
+
+  it('bundles each handler as a minified ESM file with a source map and a require shim', () => {
+    const assembly = synthesized.app.synth();
+    const fn = synthesized.service.functions['get-me'];
+    const code = resourceOf(synthesized.serviceTemplate, logicalIdOf(fn.function)).Properties?.Code as {
+      S3Key: string;
+    };
+    const assetDir = join(assembly.directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+    expect(readdirSync(assetDir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    expect(existsSync(join(assetDir, 'index.mjs'))).toBe(true);
+  });
+});
+
+describe('ServiceFunction', () => {
+  const build = (extra: Partial<ConstructorParameters<typeof ServiceFunction>[2]> = {}) => {
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Scratch');
+    const fn = new ServiceFunction(stack, 'Probe', {
+      entry: join(FIXTURE_HANDLERS_DIR, 'get-me.ts'),
+      powertools: { serviceName: 'svc', metricsNamespace: 'Ns', logLevel: 'DEBUG' },
+      ...extra,
+    });
+    const template = Template.fromStack(stack);
+    return { fn, template, properties: resourceOf(template, logicalIdOf(fn.function)).Properties ?? {} };
+  };
+
+  it("merges the caller's environment into the defaults instead of replacing them", () => {
+    const { properties } = build({ environment: { EXTRA: 'yes', POWERTOOLS_LOG_LEVEL: 'WARN' } });
+    expect((properties.Environment as { Variables: Record<string, string> }).Variables).toEqual({
+      POWERTOOLS_SERVICE_NAME: 'svc',
+      POWERTOOLS_METRICS_NAMESPACE: 'Ns',
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+      POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+      POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+      NODE_OPTIONS: '--enable-source-maps',
+      EXTRA: 'yes',
+    });
+  });
+
+  it("keeps the caller's props (memory, timeout, retention) over the defaults", () => {
+    const { fn, template, properties } = build({
+      memorySize: 1769,
+      timeout: Duration.seconds(7),
+      logRetention: logs.RetentionDays.ONE_WEEK,
+    });
+    expect(properties).toMatchObject({ MemorySize: 1769, Timeout: 7 });
+    expect(resourceOf(template, logicalIdOf(fn.logGroup)).Properties).toMatchObject({ RetentionInDays: 7 });
+  });
+
+  it('has its own role with no managed policies, allowed to write only its own log group', () => {
+    const { fn, template } = build();
+    const role = resourceOf(template, logicalIdOf(fn.role));
+    expect(role.Properties?.ManagedPolicyArns).toBeUndefined();
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalIdOf(fn.role) }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [logicalIdOf(fn.logGroup), 'Arn'] },
+          },
+          { Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Effect: 'Allow', Resource: '*' },
+        ],
+      },
+    });
+  });
+
+  it('bundles locally into minified ESM with a require shim, leaving the runtime-provided AWS SDK out', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Bundled');
+    const fn = new ServiceFunction(stack, 'Probe', {
+      entry: fileURLToPath(new URL('./fixtures/bundling/sdk-probe.ts', import.meta.url)),
+      powertools: { serviceName: 'svc', metricsNamespace: 'Ns' },
+    });
+    const template = Template.fromStack(stack);
+    const code = resourceOf(template, logicalIdOf(fn.function)).Properties?.Code as { S3Key: string };
+    const assetDir = join(app.synth().directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+    const bundle = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
+    expect(bundle).toMatch(/from\s*"@aws-sdk\/client-sqs"/);
+    expect(bundle).not.toMatch(/from\s*"zod"/);
+    expect(bundle.startsWith("import { createRequire } from 'node:module';")).toBe(true);
+    // Minified: long lines (only legal comments get lines of their own), not one line per statement.
+    expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(1000);
+    expect(existsSync(join(assetDir, 'index.mjs.map'))).toBe(true);
+  });
+});

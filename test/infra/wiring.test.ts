@@ -1,0 +1,267 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  EVENT_DETAIL_TYPE as PUBLISHED_DETAIL_TYPE,
+  EVENT_SOURCE as PUBLISHED_SOURCE,
+} from '../../functions/adapters/eventbridge/event-bridge-publisher.js';
+import { METRICS_NAMESPACE as FUNCTIONS_NAMESPACE } from '../../functions/shared/observability.js';
+import type { HandlerName } from '../../lib/handlers.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lib/service-stack.js';
+import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../../lib/stateful-stack.js';
+import {
+  environmentOf,
+  followImport,
+  logicalIdOf,
+  referencedId,
+  resourceOf,
+  type SynthesizedApp,
+  synthesize,
+} from './support.js';
+
+/** The routes of docs/http-api.md and the handler behind each. */
+const ROUTES: [string, HandlerName][] = [
+  ['POST /sessions', 'create-session'],
+  ['GET /me', 'get-me'],
+  ['DELETE /sessions/current', 'revoke-session'],
+  ['POST /subscriptions', 'create-subscription'],
+  ['GET /subscriptions', 'list-subscriptions'],
+  ['DELETE /subscriptions/{id}', 'delete-subscription'],
+  ['GET /triggers/{trigger}/samples', 'get-samples'],
+  ['POST /actions/{action}', 'run-action'],
+  ['GET /campaigns', 'list-campaigns'],
+  ['GET /campaigns/{campaignId}/products', 'list-campaign-products'],
+  ['GET /openapi.json', 'get-openapi'],
+];
+
+describe('wiring', () => {
+  let synthesized: SynthesizedApp;
+  const fnId = (name: HandlerName) => logicalIdOf(synthesized.service.functions[name].function);
+
+  beforeAll(() => {
+    synthesized = synthesize();
+  });
+
+  describe('HTTP API', () => {
+    it('has exactly the documented routes', () => {
+      const routes = Object.values(synthesized.serviceTemplate.findResources('AWS::ApiGatewayV2::Route'));
+      expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual(
+        ROUTES.map(([key]) => key).sort(),
+      );
+    });
+
+    it.each(ROUTES)('sends %s to %s', (routeKey, name) => {
+      const template = synthesized.serviceTemplate;
+      const route = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).find(
+        (candidate) => candidate.Properties.RouteKey === routeKey,
+      );
+      const target = route?.Properties.Target as { 'Fn::Join': [string, unknown[]] };
+      const integrationId = referencedId(target['Fn::Join'][1][1]);
+      const integration = resourceOf(template, integrationId ?? '');
+      expect(integration.Properties).toMatchObject({
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: { 'Fn::GetAtt': [fnId(name), 'Arn'] },
+      });
+    });
+
+    it('throttles every route, and the unauthenticated session route harder', () => {
+      synthesized.serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+        RouteSettings: { 'POST /sessions': { ThrottlingRateLimit: 2, ThrottlingBurstLimit: 5 } },
+      });
+    });
+
+    it('writes JSON access logs without headers or bodies to a log group with retention', () => {
+      const { serviceTemplate: template, service } = synthesized;
+      const logGroupId = logicalIdOf(service.api.accessLogGroup);
+      const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0];
+      expect(stage?.Properties.AccessLogSettings.DestinationArn).toEqual({
+        'Fn::GetAtt': [logGroupId, 'Arn'],
+      });
+      const format = JSON.parse(stage?.Properties.AccessLogSettings.Format as string) as Record<
+        string,
+        string
+      >;
+      expect(format).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey' });
+      expect(Object.values(format).some((value) => /header|body|authorization/i.test(value))).toBe(false);
+      expect(resourceOf(template, logGroupId).Properties).toMatchObject({ RetentionInDays: 30 });
+    });
+
+    it('outputs the API URL', () => {
+      synthesized.serviceTemplate.hasOutput('ApiUrl', {
+        Value: Match.objectLike({
+          'Fn::Join': ['', Match.arrayWith([{ Ref: logicalIdOf(synthesized.service.api.httpApi) }])],
+        }),
+      });
+    });
+  });
+
+  describe('polling', () => {
+    it('ticks the dispatcher every minute with a bounded retry policy and a dead-letter queue', () => {
+      const { serviceTemplate: template, service } = synthesized;
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'rate(1 minute)',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: {
+          Arn: { 'Fn::GetAtt': [fnId('dispatch-polls'), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60 },
+          DeadLetterConfig: {
+            Arn: { 'Fn::GetAtt': [logicalIdOf(service.poller.scheduleDeadLetterQueue), 'Arn'] },
+          },
+          RoleArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
+        },
+      });
+    });
+
+    it('follows the pollRateMinutes setting', () => {
+      const variant = synthesize({ pollRateMinutes: 5 }, { bundle: false });
+      variant.serviceTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'rate(5 minutes)',
+      });
+    });
+
+    it('does not retry a failed dispatch at the Lambda level (the next tick re-dispatches)', () => {
+      synthesized.serviceTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: fnId('dispatch-polls') },
+        MaximumRetryAttempts: 0,
+      });
+    });
+
+    it('feeds poll requests one at a time to the poller, with partial batch failures and a dead-letter queue', () => {
+      const { serviceTemplate: template, service } = synthesized;
+      const queue = resourceOf(template, logicalIdOf(service.poller.pollQueue));
+      expect(queue.Properties).toMatchObject({
+        VisibilityTimeout: 6 * 300,
+        RedrivePolicy: {
+          deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(service.poller.pollDeadLetterQueue), 'Arn'] },
+          maxReceiveCount: 3,
+        },
+      });
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: fnId('poll-stream') },
+        EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(service.poller.pollQueue), 'Arn'] },
+        BatchSize: 1,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    });
+
+    it('tells the dispatcher its queue and the poller its bus', () => {
+      const { serviceTemplate: template, service, statefulTemplate } = synthesized;
+      const variables = (name: HandlerName) => environmentOf(template, fnId(name));
+      expect(variables('dispatch-polls').POLL_QUEUE_URL).toEqual({
+        Ref: logicalIdOf(service.poller.pollQueue),
+      });
+      expect(followImport(variables('poll-stream').EVENT_BUS_NAME, statefulTemplate)).toEqual({
+        Ref: logicalIdOf(synthesized.stateful.eventBus),
+      });
+    });
+  });
+
+  describe('delivery', () => {
+    it('routes detected events from the bus to the delivery queue, with a dead-letter queue for the rule', () => {
+      const { serviceTemplate: template, service, statefulTemplate } = synthesized;
+      const rule = Object.values(template.findResources('AWS::Events::Rule'))[0];
+      expect(rule?.Properties.EventPattern).toEqual({
+        source: ['konnektive-zapier'],
+        'detail-type': ['KonnektiveEventDetected'],
+      });
+      expect(followImport(rule?.Properties.EventBusName, statefulTemplate)).toEqual({
+        Ref: logicalIdOf(synthesized.stateful.eventBus),
+      });
+      expect(rule?.Properties.Targets).toEqual([
+        expect.objectContaining({
+          Arn: { 'Fn::GetAtt': [logicalIdOf(service.delivery.queue), 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalIdOf(service.delivery.deadLetterQueue), 'Arn'] } },
+        }),
+      ]);
+    });
+
+    it('lets only the rule send to the delivery queue, over TLS', () => {
+      const { serviceTemplate: template, service } = synthesized;
+      const ruleId = logicalIdOf(service.delivery.rule);
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: logicalIdOf(service.delivery.queue) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+            Match.objectLike({
+              Effect: 'Allow',
+              Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+              Principal: { Service: 'events.amazonaws.com' },
+              Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('retries for days: visibility ≥ 6× the deliver timeout, 14-day retention, 120 receives, then the DLQ', () => {
+      const { serviceTemplate: template, service } = synthesized;
+      const deliverTimeout = resourceOf(template, fnId('deliver-events')).Properties?.Timeout as number;
+      const queue = resourceOf(template, logicalIdOf(service.delivery.queue)).Properties as {
+        VisibilityTimeout: number;
+        MessageRetentionPeriod: number;
+        RedrivePolicy: { deadLetterTargetArn: unknown; maxReceiveCount: number };
+      };
+      expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * deliverTimeout);
+      expect(queue.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+      expect(queue.RedrivePolicy).toEqual({
+        deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(service.delivery.deadLetterQueue), 'Arn'] },
+        maxReceiveCount: 120,
+      });
+      // ~100 receives at the handler's 1 h backoff cap already exceed 3 days.
+      expect(queue.RedrivePolicy.maxReceiveCount * 3600).toBeGreaterThan(3 * 24 * 3600);
+      expect(
+        resourceOf(template, logicalIdOf(service.delivery.deadLetterQueue)).Properties
+          ?.MessageRetentionPeriod,
+      ).toBe(14 * 24 * 3600);
+    });
+
+    it('feeds the deliverer ten messages at a time with partial batch failures', () => {
+      const { serviceTemplate: template, service } = synthesized;
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: fnId('deliver-events') },
+        EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(service.delivery.queue), 'Arn'] },
+        BatchSize: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    });
+
+    it('tells the deliverer its queue and dead-letter queue', () => {
+      const { serviceTemplate: template, service } = synthesized;
+      const variables = environmentOf(template, fnId('deliver-events'));
+      expect(variables.DELIVERY_QUEUE_URL).toEqual({ Ref: logicalIdOf(service.delivery.queue) });
+      expect(variables.DELIVERY_DLQ_URL).toEqual({ Ref: logicalIdOf(service.delivery.deadLetterQueue) });
+    });
+  });
+
+  it('encrypts every queue and refuses non-TLS access to it', () => {
+    const { serviceTemplate: template } = synthesized;
+    const queues = template.findResources('AWS::SQS::Queue');
+    expect(Object.keys(queues)).toHaveLength(5);
+    for (const [id, queue] of Object.entries(queues)) {
+      expect(queue.Properties.SqsManagedSseEnabled, id).toBe(true);
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('uses the event source, detail type, namespace and service name the functions use', () => {
+    expect(EVENT_SOURCE).toBe(PUBLISHED_SOURCE);
+    expect(EVENT_DETAIL_TYPE).toBe(PUBLISHED_DETAIL_TYPE);
+    expect(METRICS_NAMESPACE).toBe(FUNCTIONS_NAMESPACE);
+    expect(SERVICE_NAME).toBe('konnektive-zapier');
+  });
+});
