@@ -28,18 +28,19 @@ import { createDeliverHandler } from '../../functions/handlers/deliver-events.js
 import { createDispatchHandler } from '../../functions/handlers/dispatch-polls.js';
 import { createPollHandler } from '../../functions/handlers/poll-stream.js';
 import { lambdaContext } from '../support/api-gateway.js';
-import { FakeKonnektive, order } from '../support/fake-konnektive.js';
 import {
-  MemoryConnections,
-  MemoryCursors,
-  MemoryLedger,
-  MemoryMarkers,
-  MemorySubscriptions,
-  RecordingPublisher,
-  reversibleCipher,
-  ScriptedHookSender,
-  SteppingClock,
-} from '../support/memory-stores.js';
+  FakeClock,
+  FakeConnectionStore,
+  FakeCredentialCipher,
+  FakeCursorStore,
+  FakeDeliveryMarkerStore,
+  FakeEventLedger,
+  FakeSubscriptionStore,
+} from '../support/fakes.js';
+import { InMemoryKonnektive, order } from '../support/in-memory-konnektive.js';
+import { RecordingPublisher, ScriptedHookSender } from '../support/trigger-fakes.js';
+
+const cipher = new FakeCredentialCipher();
 
 const T0 = new Date('2026-11-25T12:00:00Z');
 
@@ -92,7 +93,7 @@ const envelope = (eventId: string, recordId: string) =>
 
 describe('dispatch-polls handler', () => {
   it('turns a scheduled tick into one poll request per (connection, stream)', async () => {
-    const subscriptions = new MemorySubscriptions();
+    const subscriptions = new FakeSubscriptionStore();
     for (let i = 0; i < 3; i++) {
       await subscriptions.put({
         subscriptionId: `s${i}`,
@@ -123,29 +124,29 @@ describe('dispatch-polls handler', () => {
 
 describe('poll-stream handler', () => {
   const setup = async () => {
-    const clock = new SteppingClock(T0);
-    const connections = new MemoryConnections();
+    const clock = new FakeClock(T0);
+    const connections = new FakeConnectionStore();
     await connections.upsert(
       {
         connectionId: 'c1',
         loginId: 'm',
-        encryptedPassword: await reversibleCipher.encrypt('pw', { connectionId: 'c1' }),
+        encryptedPassword: await cipher.encrypt('pw', { connectionId: 'c1' }),
         timeZone: 'UTC',
         label: 'm',
         status: 'active',
       },
       T0,
     );
-    const cursors = new MemoryCursors();
+    const cursors = new FakeCursorStore();
     await cursors.reset({ connectionId: 'c1', stream: 'orders', hwm: T0.toISOString(), now: T0 });
-    const konnektive = new FakeKonnektive('UTC');
+    const konnektive = new InMemoryKonnektive('UTC');
     const publisher = new RecordingPublisher();
     const handler = createPollHandler(
       {
         connections,
         cursors,
-        ledger: new MemoryLedger(),
-        cipher: reversibleCipher,
+        ledger: new FakeEventLedger(),
+        cipher: cipher,
         konnektive,
         publisher,
         clock,
@@ -194,7 +195,7 @@ describe('poll-stream handler', () => {
 
 describe('deliver-events handler', () => {
   const setup = async () => {
-    const subscriptions = new MemorySubscriptions();
+    const subscriptions = new FakeSubscriptionStore();
     await subscriptions.put({
       subscriptionId: 's1',
       connectionId: 'c1',
@@ -206,11 +207,11 @@ describe('deliver-events handler', () => {
     const sender = new ScriptedHookSender();
     const retries: Array<[string, number]> = [];
     const dead: string[] = [];
-    const clock = new SteppingClock(new Date(T0.getTime() + 1000));
+    const clock = new FakeClock(new Date(T0.getTime() + 1000));
     const handler = createDeliverHandler(
       {
         subscriptions,
-        markers: new MemoryMarkers(),
+        markers: new FakeDeliveryMarkerStore(),
         sender,
         clock,
         pacer: { acquire: async () => undefined },
@@ -249,7 +250,7 @@ describe('deliver-events handler', () => {
   it('dead-letters malformed messages and messages past the retry horizon', async () => {
     const s = await setup();
     s.sender.script('https://hooks.zapier.com/h/1', { kind: 'status', status: 500 });
-    s.clock.current = new Date(T0.getTime() + DEFAULT_DELIVERY_SETTINGS.retryHorizonMs + 1);
+    s.clock.set(new Date(T0.getTime() + DEFAULT_DELIVERY_SETTINGS.retryHorizonMs + 1));
     const result = await s.handler(
       sqsEvent(['{"detail":{}}', envelope('NEW_SALE-A', 'A')], 120),
       lambdaContext(),

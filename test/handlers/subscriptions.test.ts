@@ -24,14 +24,14 @@ import { createGetSamplesHandler } from '../../functions/handlers/get-samples.js
 import { createListSubscriptionsHandler } from '../../functions/handlers/list-subscriptions.js';
 import { createAuthenticator } from '../../functions/shared/http.js';
 import { apiEvent, bodyOf, lambdaContext } from '../support/api-gateway.js';
-import { FakeKonnektive, order } from '../support/fake-konnektive.js';
 import { createFakes, type Fakes } from '../support/fakes.js';
+import { InMemoryKonnektive, order } from '../support/in-memory-konnektive.js';
 
 const HOOK = 'https://hooks.zapier.com/hooks/standard/1/abc/';
 let fakes: Fakes;
 let handlers: ReturnType<typeof build>;
 
-const build = (konnektive = new FakeKonnektive('America/New_York')) => {
+const build = (konnektive = new InMemoryKonnektive('America/New_York')) => {
   const authenticate = createAuthenticator({ tokens: fakes.tokens, connections: fakes.connections });
   let n = 0;
   return {

@@ -5,12 +5,8 @@ import {
   DEFAULT_DELIVERY_SETTINGS,
   deliverEvent,
 } from '../../../functions/core/triggers/deliver.js';
-import {
-  MemoryMarkers,
-  MemorySubscriptions,
-  ScriptedHookSender,
-  SteppingClock,
-} from '../../support/memory-stores.js';
+import { FakeClock, FakeDeliveryMarkerStore, FakeSubscriptionStore } from '../../support/fakes.js';
+import { ScriptedHookSender } from '../../support/trigger-fakes.js';
 
 const T0 = new Date('2026-11-25T12:00:00Z');
 const settings = { ...DEFAULT_DELIVERY_SETTINGS, random: () => 0.5 };
@@ -34,10 +30,10 @@ const event = (overrides: Partial<DetectedEvent> = {}): DetectedEvent => ({
 });
 
 const fixture = async (urls: string[]) => {
-  const subscriptions = new MemorySubscriptions();
-  const markers = new MemoryMarkers();
+  const subscriptions = new FakeSubscriptionStore();
+  const markers = new FakeDeliveryMarkerStore();
   const sender = new ScriptedHookSender();
-  const clock = new SteppingClock(new Date(T0.getTime() + 1000));
+  const clock = new FakeClock(new Date(T0.getTime() + 1000));
   for (const [index, url] of urls.entries()) {
     const subscription: Subscription = {
       subscriptionId: `s${index + 1}`,
@@ -144,7 +140,7 @@ describe('deliverEvent', () => {
   it('dead-letters once the retry horizon has passed', async () => {
     const f = await fixture([A]);
     f.sender.script(A, { kind: 'status', status: 500 });
-    f.clock.current = new Date(T0.getTime() + settings.retryHorizonMs + 1);
+    f.clock.set(new Date(T0.getTime() + settings.retryHorizonMs + 1));
     expect((await f.attempt(100)).status).toBe('exhausted');
   });
 

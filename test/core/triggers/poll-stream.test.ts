@@ -2,30 +2,32 @@ import { describe, expect, it } from 'vitest';
 import { KonnektiveTransientError } from '../../../functions/core/konnektive.js';
 import { CursorConflictError } from '../../../functions/core/ports.js';
 import { DEFAULT_POLL_SETTINGS, pollStream } from '../../../functions/core/triggers/poll-stream.js';
-import { FakeKonnektive, order, transaction } from '../../support/fake-konnektive.js';
 import {
-  MemoryConnections,
-  MemoryCursors,
-  MemoryLedger,
-  RecordingPublisher,
-  reversibleCipher,
-  SteppingClock,
-} from '../../support/memory-stores.js';
+  FakeClock,
+  FakeConnectionStore,
+  FakeCredentialCipher,
+  FakeCursorStore,
+  FakeEventLedger,
+} from '../../support/fakes.js';
+import { InMemoryKonnektive, order, transaction } from '../../support/in-memory-konnektive.js';
+import { RecordingPublisher } from '../../support/trigger-fakes.js';
+
+const cipher = new FakeCredentialCipher();
 
 const T0 = new Date('2026-11-25T12:00:00Z');
 
 const fixture = async (timeZone = 'UTC') => {
-  const clock = new SteppingClock(T0);
-  const connections = new MemoryConnections();
-  const cursors = new MemoryCursors();
-  const ledger = new MemoryLedger();
+  const clock = new FakeClock(T0);
+  const connections = new FakeConnectionStore();
+  const cursors = new FakeCursorStore();
+  const ledger = new FakeEventLedger();
   const publisher = new RecordingPublisher();
-  const konnektive = new FakeKonnektive(timeZone);
+  const konnektive = new InMemoryKonnektive(timeZone);
   await connections.upsert(
     {
       connectionId: 'c1',
       loginId: 'merchant',
-      encryptedPassword: await reversibleCipher.encrypt('secret', { connectionId: 'c1' }),
+      encryptedPassword: await cipher.encrypt('secret', { connectionId: 'c1' }),
       timeZone,
       label: 'merchant',
       status: 'active',
@@ -34,7 +36,7 @@ const fixture = async (timeZone = 'UTC') => {
   );
   await cursors.reset({ connectionId: 'c1', stream: 'orders', hwm: T0.toISOString(), now: T0 });
   await cursors.reset({ connectionId: 'c1', stream: 'transactions', hwm: T0.toISOString(), now: T0 });
-  const deps = { connections, cursors, ledger, publisher, konnektive, clock, cipher: reversibleCipher };
+  const deps = { connections, cursors, ledger, publisher, konnektive, clock, cipher: cipher };
   let run = 0;
   const poll = (stream: 'orders' | 'transactions' = 'orders', remainingMs = 300_000) =>
     pollStream(deps, { connectionId: 'c1', stream, owner: `poll-${++run}`, remainingMs: () => remainingMs });
@@ -163,7 +165,7 @@ describe('pollStream', () => {
     f.konnektive.afterPage = () => {
       // While the first poller reads, its lease expires and another poller checkpoints.
       f.konnektive.afterPage = undefined;
-      const cursor = f.cursors.items.get('c1|orders');
+      const cursor = f.cursors.items.get('c1/orders');
       if (cursor) {
         cursor.leaseOwner = 'other';
         cursor.version += 1;
@@ -247,7 +249,7 @@ describe('pollStream', () => {
     const f = await fixture('America/New_York');
     // 2026-11-01 01:30 happens twice in New York; the second one is 06:30Z.
     const start = new Date('2026-11-01T05:00:00Z');
-    f.clock.current = start;
+    f.clock.set(start);
     await f.cursors.reset({ connectionId: 'c1', stream: 'orders', hwm: start.toISOString(), now: start });
     const existing = await f.connections.get('c1');
     if (!existing) throw new Error('fixture connection missing');

@@ -3,7 +3,7 @@ import { ValidationError } from '../../../functions/core/errors.js';
 import type { Connection } from '../../../functions/core/model.js';
 import { dispatchPolls } from '../../../functions/core/triggers/dispatch.js';
 import { listSubscriptions, subscribe, unsubscribe } from '../../../functions/core/triggers/subscriptions.js';
-import { MemoryCursors, MemorySubscriptions, SteppingClock } from '../../support/memory-stores.js';
+import { FakeClock, FakeCursorStore, FakeSubscriptionStore } from '../../support/fakes.js';
 
 const T0 = new Date('2026-11-25T12:00:00Z');
 const connection = (id: string): Connection => ({
@@ -20,9 +20,9 @@ const connection = (id: string): Connection => ({
 const fixture = () => {
   let n = 0;
   const deps = {
-    subscriptions: new MemorySubscriptions(),
-    cursors: new MemoryCursors(),
-    clock: new SteppingClock(T0),
+    subscriptions: new FakeSubscriptionStore(),
+    cursors: new FakeCursorStore(),
+    clock: new FakeClock(T0),
     allowlist: ['https://hooks.zapier.com/'],
     newId: () => `sub_${++n}`,
   };

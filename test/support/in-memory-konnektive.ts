@@ -14,7 +14,7 @@ import type {
 } from '../../functions/core/konnektive.js';
 import { formatKonnektiveDateTime, parseKonnektiveDateTime } from '../../functions/core/zoned-time.js';
 
-export class FakeKonnektive implements KonnektiveGateway {
+export class InMemoryKonnektive implements KonnektiveGateway {
   orders: OrderRecord[] = [];
   transactions: TransactionRecord[] = [];
   readonly calls: Array<{ endpoint: string; query: OrderQuery | TransactionQuery }> = [];
