@@ -1,0 +1,664 @@
+/**
+ * The Zapier app end to end, the way a merchant's Zap uses it: the app's own functions run through
+ * zapier-platform-core's real handler (appTester: middleware, result checks, error classes) against the whole local
+ * runtime — the HTTP API's Lambda handlers on DynamoDB Local, the poller, bus, delivery queue and deliverer — with
+ * the Konnektive simulator behind it and a local hook receiver standing in for hooks.zapier.com.
+ *
+ * The steps share one runtime and run in order, like a user's session: connect → switch Zaps on (subscribe) and
+ * see hooks arrive → run actions → replay an action → switch a Zap off.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { App, appTester, errorPayload, fn, rejection } from '../support/app.js';
+import {
+  deliveriesSettled,
+  type Harness,
+  hooksAt,
+  loadHarness,
+  messageField,
+  onlyCall,
+  payloadOf,
+  type Sim,
+  tickQuietly,
+  tickUntilHook,
+} from './runtime.js';
+
+/** The simulator's built-in API user (fake credentials, loopback only). */
+const DEMO = { loginId: 'demo-api-user', password: 'demo-password-123' };
+/** Konnektive's test card (approves) and the simulator's hard-decline card; obviously fake numbers. */
+const TEST_CARD = '0000000000000000';
+const TEST_CVV = '100';
+const DECLINE_CARD = '4000000000000002';
+const CARD_YEAR = String(new Date().getUTCFullYear() + 3);
+const ACCOUNT_TIME_ZONE = 'America/New_York';
+
+const STEP_TIMEOUT = 120_000;
+
+let running: Harness | undefined;
+/** authData after the Connect step: what Zapier stores for the connection. */
+let connection: { loginId: string; password: string; sessionKey: string } | undefined;
+
+const h = (): Harness => {
+  if (!running) throw new Error('the runtime did not start');
+  return running;
+};
+const auth = () => {
+  if (!connection) throw new Error('the Connect step did not produce a session');
+  return connection;
+};
+
+beforeAll(async () => {
+  running = await loadHarness();
+  process.env.API_BASE_URL = running.runtime.apiUrl;
+}, STEP_TIMEOUT);
+
+beforeEach(() => {
+  // The app reads API_BASE_URL on every call (as Zapier injects it); keep it on the runtime for each step.
+  process.env.API_BASE_URL = h().runtime.apiUrl;
+});
+
+afterAll(async () => {
+  await running?.stop();
+  running = undefined;
+}, STEP_TIMEOUT);
+
+type Json = Record<string, unknown>;
+
+const isJson = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const asJson = (value: unknown, what: string): Json => {
+  if (!isJson(value)) throw new Error(`${what} is not a JSON object: ${JSON.stringify(value)}`);
+  return value;
+};
+
+const asJsonArray = (value: unknown, what: string): Json[] => {
+  if (!Array.isArray(value)) throw new Error(`${what} is not an array: ${JSON.stringify(value)}`);
+  return value.map((item, index) => asJson(item, `${what}[${index}]`));
+};
+
+const sortedKeys = (value: Json): string[] => Object.keys(value).sort();
+
+/**
+ * How Zapier renders a string connection label: `{{key}}` from the auth fields and the test's answer hoisted to
+ * the top level (zapier-platform.md §3).
+ */
+const renderLabel = (template: string, context: Json): string =>
+  template.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_, key: string) => {
+    const value = context[key];
+    return value === undefined || value === null ? '' : String(value);
+  });
+
+/** `MM/DD/YYYY` of an instant in the account's zone, as Konnektive wants dates. */
+const accountDate = (instant: Date): string =>
+  new Intl.DateTimeFormat('en-US', {
+    timeZone: ACCOUNT_TIME_ZONE,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(instant);
+
+// ------------------------------------------------------------------------------------------------ 1. Connect
+
+describe('1. connect (session auth)', { timeout: STEP_TIMEOUT }, () => {
+  const authentication = App.authentication;
+  const exchange = fn(authentication?.sessionConfig?.perform);
+  const test = fn(authentication?.test);
+
+  it("refuses a wrong password with the API's message, which never echoes the password", async () => {
+    const wrongPassword = 'wrong-password-not-real-000';
+    const error = await rejection(
+      appTester(exchange, { authData: { loginId: DEMO.loginId, password: wrongPassword } }),
+    );
+
+    expect(error.name).toBe('AppError');
+    const payload = errorPayload(error);
+    expect(payload).toMatchObject({ code: 'INVALID_CREDENTIALS', status: 403 });
+    expect(String(payload.message)).toContain('Konnektive rejected the login ID or password');
+    expect(error.message).not.toContain(wrongPassword);
+  });
+
+  it('exchanges the right password for a session key; the test passes and the label is the login id', async () => {
+    const session = asJson(
+      await appTester(exchange, { authData: { loginId: DEMO.loginId, password: DEMO.password } }),
+      'sessionConfig.perform result',
+    );
+    expect(Object.keys(session)).toEqual(['sessionKey']);
+    const { sessionKey } = session;
+    if (typeof sessionKey !== 'string') throw new Error('sessionKey is not a string');
+    expect(sessionKey.length).toBeGreaterThanOrEqual(32);
+    expect(sessionKey).not.toContain(DEMO.password);
+
+    // Zapier merges the session key into authData and runs the connection test with it.
+    const authData = { ...DEMO, sessionKey };
+    const me = asJson(await appTester(test, { authData }), 'authentication.test result');
+    expect(me).toMatchObject({ loginId: DEMO.loginId, timeZone: ACCOUNT_TIME_ZONE });
+    expect(String(me.connectionId)).toMatch(/^c_[0-9a-f]{24}$/);
+    expect(JSON.stringify(me)).not.toContain(DEMO.password);
+    expect(JSON.stringify(me)).not.toContain(sessionKey);
+
+    const template = authentication?.connectionLabel;
+    if (typeof template !== 'string') throw new Error('connectionLabel is not a string template');
+    const label = renderLabel(template, { ...authData, ...me });
+    expect(label).toBe(DEMO.loginId);
+    expect(label).not.toContain(DEMO.password);
+
+    connection = authData;
+  });
+
+  it('asks Zapier to refresh the session when the key is unknown (401 → RefreshAuthError)', async () => {
+    const error = await rejection(
+      appTester(test, { authData: { ...auth(), sessionKey: 'not-a-real-session-key-0000000000000000' } }),
+    );
+    expect(error.name).toBe('RefreshAuthError');
+  });
+});
+
+// ----------------------------------------------------------------------------------------------- 2. Triggers
+
+type TriggerKey = 'order' | 'transaction';
+
+const hookOps = (trigger: TriggerKey) => {
+  const op = App.triggers[trigger].operation;
+  return {
+    performSubscribe: fn('performSubscribe' in op ? op.performSubscribe : undefined),
+    performUnsubscribe: fn('performUnsubscribe' in op ? op.performUnsubscribe : undefined),
+    perform: fn('perform' in op ? op.perform : undefined),
+    performList: fn('performList' in op ? op.performList : undefined),
+  };
+};
+
+/** The newest transaction id matching `match`, after `make` created it. */
+const newTransaction = (sim: Sim, make: () => void, match: (record: Json) => boolean): string => {
+  const before = new Set(sim.listTransactions().map((record) => String(record.transactionId)));
+  make();
+  const created = sim
+    .listTransactions()
+    .filter((record) => !before.has(String(record.transactionId)) && match(record));
+  expect(created).toHaveLength(1);
+  return String(created[0]?.transactionId);
+};
+
+/** Each trigger type, and how a merchant's CRM produces one such event (returns its event id). */
+const TRIGGER_CASES: ReadonlyArray<{
+  trigger: TriggerKey;
+  typeField: 'orderType' | 'transactionType';
+  type: string;
+  produce: (sim: Sim) => string;
+}> = [
+  {
+    trigger: 'order',
+    typeField: 'orderType',
+    type: 'NEW_SALE',
+    produce: (sim) => `NEW_SALE-${messageField(sim.importOrder())}`,
+  },
+  {
+    trigger: 'order',
+    typeField: 'orderType',
+    type: 'NEW_LEAD',
+    produce: (sim) => `NEW_LEAD-${messageField(sim.createLead())}`,
+  },
+  {
+    trigger: 'order',
+    typeField: 'orderType',
+    type: 'CANCELLED',
+    produce: (sim) => {
+      const orderId = messageField(sim.importOrder());
+      messageField(sim.cancelOrder(orderId, 'e2e: customer changed their mind'));
+      return `CANCELLED-${orderId}`;
+    },
+  },
+  {
+    trigger: 'transaction',
+    typeField: 'transactionType',
+    type: 'DECLINE',
+    produce: (sim) =>
+      `DECLINE-${newTransaction(
+        sim,
+        () => {
+          expect(sim.importOrder({ cardNumber: DECLINE_CARD, cardSecurityCode: '123' }).result).toBe('ERROR');
+        },
+        (record) => record.responseType === 'HARD_DECLINE',
+      )}`,
+  },
+  {
+    trigger: 'transaction',
+    typeField: 'transactionType',
+    type: 'REFUND',
+    produce: (sim) => {
+      const orderId = messageField(sim.importOrder());
+      return `REFUND-${newTransaction(
+        sim,
+        () => messageField(sim.refundOrder(orderId, 'full')),
+        (record) => record.txnType === 'REFUND' && record.responseType === 'SUCCESS',
+      )}`;
+    },
+  },
+];
+
+const hookPath = (trigger: string, type: string) => `/${trigger}/${type}`;
+
+/** What Zapier keeps as `subscribeData` per Zap: performSubscribe's answer, with its top-level `id`. */
+type SubscribeData = Json & { id: string };
+const subscribed = new Map<string, SubscribeData>();
+
+describe('2. instant triggers: subscribe, hook, perform, performList', { timeout: STEP_TIMEOUT }, () => {
+  it.each(TRIGGER_CASES)(
+    '$trigger $type: a CRM event reaches the Zap, and the sample has the payload keys',
+    async ({ trigger, typeField, type, produce }) => {
+      const ops = hookOps(trigger);
+      const path = hookPath(trigger, type);
+      const targetUrl = h().receiver.hook(path);
+      const inputData = { [typeField]: type };
+
+      // Zap switched on.
+      const subscription = asJson(
+        await appTester(ops.performSubscribe, { authData: auth(), inputData, targetUrl }),
+        'performSubscribe result',
+      );
+      expect(subscription).toMatchObject({ trigger, type, targetUrl });
+      const { id } = subscription;
+      if (typeof id !== 'string' || id === '') throw new Error('performSubscribe returned no string id');
+      const subscribeData: SubscribeData = { ...subscription, id };
+      subscribed.set(path, subscribeData);
+
+      // Something happens in the CRM; the runtime polls and posts it to the Zap's hook URL.
+      const eventId = produce(h().sim);
+      const payload = await tickUntilHook(h(), path, eventId);
+      expect(payload).toMatchObject({ id: eventId, event: `${trigger}.${type}`, connection: DEMO.loginId });
+      expect(String(payload.occurredAt)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+
+      // Zapier hands the POSTed body to perform: one Zap run with exactly that payload.
+      const runs = await appTester(ops.perform, {
+        authData: auth(),
+        inputData,
+        cleanedRequest: payload,
+        subscribeData,
+      });
+      expect(runs).toEqual([payload]);
+
+      // The editor's "test trigger" (performList) must show the same shape as the hook, or mapped fields blank.
+      const samples = asJsonArray(
+        await appTester(ops.performList, { authData: auth(), inputData, meta: { isLoadingSample: true } }),
+        'performList result',
+      );
+      expect(samples.length).toBeGreaterThanOrEqual(1);
+      expect(samples.length).toBeLessThanOrEqual(3);
+      const [first] = samples;
+      if (!first) throw new Error('performList returned nothing');
+      // Named differences first (a readable failure), then the exact key lists.
+      expect(
+        {
+          onlyInSample: sortedKeys(first).filter((key) => !(key in payload)),
+          onlyInHook: sortedKeys(payload).filter((key) => !(key in first)),
+        },
+        'performList first item keys vs hook payload keys',
+      ).toEqual({ onlyInSample: [], onlyInHook: [] });
+      expect(sortedKeys(first)).toEqual(sortedKeys(payload));
+      // The event just delivered is among the newest samples, serialized identically.
+      const same = samples.find((sample) => sample.id === eventId);
+      expect(same, `sample ${eventId} among ${JSON.stringify(samples.map((s) => s.id))}`).toEqual(payload);
+      for (const sample of samples) {
+        expect(sample).toMatchObject({ event: `${trigger}.${type}`, connection: DEMO.loginId });
+        expect(String(sample.id)).not.toMatch(/^sample-/);
+      }
+    },
+  );
+});
+
+// ------------------------------------------------------------------------------------------------ 3. Creates
+
+type CreateKey = keyof typeof App.creates;
+const create = (key: CreateKey) => fn(App.creates[key].operation.perform);
+
+/** The documented fields of each action's flat result (docs/actions.md); `?` ones may be absent. */
+const RESULT_FIELDS: Record<CreateKey, { required: string[]; optional: string[] }> = {
+  create_sale: {
+    required: [
+      'orderId',
+      'customerId',
+      'orderStatus',
+      'orderType',
+      'totalAmount',
+      'campaignId',
+      'dateCreated',
+    ],
+    optional: ['cardLast4'],
+  },
+  create_lead: { required: ['orderId', 'customerId', 'orderStatus', 'dateCreated'], optional: [] },
+  update_fulfillment: {
+    required: ['fulfillmentStatus', 'status'],
+    optional: ['orderId', 'fulfillmentId', 'message'],
+  },
+  cancel_order: { required: ['orderId', 'status'], optional: ['message'] },
+  update_customer: { required: ['customerId', 'status'], optional: ['message'] },
+};
+
+/** Checks a create's result is a flat object with the documented fields only, and returns it. */
+const flatResult = (key: CreateKey, value: unknown): Json => {
+  const result = asJson(value, `${key} result`);
+  const { required, optional } = RESULT_FIELDS[key];
+  for (const field of required) expect(result, `${key} result has ${field}`).toHaveProperty(field);
+  expect(
+    Object.keys(result).filter((field) => !required.includes(field) && !optional.includes(field)),
+    `${key} result fields beyond the documented ones`,
+  ).toEqual([]);
+  for (const [field, fieldValue] of Object.entries(result)) {
+    expect(['string', 'number', 'boolean'], `${key} result field ${field} is flat`).toContain(
+      typeof fieldValue,
+    );
+  }
+  return result;
+};
+
+/** What the Campaign and Product dropdowns offered (filled in by the first create test). */
+let picked: { campaignId: string; productId: string } | undefined;
+const dropdowns = () => {
+  if (!picked) throw new Error('the dropdown step did not pick a campaign and product');
+  return picked;
+};
+/** A hidden dropdown trigger's perform. */
+const dropdownPerform = (key: 'campaign_list' | 'campaign_product_list') => {
+  const op = App.triggers[key].operation;
+  return fn('perform' in op ? op.perform : undefined);
+};
+
+/** The sale made through create_sale, used by the later actions. */
+let sale: Json | undefined;
+const theSale = () => {
+  if (!sale) throw new Error('the create_sale step did not create a sale');
+  return sale;
+};
+
+const buyer = {
+  firstName: 'Testy',
+  lastName: 'McTestface',
+  emailAddress: 'testy.mctestface@example.com',
+  phoneNumber: '555-0100',
+  address1: '1 Test Way',
+  city: 'Springfield',
+  state: 'IL',
+  postalCode: '62701',
+  country: 'US',
+};
+
+/** A create_sale step as a user would fill it in, from the dropdowns' values. */
+const saleInput = (overrides: Json = {}): Json => ({
+  campaignId: dropdowns().campaignId,
+  products: [{ id: dropdowns().productId, qty: '2' }],
+  paySource: 'CREDITCARD',
+  cardNumber: TEST_CARD,
+  cardMonth: '12',
+  cardYear: CARD_YEAR,
+  cardSecurityCode: TEST_CVV,
+  ...buyer,
+  billShipSame: 'true',
+  ...overrides,
+});
+
+describe('3. actions', { timeout: STEP_TIMEOUT }, () => {
+  it('the Campaign and Product dropdowns list the account’s campaign 1 and its products', async () => {
+    const campaigns = asJsonArray(
+      await appTester(dropdownPerform('campaign_list'), {
+        authData: auth(),
+        meta: { page: 0, isFillingDynamicDropdown: true },
+      }),
+      'campaign_list result',
+    );
+    const campaign = campaigns.find((item) => item.id === '1');
+    expect(campaign, `campaign 1 among ${JSON.stringify(campaigns.map((c) => c.id))}`).toBeDefined();
+    expect(typeof campaign?.name).toBe('string');
+
+    const products = asJsonArray(
+      await appTester(dropdownPerform('campaign_product_list'), {
+        authData: auth(),
+        inputData: { campaignId: '1' },
+        meta: { isFillingDynamicDropdown: true },
+      }),
+      'campaign_product_list result',
+    );
+    expect(products.length).toBeGreaterThan(0);
+    const [product] = products;
+    expect(product).toMatchObject({ id: expect.stringMatching(/^\d+$/), name: expect.any(String) });
+    picked = { campaignId: String(campaign?.id), productId: String(product?.id) };
+  });
+
+  it("create_sale charges the test card through order/import with Konnektive's names", async () => {
+    const { sim } = h();
+    sim.clearRequestLog();
+    const result = flatResult(
+      'create_sale',
+      await appTester(create('create_sale'), {
+        authData: auth(),
+        inputData: saleInput({ custom1: 'e2e-sale-1' }),
+      }),
+    );
+
+    const call = onlyCall(h(), 'order/import');
+    expect(call.result).toBe('SUCCESS');
+    expect(call.params).toMatchObject({
+      loginId: DEMO.loginId,
+      campaignId: dropdowns().campaignId,
+      product1_id: dropdowns().productId,
+      product1_qty: '2',
+      paySource: 'CREDITCARD',
+      cardMonth: '12',
+      cardYear: CARD_YEAR,
+      ...buyer,
+      // Booleans go to Konnektive as 1/0.
+      billShipSame: '1',
+      custom1: 'e2e-sale-1',
+    });
+    // The simulator's log masks the card and drops the password; nothing of our own naming leaks through.
+    expect(call.params.cardNumber).not.toBe(TEST_CARD);
+    expect(call.params.cardNumber).toMatch(/0000$/);
+    expect(call.params).not.toHaveProperty('password');
+    expect(call.params).not.toHaveProperty('products');
+
+    expect(result).toMatchObject({
+      orderStatus: 'COMPLETE',
+      orderType: 'NEW_SALE',
+      cardLast4: TEST_CARD.slice(-4),
+    });
+    expect(String(result.orderId)).toMatch(/^[0-9A-F]{10}$/);
+    expect(Number(result.campaignId)).toBe(Number(dropdowns().campaignId));
+    expect(String(result.dateCreated)).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    const order = sim.getOrder(String(result.orderId));
+    expect(order).toMatchObject({ orderStatus: 'COMPLETE', emailAddress: buyer.emailAddress });
+    expect(String(result.totalAmount)).toBe(String(order?.totalAmount));
+    expect(Number(result.customerId)).toBe(Number(order?.customerId));
+    sale = result;
+  });
+
+  it('create_lead creates a partial order through leads/import', async () => {
+    const { sim } = h();
+    sim.clearRequestLog();
+    const lead = {
+      firstName: 'Leady',
+      lastName: 'McLeadface',
+      emailAddress: 'leady.mcleadface@example.com',
+      phoneNumber: '555-0101',
+    };
+    const result = flatResult(
+      'create_lead',
+      await appTester(create('create_lead'), {
+        authData: auth(),
+        inputData: { campaignId: dropdowns().campaignId, ...lead, billShipSame: 'true' },
+      }),
+    );
+
+    const call = onlyCall(h(), 'leads/import');
+    expect(call.params).toMatchObject({ campaignId: dropdowns().campaignId, ...lead });
+    expect(result).toMatchObject({ orderStatus: 'PARTIAL' });
+    expect(String(result.dateCreated)).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    expect(sim.getOrder(String(result.orderId))).toMatchObject({
+      orderStatus: 'PARTIAL',
+      emailAddress: lead.emailAddress,
+    });
+  });
+
+  it('update_fulfillment ships the sale with a tracking number through fulfillment/update', async () => {
+    const { sim } = h();
+    sim.clearRequestLog();
+    const orderId = String(theSale().orderId);
+    const shippedAt = new Date();
+    const result = flatResult(
+      'update_fulfillment',
+      await appTester(create('update_fulfillment'), {
+        authData: auth(),
+        inputData: {
+          orderId,
+          fulfillmentStatus: 'SHIPPED',
+          trackingNumber: '9400100000000000000000',
+          dateShipped: shippedAt.toISOString(),
+          shipCarrier: 'USPS',
+        },
+      }),
+    );
+
+    const call = onlyCall(h(), 'fulfillment/update');
+    expect(call.result).toBe('SUCCESS');
+    expect(call.params).toMatchObject({
+      orderId,
+      fulfillmentStatus: 'SHIPPED',
+      trackingNumber: '9400100000000000000000',
+      // Zapier's ISO instant becomes the account's local date.
+      dateShipped: accountDate(shippedAt),
+      shipCarrier: 'USPS',
+    });
+    expect(result).toMatchObject({ fulfillmentStatus: 'SHIPPED', status: 'ok' });
+    if ('orderId' in result) expect(result.orderId).toBe(orderId);
+  });
+
+  it('update_customer changes only the given fields through customer/update', async () => {
+    const { sim } = h();
+    sim.clearRequestLog();
+    const customerId = String(theSale().customerId);
+    const result = flatResult(
+      'update_customer',
+      await appTester(create('update_customer'), {
+        authData: auth(),
+        // Mapped from an earlier step, ids arrive as text.
+        inputData: { customerId, city: 'Shelbyville', phoneNumber: '555-0199' },
+      }),
+    );
+
+    const call = onlyCall(h(), 'customer/update');
+    expect(call.params).toMatchObject({ customerId, city: 'Shelbyville', phoneNumber: '555-0199' });
+    expect(call.params).not.toHaveProperty('firstName');
+    expect(result).toMatchObject({ status: 'ok' });
+    expect(String(result.customerId)).toBe(customerId);
+    const customer = sim.listCustomers().find((record) => String(record.customerId) === customerId);
+    expect(customer).toMatchObject({
+      city: 'Shelbyville',
+      phoneNumber: '555-0199',
+      lastName: buyer.lastName,
+    });
+  });
+
+  it('cancel_order cancels the sale through order/cancel', async () => {
+    const { sim } = h();
+    sim.clearRequestLog();
+    const orderId = String(theSale().orderId);
+    const result = flatResult(
+      'cancel_order',
+      await appTester(create('cancel_order'), {
+        authData: auth(),
+        inputData: { orderId, cancelReason: 'e2e: customer asked to cancel', fullRefund: 'false' },
+      }),
+    );
+
+    const call = onlyCall(h(), 'order/cancel');
+    expect(call.params).toMatchObject({ orderId, cancelReason: 'e2e: customer asked to cancel' });
+    expect(result).toMatchObject({ orderId, status: 'ok' });
+    expect(sim.getOrder(orderId)).toMatchObject({ orderStatus: 'CANCELLED' });
+  });
+
+  it("a declined card fails the step with Konnektive's decline text (and never shows the card number)", async () => {
+    const { sim } = h();
+    sim.clearRequestLog();
+    const error = await rejection(
+      appTester(create('create_sale'), {
+        authData: auth(),
+        inputData: saleInput({ cardNumber: DECLINE_CARD, cardSecurityCode: '123', custom1: 'e2e-decline-1' }),
+      }),
+    );
+
+    expect(error.name).toBe('AppError');
+    const payload = errorPayload(error);
+    expect(payload).toMatchObject({ code: 'DECLINED', status: 422 });
+    expect(String(payload.message)).toContain('Transaction Declined: Card Declined');
+    expect(error.message).not.toContain(DECLINE_CARD);
+    expect(onlyCall(h(), 'order/import').result).toBe('ERROR');
+  });
+});
+
+// ------------------------------------------------------------------------------------------------- 4. Replay
+
+describe('4. replay', { timeout: STEP_TIMEOUT }, () => {
+  it('running the same create_sale step twice returns the first result and charges once', async () => {
+    const { sim } = h();
+    sim.clearRequestLog();
+    const bundle = { authData: auth(), inputData: saleInput({ custom1: 'e2e-replay-1' }) };
+
+    const first = flatResult('create_sale', await appTester(create('create_sale'), bundle));
+    const second = flatResult('create_sale', await appTester(create('create_sale'), bundle));
+
+    expect(second).toEqual(first);
+    expect(onlyCall(h(), 'order/import').result).toBe('SUCCESS');
+    const charges = sim
+      .listTransactions()
+      .filter((record) => record.orderId === first.orderId && record.txnType === 'SALE');
+    expect(charges).toHaveLength(1);
+  });
+});
+
+// -------------------------------------------------------------------------------------------- 5. Unsubscribe
+
+describe('5. unsubscribe', { timeout: STEP_TIMEOUT }, () => {
+  it('after performUnsubscribe a later sale reaches a still-subscribed Zap but not the switched-off one', async () => {
+    const harness = h();
+    const ops = hookOps('order');
+    const offPath = hookPath('order', 'NEW_SALE');
+    const subscription = subscribed.get(offPath);
+    if (!subscription) throw new Error(`no subscription for ${offPath} from the trigger step`);
+
+    // A second Zap on New Sale stays on: it proves later sales are still detected and delivered.
+    const onPath = '/order/NEW_SALE/still-on';
+    await appTester(ops.performSubscribe, {
+      authData: auth(),
+      inputData: { orderType: 'NEW_SALE' },
+      targetUrl: harness.receiver.hook(onPath),
+    });
+    // Everything the earlier steps produced is delivered before the Zap is switched off.
+    await tickQuietly(harness, 2);
+
+    const unsubscribed = await appTester(ops.performUnsubscribe, {
+      authData: auth(),
+      inputData: { orderType: 'NEW_SALE' },
+      subscribeData: subscription,
+    });
+    expect(unsubscribed).toEqual({ id: subscription.id, deleted: true });
+    const listed = await harness.api('GET', '/subscriptions', undefined, auth().sessionKey);
+    expect(listed.status).toBe(200);
+    const ids = asJsonArray(listed.body.subscriptions, 'subscriptions').map((s) => s.id);
+    expect(ids).not.toContain(subscription.id);
+    const switchedOffAt = Date.now();
+
+    const eventId = `NEW_SALE-${messageField(harness.sim.importOrder())}`;
+    await tickUntilHook(harness, onPath, eventId);
+    await deliveriesSettled(harness);
+    await tickQuietly(harness, 2);
+
+    const afterOff = hooksAt(harness, offPath).filter((hook) => hook.receivedAt >= switchedOffAt);
+    expect(afterOff.map((hook) => payloadOf(hook).id)).toEqual([]);
+    expect(hooksAt(harness, onPath).filter((hook) => payloadOf(hook).id === eventId)).toHaveLength(1);
+
+    // Zapier may call unsubscribe again (e.g. a retried Zap-off): still fine.
+    const again = await appTester(ops.performUnsubscribe, {
+      authData: auth(),
+      inputData: { orderType: 'NEW_SALE' },
+      subscribeData: subscription,
+    });
+    expect(again).toEqual({ id: subscription.id, deleted: true });
+  });
+});
