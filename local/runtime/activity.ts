@@ -34,7 +34,7 @@ export const formatPretty = (activity: Activity, at: Date): string => {
     case 'polled':
       return `${prefix} polled   ${activity.stream.padEnd(12)} ${activity.connection} · ${activity.records} record(s) in ${activity.durationMs} ms`;
     case 'poll-error':
-      return `${prefix} poll ✗   ${activity.stream.padEnd(12)} ${activity.connection} · ${activity.message}`;
+      return `${prefix} Konnektive ✗ ${activity.stream} query for ${activity.connection}: ${activity.message}`;
     case 'detected':
       return `${prefix} detected ${activity.event.padEnd(21)} ${activity.recordId} (${activity.connection})`;
     case 'delivered':
