@@ -8,7 +8,12 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { FetchHookSender } from '../adapters/http/fetch-hook-sender.js';
 import { type DeliveryQueueControl, SqsDeliveryQueueControl } from '../adapters/sqs/sqs-queues.js';
 import { mapLimit } from '../core/concurrency.js';
-import { type DeliverDeps, type DeliverySettings, deliverEvent } from '../core/triggers/deliver.js';
+import {
+  type DeliverDeps,
+  type DeliverySettings,
+  deliverEvent,
+  perBatchSubscriptions,
+} from '../core/triggers/deliver.js';
 import { TokenBucketPacer } from '../core/triggers/pacer.js';
 import { busEnvelopeSchema } from '../core/triggers/schemas.js';
 import { dynamoStores, systemClock } from '../shared/aws.js';
@@ -23,7 +28,8 @@ export interface DeliverHandlerDeps extends DeliverDeps {
 
 export const createDeliverHandler = (deps: DeliverHandlerDeps, settings: DeliverySettings) =>
   backgroundHandler(async (event: SQSEvent): Promise<SQSBatchResponse> => {
-    const failures = await mapLimit(event.Records, 5, (record) => deliverRecord(deps, settings, record));
+    const batchDeps = { ...deps, subscriptions: perBatchSubscriptions(deps.subscriptions) };
+    const failures = await mapLimit(event.Records, 5, (record) => deliverRecord(batchDeps, settings, record));
     return {
       batchItemFailures: event.Records.filter((_, index) => failures[index]).map((record) => ({
         itemIdentifier: record.messageId,

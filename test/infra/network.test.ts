@@ -1,10 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FixedEgressNetwork } from '../../lib/constructs/fixed-egress-network.js';
+import { type EgressAddress, FixedEgressNetwork } from '../../lib/constructs/fixed-egress-network.js';
 import {
   EXPECTED_HANDLERS,
   environmentOf,
+  followImport,
   KONNEKTIVE_CALLERS,
   logicalIdOf,
   referencedId,
@@ -12,6 +13,23 @@ import {
   type SynthesizedApp,
   synthesize,
 } from './support.js';
+
+/** `{ Fn::GetAtt: [id, attribute] }` for each of the stateful stack's Elastic IPs, in AZ order. */
+const elasticIpAttributes = (synthesized: SynthesizedApp, attribute: 'AllocationId' | 'PublicIp') =>
+  synthesized.stateful.elasticIps.map((eip) => ({ 'Fn::GetAtt': [logicalIdOf(eip), attribute] }));
+
+/** A `Fn::Join` of the service template with each imported part replaced by what the stateful stack exports. */
+const followJoin = (value: unknown, synthesized: SynthesizedApp) => {
+  const join = (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+  return { 'Fn::Join': [join[0], join[1].map((part) => followImport(part, synthesized.statefulTemplate))] };
+};
+
+/** Obviously fake addresses (TEST-NET-3) for a network built without the stateful stack. */
+const fakeAddresses = (count: number): EgressAddress[] =>
+  Array.from({ length: count }, (_, index) => ({
+    allocationId: `eipalloc-fake${index + 1}`,
+    publicIp: `203.0.113.${index + 1}`,
+  }));
 
 /** Logical IDs of the private (NAT-routed) and public subnets. */
 const subnetIds = (network: FixedEgressNetwork) => ({
@@ -26,19 +44,28 @@ describe('fixed egress', () => {
     synthesized = synthesize();
   });
 
-  it('has one NAT gateway per AZ, each in its own public subnet with its own Elastic IP', () => {
+  it('allocates no Elastic IP in the service stack (they live in the stateful stack)', () => {
+    synthesized.serviceTemplate.resourceCountIs('AWS::EC2::EIP', 0);
+    synthesized.statefulTemplate.resourceCountIs('AWS::EC2::EIP', 2);
+  });
+
+  it('has one NAT gateway per AZ, each in its own public subnet with its own stateful-stack Elastic IP', () => {
     const { serviceTemplate: template, service } = synthesized;
     const gateways = Object.values(template.findResources('AWS::EC2::NatGateway'));
     expect(gateways).toHaveLength(2);
-    const eipIds = service.network.elasticIps.map((eip) => logicalIdOf(eip));
-    expect(eipIds).toHaveLength(2);
-    expect(gateways.map((gateway) => referencedId(gateway.Properties.AllocationId)).sort()).toEqual(
-      [...eipIds].sort(),
+    // Gateway i (in public subnet i, AZ order) attaches Elastic IP i, imported from the stateful stack.
+    const allocationBySubnet = new Map(
+      gateways.map((gateway) => [
+        referencedId(gateway.Properties.SubnetId),
+        followImport(gateway.Properties.AllocationId, synthesized.statefulTemplate),
+      ]),
     );
-    expect(gateways.map((gateway) => referencedId(gateway.Properties.SubnetId)).sort()).toEqual(
-      subnetIds(service.network).public.sort(),
+    expect(subnetIds(service.network).public.map((subnet) => allocationBySubnet.get(subnet))).toEqual(
+      elasticIpAttributes(synthesized, 'AllocationId'),
     );
-    for (const id of eipIds) expect(resourceOf(template, id).Properties).toMatchObject({ Domain: 'vpc' });
+    for (const gateway of gateways) {
+      expect(gateway.Properties.AllocationId).toEqual({ 'Fn::ImportValue': expect.any(String) });
+    }
   });
 
   it('routes each private subnet through the NAT gateway of its own AZ', () => {
@@ -68,11 +95,10 @@ describe('fixed egress', () => {
     }
   });
 
-  it('outputs the Elastic IPs, comma-separated, as EgressIps', () => {
-    const { serviceTemplate: template, service } = synthesized;
-    const eipIds = service.network.elasticIps.map((eip) => logicalIdOf(eip));
-    template.hasOutput('EgressIps', {
-      Value: { 'Fn::Join': [',', eipIds.map((id) => ({ 'Fn::GetAtt': [id, 'PublicIp'] }))] },
+  it('outputs the Elastic IPs, comma-separated, as EgressIps of the service stack', () => {
+    const output = synthesized.serviceTemplate.findOutputs('EgressIps').EgressIps;
+    expect(followJoin(output?.Value, synthesized)).toEqual({
+      'Fn::Join': [',', elasticIpAttributes(synthesized, 'PublicIp')],
     });
   });
 
@@ -89,11 +115,8 @@ describe('fixed egress', () => {
   it.each(KONNEKTIVE_CALLERS)('tells %s the egress IPs, so a whitelist error can list them', (name) => {
     const { serviceTemplate: template, service } = synthesized;
     const variables = environmentOf(template, logicalIdOf(service.functions[name].function));
-    expect(variables.EGRESS_IPS).toEqual({
-      'Fn::Join': [
-        ',',
-        service.network.elasticIps.map((eip) => ({ 'Fn::GetAtt': [logicalIdOf(eip), 'PublicIp'] })),
-      ],
+    expect(followJoin(variables.EGRESS_IPS, synthesized)).toEqual({
+      'Fn::Join': [',', elasticIpAttributes(synthesized, 'PublicIp')],
     });
   });
 
@@ -132,18 +155,57 @@ describe('fixed egress', () => {
 });
 
 describe('FixedEgressNetwork sizing', () => {
-  it('has one NAT gateway and one Elastic IP when azCount is 1', () => {
+  it('has one NAT gateway on the given address, and no Elastic IP of its own, for one address', () => {
     const stack = new Stack(new App(), 'Single');
-    const network = new FixedEgressNetwork(stack, 'Network', { azCount: 1 });
+    const network = new FixedEgressNetwork(stack, 'Network', { egressAddresses: fakeAddresses(1) });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::EC2::NatGateway', 1);
-    template.resourceCountIs('AWS::EC2::EIP', 1);
+    template.hasResourceProperties('AWS::EC2::NatGateway', { AllocationId: 'eipalloc-fake1' });
+    template.resourceCountIs('AWS::EC2::EIP', 0);
     expect(network.vpc.privateSubnets).toHaveLength(1);
+    expect(stack.resolve(network.egressIps)).toBe('203.0.113.1');
   });
 
-  it('rejects an AZ count that is not a positive integer', () => {
-    expect(() => new FixedEgressNetwork(new Stack(new App(), 'Zero'), 'Network', { azCount: 0 })).toThrow(
-      /azCount must be a positive integer/,
+  it('gives each AZ its own address, in order', () => {
+    const stack = new Stack(new App(), 'Double');
+    const network = new FixedEgressNetwork(stack, 'Network', { egressAddresses: fakeAddresses(2) });
+    const template = Template.fromStack(stack);
+    const allocationBySubnet = new Map(
+      Object.values(template.findResources('AWS::EC2::NatGateway')).map((gateway) => [
+        referencedId(gateway.Properties.SubnetId),
+        gateway.Properties.AllocationId,
+      ]),
     );
+    expect(subnetIds(network).public.map((subnet) => allocationBySubnet.get(subnet))).toEqual([
+      'eipalloc-fake1',
+      'eipalloc-fake2',
+    ]);
+    expect(stack.resolve(network.egressIps)).toBe('203.0.113.1,203.0.113.2');
+  });
+
+  it('rejects an empty address list', () => {
+    expect(
+      () => new FixedEgressNetwork(new Stack(new App(), 'Zero'), 'Network', { egressAddresses: [] }),
+    ).toThrow(/at least one egress address/);
+  });
+
+  it('rejects more addresses than the VPC has AZs (a whitelisted address would go unused)', () => {
+    // An environment-agnostic stack addresses two AZs.
+    expect(
+      () =>
+        new FixedEgressNetwork(new Stack(new App(), 'Triple'), 'Network', {
+          egressAddresses: fakeAddresses(3),
+        }),
+    ).toThrow(/3 egress addresses but the VPC spans 2 availability zones/);
+  });
+
+  it('follows azCount across both stacks: one Elastic IP in the stateful stack, one NAT gateway using it', () => {
+    const single = synthesize({ azCount: 1 }, { bundle: false });
+    single.statefulTemplate.resourceCountIs('AWS::EC2::EIP', 1);
+    single.serviceTemplate.resourceCountIs('AWS::EC2::EIP', 0);
+    const gateways = Object.values(single.serviceTemplate.findResources('AWS::EC2::NatGateway'));
+    expect(
+      gateways.map((gateway) => followImport(gateway.Properties.AllocationId, single.statefulTemplate)),
+    ).toEqual(elasticIpAttributes(single, 'AllocationId'));
   });
 });

@@ -10,7 +10,7 @@ describe('StatefulStack', () => {
   let template: Template;
 
   beforeAll(() => {
-    stack = new StatefulStack(new App(), 'Stateful');
+    stack = new StatefulStack(new App(), 'Stateful', { azCount: 2 });
     template = Template.fromStack(stack);
   });
 
@@ -83,7 +83,7 @@ describe('StatefulStack', () => {
 
   it('lets the archive retention be configured', () => {
     const custom = Template.fromStack(
-      new StatefulStack(new App(), 'Custom', { archiveRetention: Duration.days(90) }),
+      new StatefulStack(new App(), 'Custom', { azCount: 2, archiveRetention: Duration.days(90) }),
     );
     custom.hasResourceProperties('AWS::Events::Archive', { RetentionDays: 90 });
   });
@@ -91,6 +91,64 @@ describe('StatefulStack', () => {
   it('derives the bus name from the stack, so stages never share a bus', () => {
     template.hasResourceProperties('AWS::Events::EventBus', {
       Name: Match.stringLikeRegexp('^Stateful'),
+    });
+  });
+
+  describe('egress Elastic IPs', () => {
+    it('allocates one VPC Elastic IP per AZ', () => {
+      template.resourceCountIs('AWS::EC2::EIP', 2);
+      expect(stack.elasticIps).toHaveLength(2);
+      for (const eip of stack.elasticIps) {
+        expect(resourceOf(template, logicalIdOf(eip)).Properties).toMatchObject({ Domain: 'vpc' });
+      }
+    });
+
+    it('keeps every Elastic IP when the stack is deleted or the resource replaced', () => {
+      for (const eip of stack.elasticIps) {
+        const resource = resourceOf(template, logicalIdOf(eip));
+        expect(resource.DeletionPolicy).toBe('Retain');
+        expect(resource.UpdateReplacePolicy).toBe('Retain');
+      }
+    });
+
+    it('names each Elastic IP after the stack and its ordinal, without pinning an address', () => {
+      stack.elasticIps.forEach((eip, index) => {
+        const properties = resourceOf(template, logicalIdOf(eip)).Properties;
+        expect(properties?.Tags).toEqual([{ Key: 'Name', Value: `Stateful-egress-${index + 1}` }]);
+        expect(properties?.Address).toBeUndefined();
+        expect(properties?.PublicIpv4Pool).toBeUndefined();
+      });
+    });
+
+    it('hands the service its allocation ids and public addresses, in the same order', () => {
+      expect(stack.egressAddresses.map((address) => stack.resolve(address))).toEqual(
+        stack.elasticIps.map((eip) => ({
+          allocationId: { 'Fn::GetAtt': [logicalIdOf(eip), 'AllocationId'] },
+          publicIp: { 'Fn::GetAtt': [logicalIdOf(eip), 'PublicIp'] },
+        })),
+      );
+    });
+
+    it('outputs the addresses, comma-separated, as EgressIps', () => {
+      template.hasOutput('EgressIps', {
+        Value: {
+          'Fn::Join': [
+            ',',
+            stack.elasticIps.map((eip) => ({ 'Fn::GetAtt': [logicalIdOf(eip), 'PublicIp'] })),
+          ],
+        },
+      });
+    });
+
+    it('follows azCount', () => {
+      const single = Template.fromStack(new StatefulStack(new App(), 'Single', { azCount: 1 }));
+      single.resourceCountIs('AWS::EC2::EIP', 1);
+    });
+
+    it.each([0, -1, 1.5])('rejects azCount %s', (azCount) => {
+      expect(() => new StatefulStack(new App(), 'Bad', { azCount })).toThrow(
+        /azCount must be a positive integer/,
+      );
     });
   });
 });

@@ -152,3 +152,31 @@ const deliverToSubscription = async (
   }
   return { subscriptionId, result: 'failed', reason: verdict.reason, retryAfterSeconds: verdict.retryAfter };
 };
+
+/**
+ * A view of the subscription store for one delivery batch: each (connection, trigger, type) is looked up once, not
+ * once per event; a deletion (410) clears the view so no later event of the batch posts to a deleted Zap.
+ */
+export const perBatchSubscriptions = (store: SubscriptionStore): SubscriptionStore => {
+  const lists = new Map<string, Promise<Subscription[]>>();
+  return {
+    put: (subscription) => store.put(subscription),
+    get: (connectionId, subscriptionId) => store.get(connectionId, subscriptionId),
+    delete: async (connectionId, subscriptionId) => {
+      lists.clear();
+      return store.delete(connectionId, subscriptionId);
+    },
+    listByConnection: (connectionId) => store.listByConnection(connectionId),
+    listFor: (connectionId, trigger, type) => {
+      const key = `${connectionId}|${trigger}|${type}`;
+      let list = lists.get(key);
+      if (!list) {
+        list = store.listFor(connectionId, trigger, type);
+        lists.set(key, list);
+        list.catch(() => lists.delete(key));
+      }
+      return list;
+    },
+    listActiveStreams: () => store.listActiveStreams(),
+  };
+};

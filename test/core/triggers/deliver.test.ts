@@ -4,6 +4,7 @@ import {
   backoffSeconds,
   DEFAULT_DELIVERY_SETTINGS,
   deliverEvent,
+  perBatchSubscriptions,
 } from '../../../functions/core/triggers/deliver.js';
 import { FakeClock, FakeDeliveryMarkerStore, FakeSubscriptionStore } from '../../support/fakes.js';
 import { ScriptedHookSender } from '../../support/trigger-fakes.js';
@@ -176,5 +177,33 @@ describe('deliverEvent', () => {
     await f.attempt(2);
     await f.attempt(3);
     expect(f.sender.posts).toHaveLength(2);
+  });
+});
+
+describe('perBatchSubscriptions', () => {
+  it('looks each subscription list up once per batch and forgets it after a deletion', async () => {
+    const store = new FakeSubscriptionStore();
+    await store.put({
+      subscriptionId: 's1',
+      connectionId: 'c1',
+      trigger: 'order',
+      type: 'NEW_SALE',
+      targetUrl: A,
+      createdAt: T0.toISOString(),
+    });
+    let queries = 0;
+    const counting = Object.assign(Object.create(store) as FakeSubscriptionStore, {
+      listFor: async (...args: Parameters<FakeSubscriptionStore['listFor']>) => {
+        queries += 1;
+        return store.listFor(...args);
+      },
+    });
+    const view = perBatchSubscriptions(counting);
+    await view.listFor('c1', 'order', 'NEW_SALE');
+    await view.listFor('c1', 'order', 'NEW_SALE');
+    expect(queries).toBe(1);
+    await view.delete('c1', 's1');
+    expect(await view.listFor('c1', 'order', 'NEW_SALE')).toEqual([]);
+    expect(queries).toBe(2);
   });
 });
