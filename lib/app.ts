@@ -37,7 +37,8 @@ export const createKonnektiveZapierStacks = (
   const env = options.env ? { env: options.env } : {};
   const stateful = new StatefulStack(scope, `${prefix}-Stateful`, {
     ...env,
-    description: `Konnektive ⇄ Zapier (${config.stage}): tables, credentials key, event bus`,
+    description: `Konnektive ⇄ Zapier (${config.stage}): tables, credentials key, event bus, egress IPs`,
+    azCount: config.azCount,
   });
   const service = new ServiceStack(scope, `${prefix}-Service`, {
     ...env,
@@ -45,7 +46,7 @@ export const createKonnektiveZapierStacks = (
     tables: stateful.tables,
     credentialsKey: stateful.credentialsKey,
     eventBus: stateful.eventBus,
-    azCount: config.azCount,
+    egressAddresses: stateful.egressAddresses,
     pollRateMinutes: config.pollRateMinutes,
     konnektiveApiUrl: config.konnektiveApiUrl,
     hookUrlAllowlist: config.hookUrlAllowlist,

@@ -1,6 +1,6 @@
 /**
  * Everything stateless: the fixed-egress network, the HTTP API, polling, hook delivery and monitoring. It can be
- * destroyed and redeployed freely; the data lives in the {@link StatefulStack}.
+ * destroyed and redeployed freely; the data and the egress Elastic IPs live in the {@link StatefulStack}.
  */
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
@@ -11,7 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { TableKey } from '../functions/adapters/dynamodb/tables.js';
 import { ActionApi, type ThrottleLimits } from './constructs/action-api.js';
-import { FixedEgressNetwork } from './constructs/fixed-egress-network.js';
+import { type EgressAddress, FixedEgressNetwork } from './constructs/fixed-egress-network.js';
 import type { HandlerContext } from './constructs/handler-function.js';
 import { HookDelivery } from './constructs/hook-delivery.js';
 import { KonnektivePoller } from './constructs/konnektive-poller.js';
@@ -28,14 +28,14 @@ export const METRICS_NAMESPACE = 'KonnektiveZapier';
 export const DEFAULT_HANDLERS_DIR = fileURLToPath(new URL('../functions/handlers', import.meta.url));
 
 export interface ServiceStackProps extends StackProps {
-  /** The tables, key and bus of the stateful stack. */
+  /** The tables, key, bus and egress Elastic IPs of the stateful stack. */
   readonly tables: Readonly<Record<TableKey, dynamodb.ITable>>;
   readonly credentialsKey: kms.IKey;
   readonly eventBus: events.IEventBus;
   /** Directory of the `<name>.ts` handler entries. @default DEFAULT_HANDLERS_DIR */
   readonly handlersDir?: string;
-  /** Availability zones of the egress VPC (one NAT gateway and Elastic IP each). */
-  readonly azCount: number;
+  /** One Elastic IP per availability zone of the egress VPC (one NAT gateway each), in AZ order. */
+  readonly egressAddresses: readonly EgressAddress[];
   /** Minutes between poll dispatches. */
   readonly pollRateMinutes: number;
   /** Konnektive API base URL. */
@@ -66,7 +66,7 @@ export class ServiceStack extends Stack {
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
 
     this.network = new FixedEgressNetwork(this, 'Network', {
-      azCount: props.azCount,
+      egressAddresses: props.egressAddresses,
       flowLogRetention: logRetention,
     });
 

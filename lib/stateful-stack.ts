@@ -1,14 +1,18 @@
 /**
  * Everything that holds state and must outlive a redeploy of the service: the DynamoDB tables (one per definition in
- * `functions/adapters/dynamodb/tables.ts`), the KMS key that encrypts Konnektive passwords, and the EventBridge bus
- * with its replay archive. Tables and key are retained when the stack is deleted.
+ * `functions/adapters/dynamodb/tables.ts`), the KMS key that encrypts Konnektive passwords, the EventBridge bus with
+ * its replay archive, and the Elastic IPs the service's NAT gateways leave from (merchants whitelist them by hand in
+ * Konnektive, so losing one means an outage until every merchant updates the whitelist). Tables, key and Elastic IPs
+ * are retained when the stack is deleted.
  */
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { TABLES, type TableDefinition, type TableKey } from '../functions/adapters/dynamodb/tables.js';
+import type { EgressAddress } from './constructs/fixed-egress-network.js';
 
 /** `source` of every event the poller publishes (the EventBridge publisher's `EVENT_SOURCE`). */
 export const EVENT_SOURCE = 'konnektive-zapier';
@@ -16,6 +20,8 @@ export const EVENT_SOURCE = 'konnektive-zapier';
 export const EVENT_DETAIL_TYPE = 'KonnektiveEventDetected';
 
 export interface StatefulStackProps extends StackProps {
+  /** Availability zones of the service's egress VPC: one Elastic IP is allocated for each. */
+  readonly azCount: number;
   /** How long the bus archive keeps events for replay. @default 30 days */
   readonly archiveRetention?: Duration;
 }
@@ -26,9 +32,18 @@ export class StatefulStack extends Stack {
   public readonly credentialsKey: kms.Key;
   public readonly eventBus: events.EventBus;
   public readonly eventArchive: events.Archive;
+  /** The NAT gateways' Elastic IPs, one per AZ in AZ order (`ElasticIp1`, `ElasticIp2`, …). */
+  public readonly elasticIps: readonly ec2.CfnEIP[];
+  /** The same Elastic IPs as the service's FixedEgressNetwork takes them. */
+  public readonly egressAddresses: readonly EgressAddress[];
+  /** Their public addresses, comma-separated (a token until deployment). */
+  public readonly egressIps: string;
 
-  constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
+    if (!Number.isInteger(props.azCount) || props.azCount < 1) {
+      throw new Error(`azCount must be a positive integer, got ${props.azCount}`);
+    }
 
     this.tables = Object.fromEntries(
       (Object.entries(TABLES) as [TableKey, TableDefinition][]).map(([key, definition]) => [
@@ -53,8 +68,37 @@ export class StatefulStack extends Stack {
       retention: props.archiveRetention ?? Duration.days(30),
       description: 'Detected Konnektive events, kept for replay',
     });
+
+    // The construct ids are the logical ids: renaming one would allocate a new address (and orphan the old one).
+    this.elasticIps = Array.from({ length: props.azCount }, (_, index) => createElasticIp(this, index + 1));
+    this.egressAddresses = this.elasticIps.map((eip) => ({
+      allocationId: eip.attrAllocationId,
+      publicIp: eip.attrPublicIp,
+    }));
+    this.egressIps = Fn.join(
+      ',',
+      this.elasticIps.map((eip) => eip.attrPublicIp),
+    );
+    // Also here, not only in the service stack: deploying this stack alone shows the addresses to whitelist before
+    // any traffic leaves from them.
+    new CfnOutput(this, 'EgressIps', {
+      description:
+        'Whitelist each of these on the Konnektive API user (Admin → Users → API user → IP whitelist)',
+      value: this.egressIps,
+    });
   }
 }
+
+/** An Elastic IP for NAT gateway `ordinal` (1-based), kept when the stack is deleted or the resource replaced. */
+const createElasticIp = (scope: Stack, ordinal: number): ec2.CfnEIP => {
+  const eip = new ec2.CfnEIP(scope, `ElasticIp${ordinal}`, {
+    domain: 'vpc',
+    // A Name, so the address is recognisable (and not released by mistake) in the EC2 console.
+    tags: [{ key: 'Name', value: `${scope.stackName}-egress-${ordinal}` }],
+  });
+  eip.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  return eip;
+};
 
 const attributeType = (type: 'S' | 'N'): dynamodb.AttributeType =>
   type === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER;

@@ -1,28 +1,38 @@
 /**
  * Fixed egress for everything that calls Konnektive (design §8): a VPC whose only way out is one NAT gateway per AZ,
- * each with an Elastic IP we allocate ourselves, so the addresses a Konnektive admin whitelists are known, few and
- * stable for the life of the stack.
+ * each attached to an Elastic IP allocated **outside** this construct (in the stateful stack), so the addresses a
+ * Konnektive admin whitelists survive a redeploy or a destroy-and-deploy of the service stack. (An in-place update
+ * that replaces a NAT gateway fails: CloudFormation creates the new one while the old one still holds the address.)
  */
 import { Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
+/** A public IPv4 address a NAT gateway leaves from (an Elastic IP kept by the stateful stack). */
+export interface EgressAddress {
+  /** The Elastic IP's allocation id (`eipalloc-…`), which the NAT gateway attaches. */
+  readonly allocationId: string;
+  /** The address itself: what the merchant whitelists on the Konnektive API user. */
+  readonly publicIp: string;
+}
+
 export interface FixedEgressNetworkProps {
   /**
-   * Availability zones, one NAT gateway and one Elastic IP each. Two survive an AZ outage; an environment-agnostic
-   * stack (the default: no account/region at synth time) can address at most two.
+   * One address per availability zone, in AZ order: the VPC spans as many AZs as there are addresses, with one NAT
+   * gateway each. Two survive an AZ outage; an environment-agnostic stack (the default: no account/region at synth
+   * time) can address at most two.
    */
-  readonly azCount: number;
+  readonly egressAddresses: readonly EgressAddress[];
   /** Retention of the VPC flow log (rejected traffic only). @default one month */
   readonly flowLogRetention?: logs.RetentionDays;
 }
 
 export class FixedEgressNetwork extends Construct {
   public readonly vpc: ec2.Vpc;
-  /** One per AZ, in AZ order; each is the source address of its NAT gateway. */
-  public readonly elasticIps: readonly ec2.CfnEIP[];
-  /** The Elastic IPs' public addresses, comma-separated (a token until deployment). */
+  /** One per AZ, in AZ order; each is the source address of its AZ's NAT gateway. */
+  public readonly egressAddresses: readonly EgressAddress[];
+  /** The egress addresses, comma-separated (a token until deployment). */
   public readonly egressIps: string;
   /** Where Konnektive-calling functions run: the private subnets, routed through their AZ's NAT gateway. */
   public readonly privateSubnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
@@ -31,26 +41,23 @@ export class FixedEgressNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: FixedEgressNetworkProps) {
     super(scope, id);
-    if (!Number.isInteger(props.azCount) || props.azCount < 1) {
-      throw new Error(`azCount must be a positive integer, got ${props.azCount}`);
+    const azCount = props.egressAddresses.length;
+    if (azCount < 1) {
+      throw new Error('FixedEgressNetwork needs at least one egress address (one per availability zone)');
     }
-
-    this.elasticIps = Array.from(
-      { length: props.azCount },
-      (_, index) => new ec2.CfnEIP(this, `ElasticIp${index + 1}`, { domain: 'vpc' }),
-    );
+    this.egressAddresses = [...props.egressAddresses];
     this.egressIps = Fn.join(
       ',',
-      this.elasticIps.map((eip) => eip.attrPublicIp),
+      this.egressAddresses.map((address) => address.publicIp),
     );
 
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'),
-      maxAzs: props.azCount,
-      natGateways: props.azCount,
-      // Same-AZ routing: each private subnet leaves through its own AZ's gateway and Elastic IP.
+      maxAzs: azCount,
+      natGateways: azCount,
+      // Same-AZ routing: each private subnet leaves through its own AZ's gateway; gateway i gets address i.
       natGatewayProvider: ec2.NatProvider.gateway({
-        eipAllocationIds: this.elasticIps.map((eip) => eip.attrAllocationId),
+        eipAllocationIds: this.egressAddresses.map((address) => address.allocationId),
       }),
       subnetConfiguration: [
         { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
@@ -60,6 +67,13 @@ export class FixedEgressNetwork extends Construct {
       gatewayEndpoints: { DynamoDb: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB } },
       restrictDefaultSecurityGroup: false,
     });
+    // Fewer AZs than addresses (e.g. 3 addresses in an environment-agnostic stack) would leave a whitelisted
+    // address unused and its NAT gateway missing: refuse rather than synthesize a half-built egress.
+    if (this.vpc.availabilityZones.length !== azCount) {
+      throw new Error(
+        `FixedEgressNetwork got ${azCount} egress addresses but the VPC spans ${this.vpc.availabilityZones.length} availability zones`,
+      );
+    }
 
     // Rejected traffic only: enough to diagnose a blocked egress, cheap at any volume.
     this.vpc.addFlowLog('FlowLog', {
