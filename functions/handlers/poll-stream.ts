@@ -11,6 +11,7 @@ import { EventBridgePublisher } from '../adapters/eventbridge/event-bridge-publi
 import { KonnektiveAuthError, KonnektiveError } from '../core/konnektive.js';
 import { type PollDeps, type PollSettings, pollStream } from '../core/triggers/poll-stream.js';
 import { pollRequestSchema } from '../core/triggers/schemas.js';
+import { SettledEvents } from '../core/triggers/settled-events.js';
 import { dynamoStores, systemClock } from '../shared/aws.js';
 import { cipherConfig, konnektiveConfig, loadConfig, pollConfig, storageConfig } from '../shared/config.js';
 import { createKonnektiveClient } from '../shared/konnektive.js';
@@ -98,6 +99,8 @@ export const handler = createPollHandler(
       config.EVENT_BUS_NAME,
     ),
     clock: systemClock,
+    // Module scope: warm invocations remember which overlap events are settled and skip their ledger writes.
+    settled: new SettledEvents(),
   },
   pollSettingsFrom(config),
 );

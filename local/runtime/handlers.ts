@@ -13,6 +13,7 @@ import type { Clock, CredentialCipher, EventPublisher, HookSender } from '../../
 import type { DeliverySettings, HookPacer } from '../../functions/core/triggers/deliver.js';
 import type { PollRequestQueue } from '../../functions/core/triggers/dispatch.js';
 import type { PollSettings } from '../../functions/core/triggers/poll-stream.js';
+import { SettledEvents } from '../../functions/core/triggers/settled-events.js';
 import { createCreateSessionHandler } from '../../functions/handlers/create-session.js';
 import { createCreateSubscriptionHandler } from '../../functions/handlers/create-subscription.js';
 import { createDeleteSubscriptionHandler } from '../../functions/handlers/delete-subscription.js';
@@ -145,6 +146,7 @@ export const buildLocalHandlers = (deps: LocalDeps) => {
         konnektive: deps.konnektive,
         publisher: deps.publisher,
         clock: deps.clock,
+        settled: new SettledEvents(),
       },
       deps.pollSettings,
     ),

@@ -33,6 +33,7 @@ import {
   serializeEvent,
   triggerOf,
 } from './detect.js';
+import type { SettledEvents } from './settled-events.js';
 import { nextWindow, type PollWindow, splitWindow, type WindowSettings } from './window.js';
 
 export interface PollDeps {
@@ -43,6 +44,8 @@ export interface PollDeps {
   ledger: EventLedger;
   publisher: EventPublisher;
   clock: Clock;
+  /** Per-process memory of settled events, so overlap re-reads skip the ledger (optional optimization). */
+  settled?: SettledEvents | undefined;
 }
 
 export interface PollSettings extends WindowSettings {
@@ -176,6 +179,7 @@ class WindowReader {
   ) {}
 
   checkpointed(): void {
+    this.deps.settled?.add(this.context.connectionId, this.sinceCheckpoint);
     this.sinceCheckpoint.clear();
   }
 
@@ -225,6 +229,7 @@ class WindowReader {
       const recordId = recordIdOf(this.stream, record);
       const eventId = eventIdOf(type, recordId);
       if (this.sinceCheckpoint.has(eventId)) continue;
+      if (this.deps.settled?.has(this.context.connectionId, eventId)) continue;
       try {
         if (
           parseKonnektiveDateTime(String(record.dateCreated), this.context.timeZone).instant.getTime() <
@@ -262,6 +267,16 @@ class WindowReader {
         cursorVersion: cursor.version,
         expiresAt,
       }),
+    );
+    // Entries first seen under an older, checkpointed version are settled: remember them to skip the next re-read.
+    this.deps.settled?.add(
+      this.context.connectionId,
+      candidates
+        .filter((_, index) => {
+          const outcome = outcomes[index];
+          return outcome?.status === 'seen' && outcome.cursorVersion < cursor.version;
+        })
+        .map((event) => event.eventId),
     );
     const fresh = candidates.filter((_, index) => {
       const outcome = outcomes[index];

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { KonnektiveTransientError } from '../../../functions/core/konnektive.js';
 import { CursorConflictError } from '../../../functions/core/ports.js';
 import { DEFAULT_POLL_SETTINGS, pollStream } from '../../../functions/core/triggers/poll-stream.js';
+import { SettledEvents } from '../../../functions/core/triggers/settled-events.js';
 import {
   FakeClock,
   FakeConnectionStore,
@@ -265,5 +266,35 @@ describe('pollStream', () => {
       new Set([`NEW_SALE:${first.orderId}`, `NEW_SALE:${after.orderId}`]),
     );
     expect(f.published()).toHaveLength(2);
+  });
+
+  it('with a settled-events cache, re-reading the overlap skips the ledger for settled events but still finds late rows', async () => {
+    const f = await fixture();
+    const settled = new SettledEvents();
+    let ledgerWrites = 0;
+    const record = f.ledger.record.bind(f.ledger);
+    f.ledger.record = async (args) => {
+      ledgerWrites += 1;
+      return record(args);
+    };
+    const deps = { ...f.deps, settled };
+    const poll = (owner: string) =>
+      pollStream(deps, { connectionId: 'c1', stream: 'orders', owner, remainingMs: () => 300_000 });
+    const sales = [1, 2, 3].map((s) => order({ dateCreated: f.at(s * 1_000) }));
+    f.konnektive.orders.push(...sales);
+    f.clock.advance(60_000);
+    await poll('p1');
+    expect(ledgerWrites).toBe(3);
+    // The next ticks re-read these rows in the overlap: no ledger writes for them.
+    f.clock.advance(60_000);
+    await poll('p2');
+    expect(ledgerWrites).toBe(3);
+    // A row committed late inside the overlap is still checked and published.
+    const late = order({ dateCreated: f.at(4_000) });
+    f.konnektive.orders.push(late);
+    f.clock.advance(60_000);
+    await poll('p3');
+    expect(ledgerWrites).toBe(4);
+    expect(f.published().sort()).toEqual([...sales, late].map((s) => `NEW_SALE:${s.orderId}`).sort());
   });
 });
