@@ -12,7 +12,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -123,6 +123,7 @@ const main = async (): Promise<number> => {
           id: section.id,
           title: section.title,
           durationMs: performance.now() - started,
+          loadAverage: loadavg()[0],
           ...output,
         });
       } catch (error) {
@@ -149,10 +150,18 @@ const main = async (): Promise<number> => {
   }
 
   const finishedAt = new Date();
+  // This run itself keeps about two cores busy (Node + DynamoDB Local's JVM); more than that is other work.
+  const busiest = Math.max(0, ...results.map((result) => result.loadAverage ?? 0));
+  const contended = busiest > cpus().length + 1.5;
   const header = [
     `Benchmarks (${config.quick ? 'quick' : 'full'} run) — design §9 targets`,
     `node ${process.version} · ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''} · ${(totalmem() / 2 ** 30).toFixed(1)} GB · ` +
       `DynamoDB Local ${config.dynamodbDir ? 'on disk' : 'in memory'} · ${((finishedAt.getTime() - startedAt.getTime()) / 1000).toFixed(0)} s`,
+    ...(contended
+      ? [
+          `WARNING: the machine was busy with other work (1-min load average up to ${busiest.toFixed(1)} on ${cpus().length} CPUs): timings are pessimistic.`,
+        ]
+      : []),
   ];
   process.stdout.write(`\n${header.join('\n')}\n${formatTable(results)}\n`);
   const out = resolve(repoRoot, config.out);

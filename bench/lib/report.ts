@@ -24,6 +24,8 @@ export interface SectionResult {
   /** Raw numbers for bench/results/latest.json. */
   details: Record<string, unknown>;
   durationMs: number;
+  /** The machine's 1-minute load average when the section ended (other work on the machine skews timings). */
+  loadAverage?: number;
   error?: string;
 }
 
@@ -59,7 +61,8 @@ export const formatTable = (sections: readonly SectionResult[]): string => {
   );
   lines.push(rule);
   for (const section of sections) {
-    lines.push(`${section.title}  (${(section.durationMs / 1000).toFixed(1)} s)`);
+    const load = section.loadAverage === undefined ? '' : `, load ${section.loadAverage.toFixed(1)}`;
+    lines.push(`${section.title}  (${(section.durationMs / 1000).toFixed(1)} s${load})`);
     if (section.error) lines.push(`  ERROR: ${section.error}`);
     for (const row of section.rows) {
       lines.push(

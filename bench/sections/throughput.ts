@@ -239,6 +239,10 @@ export const throughputSection: Section = {
         capacity.dynamo.writesPerDeliveredEvent <= MAX_WRITES_PER_EVENT,
       ),
       infoRow(
+        '   Konnektive order/query calls',
+        `${capacity.konnektiveQueries} (${Math.ceil(capacity.expected / 200)} pages hold the events)`,
+      ),
+      infoRow(
         '   of which ledger puts of already-seen events',
         `${(capacity.dynamo.ledgerAlreadySeen / Math.max(1, capacity.delivered)).toFixed(2)} per event`,
       ),

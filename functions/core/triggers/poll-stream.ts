@@ -126,8 +126,11 @@ export const pollStream = async (
       label: connection.label,
     });
     result.status = 'done';
+    // One horizon for the whole poll: with a clock read per pass, every pass that took a second would find a new
+    // second and re-read the whole overlap again, for as long as the invocation lasts.
+    const horizon = deps.clock.now();
     for (;;) {
-      const window = nextWindow(new Date(cursor.hwm), deps.clock.now(), settings);
+      const window = nextWindow(new Date(cursor.hwm), horizon, settings);
       if (!window) break;
       await reader.read(window, cursor);
       const now = deps.clock.now();
@@ -143,7 +146,7 @@ export const pollStream = async (
       reader.checkpointed();
       result.windows += 1;
       if (input.remainingMs() < settings.minRemainingMs) {
-        result.status = nextWindow(new Date(cursor.hwm), deps.clock.now(), settings) ? 'partial' : 'done';
+        result.status = nextWindow(new Date(cursor.hwm), horizon, settings) ? 'partial' : 'done';
         break;
       }
     }

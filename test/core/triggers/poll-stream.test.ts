@@ -297,4 +297,16 @@ describe('pollStream', () => {
     expect(ledgerWrites).toBe(4);
     expect(f.published().sort()).toEqual([...sales, late].map((s) => `NEW_SALE:${s.orderId}`).sort());
   });
+
+  it('reads each window once per poll even when reading takes longer than a second (one horizon per poll)', async () => {
+    const f = await fixture();
+    f.konnektive.orders.push(order({ dateCreated: f.at(1_000) }));
+    // Every page read takes two seconds of clock time.
+    f.konnektive.afterPage = () => f.clock.advance(2_000);
+    f.clock.advance(60_000);
+    const result = await f.poll();
+    expect(result.windows).toBe(1);
+    expect(f.konnektive.calls).toHaveLength(1);
+    expect(f.published()).toHaveLength(1);
+  });
 });
