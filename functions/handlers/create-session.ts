@@ -1,11 +1,10 @@
 /** `POST /sessions` — Zapier's session-auth exchange: Konnektive login → our bearer token. */
-import { KMSClient } from '@aws-sdk/client-kms';
-import { KmsCredentialCipher } from '../adapters/crypto/kms-credential-cipher.js';
 import { createSession, type SessionDeps } from '../core/session/create-session.js';
 import { createSessionRequestSchema } from '../core/session/schemas.js';
 import { dynamoStores, systemClock } from '../shared/aws.js';
 import { cipherConfig, konnektiveConfig, loadConfig, storageConfig } from '../shared/config.js';
 import { apiHandler, json, parseJsonBody } from '../shared/http.js';
+import { kmsCredentialCipher } from '../shared/kms.js';
 import { createKonnektiveClient } from '../shared/konnektive.js';
 import { logger } from '../shared/observability.js';
 
@@ -25,7 +24,7 @@ export const handler = createCreateSessionHandler({
   konnektive: createKonnektiveClient(config),
   connections: stores.connections(),
   tokens: stores.tokens(),
-  cipher: new KmsCredentialCipher(new KMSClient({ region: config.AWS_REGION }), config.KMS_KEY_ID),
+  cipher: kmsCredentialCipher(config),
   clock: systemClock,
   egressIps: config.EGRESS_IPS,
 });

@@ -1,6 +1,4 @@
 /** `GET /triggers/{trigger}/samples?type=` — Zapier's performList. */
-import { KMSClient } from '@aws-sdk/client-kms';
-import { KmsCredentialCipher } from '../adapters/crypto/kms-credential-cipher.js';
 import { ValidationError } from '../core/errors.js';
 import type { Connection } from '../core/model.js';
 import { getSamples, parseTriggerType, type SampleDeps } from '../core/triggers/samples.js';
@@ -8,6 +6,7 @@ import { samplesQuerySchema } from '../core/triggers/schemas.js';
 import { dynamoStores, systemClock } from '../shared/aws.js';
 import { cipherConfig, konnektiveConfig, loadConfig, storageConfig } from '../shared/config.js';
 import { type ApiEvent, apiHandler, createAuthenticator, json, pathParam } from '../shared/http.js';
+import { kmsCredentialCipher } from '../shared/kms.js';
 import { createKonnektiveClient } from '../shared/konnektive.js';
 
 export interface GetSamplesDeps extends SampleDeps {
@@ -35,7 +34,7 @@ export const handler = createGetSamplesHandler(
   {
     authenticate: createAuthenticator({ tokens: stores.tokens(), connections: stores.connections() }),
     konnektive: createKonnektiveClient(config),
-    cipher: new KmsCredentialCipher(new KMSClient({ region: config.AWS_REGION }), config.KMS_KEY_ID),
+    cipher: kmsCredentialCipher(config),
     clock: systemClock,
   },
   config.EGRESS_IPS,

@@ -1,12 +1,11 @@
 /** `GET /campaigns/{campaignId}/products` — the product dropdown (ids are campaignProductIds). */
-import { KMSClient } from '@aws-sdk/client-kms';
-import { KmsCredentialCipher } from '../adapters/crypto/kms-credential-cipher.js';
 import { CampaignCache } from '../core/dropdowns/campaign-cache.js';
 import { type DropdownDeps, listCampaignProducts } from '../core/dropdowns/list-campaigns.js';
 import type { Connection } from '../core/model.js';
 import { dynamoStores, systemClock } from '../shared/aws.js';
 import { cipherConfig, konnektiveConfig, loadConfig, storageConfig } from '../shared/config.js';
 import { type ApiEvent, apiHandler, createAuthenticator, json, pathParam } from '../shared/http.js';
+import { kmsCredentialCipher } from '../shared/kms.js';
 import { createKonnektiveClient } from '../shared/konnektive.js';
 
 export interface ListCampaignProductsDeps extends DropdownDeps {
@@ -30,7 +29,7 @@ export const handler = createListCampaignProductsHandler({
   authenticate: createAuthenticator({ tokens: stores.tokens(), connections }),
   konnektive: createKonnektiveClient(config),
   connections,
-  cipher: new KmsCredentialCipher(new KMSClient({ region: config.AWS_REGION }), config.KMS_KEY_ID),
+  cipher: kmsCredentialCipher(config),
   clock: systemClock,
   cache: new CampaignCache({ clock: systemClock }),
   egressIps: config.EGRESS_IPS,

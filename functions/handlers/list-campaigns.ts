@@ -1,12 +1,11 @@
 /** `GET /campaigns?page=N` — the campaign dropdown, cached per connection. */
-import { KMSClient } from '@aws-sdk/client-kms';
-import { KmsCredentialCipher } from '../adapters/crypto/kms-credential-cipher.js';
 import { CampaignCache } from '../core/dropdowns/campaign-cache.js';
 import { campaignsQuerySchema, type DropdownDeps, listCampaigns } from '../core/dropdowns/list-campaigns.js';
 import type { Connection } from '../core/model.js';
 import { dynamoStores, systemClock } from '../shared/aws.js';
 import { cipherConfig, konnektiveConfig, loadConfig, storageConfig } from '../shared/config.js';
 import { type ApiEvent, apiHandler, createAuthenticator, json } from '../shared/http.js';
+import { kmsCredentialCipher } from '../shared/kms.js';
 import { createKonnektiveClient } from '../shared/konnektive.js';
 
 export interface ListCampaignsDeps extends DropdownDeps {
@@ -31,7 +30,7 @@ export const handler = createListCampaignsHandler({
   authenticate: createAuthenticator({ tokens: stores.tokens(), connections }),
   konnektive: createKonnektiveClient(config),
   connections,
-  cipher: new KmsCredentialCipher(new KMSClient({ region: config.AWS_REGION }), config.KMS_KEY_ID),
+  cipher: kmsCredentialCipher(config),
   clock: systemClock,
   // Module scope: warm invocations of this function share it for the TTL.
   cache: new CampaignCache({ clock: systemClock }),

@@ -4,9 +4,7 @@
  * the message so SQS retries it and, in the end, dead-letters it.
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { KMSClient } from '@aws-sdk/client-kms';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { KmsCredentialCipher } from '../adapters/crypto/kms-credential-cipher.js';
 import { EventBridgePublisher } from '../adapters/eventbridge/event-bridge-publisher.js';
 import { KonnektiveAuthError, KonnektiveError } from '../core/konnektive.js';
 import { type PollDeps, type PollSettings, pollStream } from '../core/triggers/poll-stream.js';
@@ -14,6 +12,7 @@ import { pollRequestSchema } from '../core/triggers/schemas.js';
 import { SettledEvents } from '../core/triggers/settled-events.js';
 import { dynamoStores, systemClock } from '../shared/aws.js';
 import { cipherConfig, konnektiveConfig, loadConfig, pollConfig, storageConfig } from '../shared/config.js';
+import { kmsCredentialCipher } from '../shared/kms.js';
 import { createKonnektiveClient } from '../shared/konnektive.js';
 import { backgroundHandler, jsonOrUndefined } from '../shared/lambda.js';
 import { dimensionedMetric, logger, MetricUnit, metrics } from '../shared/observability.js';
@@ -92,7 +91,7 @@ export const handler = createPollHandler(
     connections: stores.connections(),
     cursors: stores.cursors(),
     ledger: stores.ledger(),
-    cipher: new KmsCredentialCipher(new KMSClient({ region: config.AWS_REGION }), config.KMS_KEY_ID),
+    cipher: kmsCredentialCipher(config),
     konnektive: createKonnektiveClient(config),
     publisher: new EventBridgePublisher(
       new EventBridgeClient({ region: config.AWS_REGION }),

@@ -1,7 +1,5 @@
 /** `POST /actions/{action}` — the five Zapier creates, idempotent by `Idempotency-Key`. */
-import { KMSClient } from '@aws-sdk/client-kms';
 import * as z from 'zod';
-import { KmsCredentialCipher } from '../adapters/crypto/kms-credential-cipher.js';
 import { parseIdempotencyKey } from '../core/actions/idempotency.js';
 import { metricSinkFrom } from '../core/actions/observability.js';
 import { type RunActionDeps, runAction } from '../core/actions/run-action.js';
@@ -18,6 +16,7 @@ import {
   pathParam,
 } from '../shared/http.js';
 import { errorBody, toHttpError } from '../shared/http-errors.js';
+import { kmsCredentialCipher } from '../shared/kms.js';
 import { createKonnektiveClient } from '../shared/konnektive.js';
 import { logger, metrics } from '../shared/observability.js';
 
@@ -64,7 +63,7 @@ export const handler = createRunActionHandler({
   konnektive: createKonnektiveClient(config),
   connections,
   idempotency: stores.idempotency(),
-  cipher: new KmsCredentialCipher(new KMSClient({ region: config.AWS_REGION }), config.KMS_KEY_ID),
+  cipher: kmsCredentialCipher(config),
   clock: systemClock,
   egressIps: config.EGRESS_IPS,
 });
