@@ -1,46 +1,38 @@
 /**
- * The status page as a person sees it, in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core):
+ * The status page as a person sees it, in headless Chromium driven by playwright-core (the system's Chromium, or the
+ * one the npm devDependency ships: test/support/browser.ts):
  * after demo-like traffic it lists the connection, subscriptions, cursor lag, deliveries, a failure and a dead
  * letter, and its Redrive button moves the dead letter back to the delivery queue.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, messageField, startHarness } from '../integration/runtime-harness.js';
+import { launchChromium } from '../support/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT_DIR = resolve(import.meta.dirname, '../../test-results');
 
 let harness: Harness;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (.ci/run does)`);
   // A retry horizon of zero dead-letters the first failed delivery, so the page has one to show.
   harness = await startHarness({ deliverySettings: { retryHorizonMs: 0 } });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-});
+  const launched = await launchChromium();
+  browser = launched.browser;
+  // One line in the test output says which Chromium ran (system package or the npm-shipped one).
+  process.stdout.write(
+    `browser test: Chromium from ${launched.found.source} (${launched.found.executablePath})\n`,
+  );
+}, 120_000);
 
 afterAll(async () => {
   await browser?.close();
   await harness?.stop();
 });
 
-describe('status page', () => {
+describe('status page', { timeout: 180_000 }, () => {
   it('shows connections, subscriptions, lag, deliveries, failures and dead letters, and redrives', async () => {
     const h = harness;
     const token = await h.connect();
