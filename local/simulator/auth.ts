@@ -1,5 +1,6 @@
 /** API users: IP allow-list, credentials and per-endpoint permissions, checked in Konnektive's order. */
 import { isIP } from 'node:net';
+import { IP_TEXTS } from './contract.js';
 import {
   DEFAULT_PERMISSION_TEMPLATE,
   DEMO_USER,
@@ -71,6 +72,12 @@ export const ipAllowed = (allowedIps: '*' | readonly string[], ip: string): bool
   return allowedIps.some((entry) => entryMatches(entry, normalized));
 };
 
+/** Refusal templates that replace the directory's own: `{ip}`; `{permission}` and `{endpoint}`. */
+export interface RefusalTexts {
+  ipTemplate?: string;
+  permissionTemplate?: string;
+}
+
 export type AuthOutcome =
   | { ok: true; user: StoredUser }
   | { ok: false; message: string; kind: 'ip' | 'credentials' | 'permission' };
@@ -124,10 +131,12 @@ export class UserDirectory {
     ip: string,
     permission: Permission,
     endpoint: string,
+    texts: RefusalTexts = {},
   ): AuthOutcome {
     const user = loginId === undefined ? undefined : this.users.get(loginId);
     if (user && !ipAllowed(user.allowedIps, ip)) {
-      return { ok: false, kind: 'ip', message: `IP must be whitelisted - ${normalizeIp(ip)}` };
+      const template = texts.ipTemplate ?? IP_TEXTS.default;
+      return { ok: false, kind: 'ip', message: template.replaceAll('{ip}', normalizeIp(ip)) };
     }
     if (!user || password === undefined || user.password !== password) {
       return { ok: false, kind: 'credentials', message: 'Could not authenticate credentials' };
@@ -136,7 +145,7 @@ export class UserDirectory {
       return {
         ok: false,
         kind: 'permission',
-        message: this.permissionTemplate
+        message: (texts.permissionTemplate ?? this.permissionTemplate)
           .replaceAll('{permission}', permission)
           .replaceAll('{endpoint}', endpoint),
       };

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { SimUserNotFoundError } from './auth.js';
+import { CONTRACT_PRESET_NAMES, type ContractInput } from './contract.js';
 import { type Simulator, SimulatorConfigError } from './simulator.js';
 import { PERMISSIONS } from './types.js';
 
@@ -82,6 +83,12 @@ const parse = <T>(
   return { ok: true, value: result.data };
 };
 
+const contractState = (sim: Simulator) => ({
+  preset: sim.contractPreset(),
+  contract: sim.getContract(),
+  presets: CONTRACT_PRESET_NAMES,
+});
+
 const clockState = (sim: Simulator) => ({
   now: sim.now().toISOString(),
   local: sim.localNow(),
@@ -112,6 +119,8 @@ const route = (sim: Simulator, method: string, url: URL, raw: Buffer): ControlAn
         seed: sim.seedValue,
         clock: clockState(sim),
         faults: sim.getFaults(),
+        contract: sim.getContract(),
+        contractPreset: sim.contractPreset(),
         counts: sim.stats(),
       });
     case 'POST /_sim/reset':
@@ -147,6 +156,15 @@ const route = (sim: Simulator, method: string, url: URL, raw: Buffer): ControlAn
       if (!body.ok) return body.answer;
       const patch = Object.fromEntries(Object.entries(body.value).filter(([, v]) => v !== undefined));
       return json(200, sim.setFaults(patch));
+    }
+    case 'GET /_sim/contract':
+      return json(200, contractState(sim));
+    case 'POST /_sim/contract': {
+      // A preset name (JSON string) or a patch object; the simulator validates it and names the bad field.
+      const body = parse(z.unknown(), raw);
+      if (!body.ok) return body.answer;
+      sim.setContract(body.value as ContractInput);
+      return json(200, contractState(sim));
     }
     case 'GET /_sim/requests':
       return json(200, { requests: sim.requestLog() });

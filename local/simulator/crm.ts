@@ -1,10 +1,12 @@
 /**
- * The simulated CRM's business logic for the write endpoints (konnektive-api.md §7–§9, §13.4 refund). Each
+ * The simulated CRM's business logic for the write endpoints (imports, cancel, refund, fulfillment and customer
+ * updates). Each
  * operation takes Konnektive-named parameters and the simulator-clock time, validates like Konnektive
  * (field → text objects for missing or malformed fields, sentences for business refusals) and answers an
  * envelope. The HTTP endpoints, the `/_sim/` helpers and the seeder all go through here.
  */
 import { type CatalogCampaign, type CatalogProduct, defaultCatalog } from './catalog.js';
+import { type ContractVariants, movesDateUpdated } from './contract.js';
 import { centsOf, FieldErrors, fail, flagOf, intOf, ok, str } from './params.js';
 import type { Rng } from './random.js';
 import {
@@ -37,6 +39,8 @@ export interface CrmOptions {
   declineCards: Readonly<Record<string, DeclineCard>>;
   redirectCards: readonly string[];
   declinedOrderStatus: DeclinedOrderStatus;
+  /** The active contract variants (read on every call, so a change applies at once). */
+  contract: () => Readonly<ContractVariants>;
 }
 
 const PAY_SOURCES = ['CREDITCARD', 'CHECK', 'ACCTONFILE', 'COD', 'DIRECTDEBIT', 'PREPAID'] as const;
@@ -330,7 +334,7 @@ export class Crm {
     return ok(this.leadMessage(order));
   }
 
-  /** The lead-import answer: `dateCreated` as PHP's DateTime object, `dateUpdated` a plain string (§8). */
+  /** The lead-import answer: `dateCreated` as PHP's DateTime object, `dateUpdated` a plain string. */
   private leadMessage(order: OrderState): Record<string, unknown> {
     const c = order.contact;
     const campaign = this.campaigns.get(order.campaignId);
@@ -589,7 +593,8 @@ export class Crm {
         o.declineReason = outcome.decline.reason;
       }
     };
-    if (lead) this.store.touchOrder(order, at, apply);
+    if (lead)
+      this.store.updateOrder(order, at, movesDateUpdated(this.options.contract(), 'conversion'), apply);
     else {
       apply(order);
       customer.orderIds.push(order.orderId);
@@ -672,13 +677,34 @@ export class Crm {
 
   // --------------------------------------------------------- refund / cancel
 
-  /** Records a refund of `amount` (validated by the caller) against the order's sale. */
-  private refund(order: OrderState, amount: number, reason: string | null, at: Stamp): TransactionState {
-    const txn = this.addTransaction(order, 'REFUND', 'SUCCESS', 'Refund Approved', amount, at, {
+  /** REFUND or VOID, as the contract books a refund at `at`. */
+  private refundTxnType(order: OrderState, at: Stamp): 'REFUND' | 'VOID' {
+    const mode = this.options.contract().refundTxnType;
+    if (mode !== 'VOID_SAME_DAY') return mode;
+    const sale =
+      order.saleTransactionId === null ? undefined : this.store.transactions.get(order.saleTransactionId);
+    const saleDay = formatWallDate((sale?.created ?? order.created).wall);
+    return formatWallDate(at.wall) === saleDay ? 'VOID' : 'REFUND';
+  }
+
+  /**
+   * Records a refund of `amount` (validated by the caller) against the order's sale, booked as the contract
+   * says; `moveUpdated` false leaves the order's `dateUpdated` (a refund inside a cancel the CRM does not stamp).
+   */
+  private refund(
+    order: OrderState,
+    amount: number,
+    reason: string | null,
+    at: Stamp,
+    moveUpdated = true,
+  ): TransactionState {
+    const txnType = this.refundTxnType(order, at);
+    const text = txnType === 'VOID' ? 'Void Approved' : 'Refund Approved';
+    const txn = this.addTransaction(order, txnType, 'SUCCESS', text, amount, at, {
       ...(order.saleTransactionId === null ? {} : { parentTxnId: order.saleTransactionId }),
       ...(reason === null ? {} : { refundReason: reason }),
     });
-    this.store.touchOrder(order, at, (o) => {
+    this.store.updateOrder(order, at, moveUpdated, (o) => {
       o.refundedCents += amount;
       let left = amount;
       for (const item of o.items) {
@@ -691,7 +717,10 @@ export class Crm {
     return txn;
   }
 
-  /** `order/refund`: a REFUND/SUCCESS transaction (positive amount); REFUNDED once fully refunded. */
+  /**
+   * `order/refund`: a REFUND/SUCCESS transaction (or VOID, as the contract says; positive amount); REFUNDED
+   * once fully refunded.
+   */
   refundOrder(params: Params, atMs: number): SimEnvelope {
     const errors = new FieldErrors();
     const orderId = errors.require(params, 'orderId');
@@ -721,7 +750,10 @@ export class Crm {
     });
   }
 
-  /** `order/cancel`: CANCELLED, dateUpdated bumped, continuity and pending fulfillments cancelled. */
+  /**
+   * `order/cancel`: CANCELLED (dateUpdated bumped unless the contract says cancels do not move it), continuity
+   * and pending fulfillments cancelled.
+   */
   cancelOrder(params: Params, atMs: number): SimEnvelope {
     const errors = new FieldErrors();
     const orderId = errors.require(params, 'orderId');
@@ -737,10 +769,11 @@ export class Crm {
     if (!order) return fail('Order not found');
     if (order.orderStatus === 'CANCELLED') return fail('Order is already cancelled');
     const at = this.stamp(atMs);
+    const moves = movesDateUpdated(this.options.contract(), 'cancel');
     const remaining = order.paidCents - order.refundedCents;
     if (flagOf(str(params, 'fullRefund')) === true && remaining > 0)
-      this.refund(order, remaining, reason, at);
-    this.store.touchOrder(order, at, (o) => {
+      this.refund(order, remaining, reason, at, moves);
+    this.store.updateOrder(order, at, moves, (o) => {
       o.orderStatus = 'CANCELLED';
       o.cancelReason = reason;
       for (const item of o.items) item.purchaseStatus = 'CANCELLED';

@@ -1,6 +1,6 @@
 /**
- * Konnektive CRM simulator: a standalone HTTP server that behaves like Konnektive's API
- * (see ../../../shared/konnektive-api.md and README.md beside this file).
+ * Konnektive CRM simulator: a standalone HTTP server that behaves like Konnektive's API (see README.md beside
+ * this file).
  *
  * ```ts
  * const running = await startSimulator({ port: 0, seed: 42 });
@@ -13,6 +13,7 @@ import { startHttpServer } from './server.js';
 import { Simulator } from './simulator.js';
 import type { SimulatorOptions } from './types.js';
 
+export * from './contract.js';
 export type { SeedSummary } from './seed.js';
 export {
   ENDPOINTS,

@@ -1,12 +1,13 @@
 /**
- * The query endpoints (konnektive-api.md §2.1, §5, §6, §13): the paged envelope, `dateRangeType`, inclusive
- * whole-day windows in the account zone with optional `startTime`/`endTime`, filters, `sortDir`, and
- * "No … matching those parameters could be found" for an empty page.
+ * The query endpoints: the paged envelope, `dateRangeType`, inclusive whole-day windows in the account zone with
+ * optional `startTime`/`endTime`, filters, `sortBy`/`sortDir`, and an ERROR text for an empty page. What the real
+ * API leaves open (time filters, sorting, empty texts, campaign dates) follows the active contract variants.
  *
  * Window rule (our choice; upstream is not documented): the lower bound is startDate at startTime (default
  * 00:00:00) and the upper bound is endDate at endTime (default 23:59:59), both inclusive, compared with the
  * record's naive account-zone wall time. `HH:MM` means `HH:MM:00`.
  */
+import { type ContractVariants, emptyText, type QueryNoun } from './contract.js';
 import type { Crm } from './crm.js';
 import { fail, intOf, ok, str } from './params.js';
 import {
@@ -28,54 +29,65 @@ import type { Params, SimEnvelope } from './types.js';
 export const DEFAULT_RESULTS_PER_PAGE = 25;
 export const MAX_RESULTS_PER_PAGE = 200;
 
-type DateRangeType = 'dateCreated' | 'dateUpdated';
+type DateField = 'dateCreated' | 'dateUpdated';
 
 interface CommonQuery {
-  dateRangeType: DateRangeType;
+  dateRangeType: DateField;
   /** Inclusive wall-millisecond bounds; undefined = open. */
   from: number | undefined;
   to: number | undefined;
   page: number;
   resultsPerPage: number;
+  /** The order really used (echoed in the envelope). */
+  sortBy: DateField;
   sortDir: 0 | 1;
   queryArgs: Record<string, unknown>;
 }
 
 const clip = (value: string): string => (value.length > 40 ? `${value.slice(0, 40)}…` : value);
 
-/**
- * Parses the parameters every query shares. `datesRequired` is false when an identifying filter (orderId …)
- * was sent; `alternatives` names those filters for the error sentence.
- */
-const parseCommon = (
-  params: Params,
-  datesRequired: boolean,
-  alternatives: string,
-  echo: readonly string[],
-): CommonQuery | SimEnvelope => {
+interface CommonRules {
+  /** False when an identifying filter (orderId …) was sent. */
+  datesRequired: boolean;
+  /** Names those filters for the error sentence. */
+  alternatives: string;
+  /** Filters echoed in `queryArgs` as sent. */
+  echo: readonly string[];
+  contract: Readonly<ContractVariants>;
+  /** False for endpoints sorted by id (campaigns, products): `sortBy` is then not read. */
+  sortsByDate?: boolean;
+}
+
+/** Parses the parameters every query shares. */
+const parseCommon = (params: Params, rules: CommonRules): CommonQuery | SimEnvelope => {
+  const { datesRequired, alternatives, echo, contract, sortsByDate = true } = rules;
   const rangeRaw = str(params, 'dateRangeType') ?? 'dateCreated';
   if (rangeRaw !== 'dateCreated' && rangeRaw !== 'dateUpdated') {
     return fail('Invalid dateRangeType: use dateCreated or dateUpdated');
   }
   const startRaw = str(params, 'startDate');
   const endRaw = str(params, 'endDate');
-  if (datesRequired && startRaw === undefined)
-    return fail(`startDate is required unless ${alternatives} is given`);
-  if (datesRequired && endRaw === undefined)
-    return fail(`endDate is required unless ${alternatives} is given`);
+  const unless = alternatives === '' ? '' : ` unless ${alternatives} is given`;
+  if (datesRequired && startRaw === undefined) return fail(`startDate is required${unless}`);
+  if (datesRequired && endRaw === undefined) return fail(`endDate is required${unless}`);
   const startDate = startRaw === undefined ? undefined : parseDateParam(startRaw);
   if (startRaw !== undefined && !startDate)
     return fail(`Invalid startDate "${clip(startRaw)}": use MM/DD/YYYY`);
   const endDate = endRaw === undefined ? undefined : parseDateParam(endRaw);
   if (endRaw !== undefined && !endDate) return fail(`Invalid endDate "${clip(endRaw)}": use MM/DD/YYYY`);
-  const startTimeRaw = str(params, 'startTime');
-  const endTimeRaw = str(params, 'endTime');
-  const startTime = startTimeRaw === undefined ? 0 : parseTimeParam(startTimeRaw);
-  if (startTime === undefined)
-    return fail(`Invalid startTime "${clip(startTimeRaw ?? '')}": use HH:MM or HH:MM:SS`);
-  const endTime = endTimeRaw === undefined ? SECONDS_PER_DAY - 1 : parseTimeParam(endTimeRaw);
-  if (endTime === undefined)
-    return fail(`Invalid endTime "${clip(endTimeRaw ?? '')}": use HH:MM or HH:MM:SS`);
+  let startTime = 0;
+  let endTime = SECONDS_PER_DAY - 1;
+  if (contract.timeFilters === 'honoured') {
+    const startTimeRaw = str(params, 'startTime');
+    const endTimeRaw = str(params, 'endTime');
+    const start = startTimeRaw === undefined ? 0 : parseTimeParam(startTimeRaw);
+    if (start === undefined)
+      return fail(`Invalid startTime "${clip(startTimeRaw ?? '')}": use HH:MM or HH:MM:SS`);
+    const end = endTimeRaw === undefined ? SECONDS_PER_DAY - 1 : parseTimeParam(endTimeRaw);
+    if (end === undefined) return fail(`Invalid endTime "${clip(endTimeRaw ?? '')}": use HH:MM or HH:MM:SS`);
+    startTime = start;
+    endTime = end;
+  }
 
   const rppRaw = str(params, 'resultsPerPage');
   const rpp = rppRaw === undefined ? DEFAULT_RESULTS_PER_PAGE : intOf(rppRaw);
@@ -83,16 +95,25 @@ const parseCommon = (
   const pageRaw = str(params, 'page');
   const page = pageRaw === undefined ? 1 : intOf(pageRaw);
   if (page === undefined || page < 1) return fail('Invalid page: use a whole number starting at 1');
-  const sortRaw = str(params, 'sortDir');
-  if (sortRaw !== undefined && sortRaw !== '0' && sortRaw !== '1') return fail('Invalid sortDir: use 1 or 0');
-  const sortDir: 0 | 1 = sortRaw === '0' ? 0 : 1;
+  let sortBy: DateField = 'dateCreated';
+  let sortDir: 0 | 1 = 1;
+  if (contract.sorting === 'honoured') {
+    const sortRaw = str(params, 'sortDir');
+    if (sortRaw !== undefined && sortRaw !== '0' && sortRaw !== '1')
+      return fail('Invalid sortDir: use 1 or 0');
+    sortDir = sortRaw === '0' ? 0 : 1;
+    const sortByRaw = (sortsByDate ? str(params, 'sortBy') : undefined) ?? rangeRaw;
+    if (sortByRaw !== 'dateCreated' && sortByRaw !== 'dateUpdated')
+      return fail('Invalid sortBy: use dateCreated or dateUpdated');
+    sortBy = sortByRaw;
+  }
   const resultsPerPage = Math.min(rpp, MAX_RESULTS_PER_PAGE);
 
   const queryArgs: Record<string, unknown> = {
     page,
     sortDir,
     resultsPerPage,
-    sortBy: rangeRaw,
+    sortBy,
     dateRangeType: rangeRaw,
   };
   for (const name of ['startDate', 'endDate', 'startTime', 'endTime', ...echo]) {
@@ -105,6 +126,7 @@ const parseCommon = (
     to: endDate ? wallAt(endDate, endTime) : undefined,
     page,
     resultsPerPage,
+    sortBy,
     sortDir,
     queryArgs,
   };
@@ -160,37 +182,77 @@ interface CacheEntry<T> {
   matches: T[];
 }
 
+/** How a record sorts: its date fields (wall ms) and the creation-order tie-breaker. */
+interface SortKeys<T> {
+  date: (item: T, field: DateField) => number;
+  tie: (item: T) => number;
+}
+
+const stampKeys = <T extends { created: { wall: number }; updated: { wall: number } }>(
+  tie: (item: T) => number,
+): SortKeys<T> => ({
+  date: (item, field) => (field === 'dateUpdated' ? item.updated.wall : item.created.wall),
+  tie,
+});
+
+const ORDER_KEYS = stampKeys<OrderState>((o) => o.seq);
+const TRANSACTION_KEYS = stampKeys<TransactionState>((t) => t.transactionId);
+const CUSTOMER_KEYS = stampKeys<CustomerState>((c) => c.customerId);
+
+/** Ascending by `field`, then creation order. */
+const byKeys = <T>(keys: SortKeys<T>, field: DateField, a: T, b: T): number =>
+  keys.date(a, field) - keys.date(b, field) || keys.tie(a) - keys.tie(b);
+
 export class QueryEngine {
   private readonly cache = new Map<string, CacheEntry<unknown>>();
 
-  constructor(private readonly crm: Crm) {}
+  constructor(
+    private readonly crm: Crm,
+    /** The active contract variants (read on every query). */
+    private readonly contract: () => Readonly<ContractVariants>,
+  ) {}
 
+  /**
+   * The matching records in answer order. `candidates` answers the window ascending by the `dateRangeType`
+   * field (ties in creation order); when the sort field differs, the set is re-sorted.
+   */
   private matches<T>(
     endpoint: string,
     common: CommonQuery,
     candidates: () => T[],
     filters: Array<Filter<T>>,
+    keys: SortKeys<T>,
   ): T[] {
     const { page: _page, resultsPerPage: _rpp, ...rest } = common.queryArgs;
-    // Every filter value is echoed in queryArgs, so queryArgs (less paging) plus the window identify the set.
+    // Every filter value and the effective sort are echoed in queryArgs, so queryArgs (less paging) plus the
+    // window identify the set.
     const key = JSON.stringify([rest, common.from, common.to]);
     const cached = this.cache.get(endpoint) as CacheEntry<T> | undefined;
     if (cached && cached.key === key && cached.version === this.crm.store.version) return cached.matches;
     const matches = candidates().filter((item) => filters.every((f) => f(item)));
+    if (common.sortBy !== common.dateRangeType) {
+      matches.sort((a, b) => byKeys(keys, common.sortBy, a, b));
+    }
     if (common.sortDir === 0) matches.reverse();
     this.cache.set(endpoint, { key, version: this.crm.store.version, matches });
     return matches;
   }
 
+  /** The contract's text for an empty page of `noun`. */
+  private empty(noun: QueryNoun): SimEnvelope {
+    return fail(emptyText(noun, this.contract().emptyTexts[noun]));
+  }
+
   private page<T>(
     common: CommonQuery,
     matches: T[],
-    noun: string,
+    noun: QueryNoun,
     toRecord: (item: T) => unknown,
+    sortBy: string = common.sortBy,
   ): SimEnvelope {
     const start = (common.page - 1) * common.resultsPerPage;
     const slice = matches.slice(start, start + common.resultsPerPage);
-    if (slice.length === 0) return fail(`No ${noun} matching those parameters could be found`);
+    if (slice.length === 0) return this.empty(noun);
     return ok({
       totalResults: matches.length,
       resultsPerPage: common.resultsPerPage,
@@ -198,7 +260,7 @@ export class QueryEngine {
       data: slice.map(toRecord),
       params: null,
       errors: null,
-      sortBy: common.dateRangeType,
+      sortBy,
       sortDir: common.sortDir,
       queryArgs: common.queryArgs,
     });
@@ -236,7 +298,12 @@ export class QueryEngine {
       'ipAddress',
       'isDeclineSave',
     ];
-    const common = parseCommon(params, orderId === undefined, 'orderId', echo);
+    const common = parseCommon(params, {
+      datesRequired: orderId === undefined,
+      alternatives: 'orderId',
+      echo,
+      contract: this.contract(),
+    });
     if (isEnvelope(common)) return common;
     const filters: Array<Filter<OrderState>> = [];
     const problem =
@@ -271,6 +338,7 @@ export class QueryEngine {
         return order && this.inWindow(common, order.created.wall, order.updated.wall) ? [order] : [];
       },
       filters,
+      ORDER_KEYS,
     );
     return this.page(common, matches, 'orders', (o) => this.crm.record(o));
   }
@@ -293,7 +361,12 @@ export class QueryEngine {
       'isChargedback',
     ];
     const identified = orderId !== undefined || customerIdRaw !== undefined || purchaseId !== undefined;
-    const common = parseCommon(params, !identified, 'orderId, customerId or purchaseId', echo);
+    const common = parseCommon(params, {
+      datesRequired: !identified,
+      alternatives: 'orderId, customerId or purchaseId',
+      echo,
+      contract: this.contract(),
+    });
     if (isEnvelope(common)) return common;
     const filters: Array<Filter<TransactionState>> = [];
     const problem =
@@ -316,13 +389,12 @@ export class QueryEngine {
         if (orderId === undefined) {
           return this.windowOf(common, store.transactionsByCreated, store.transactionsByUpdated);
         }
-        const key = (t: TransactionState) =>
-          common.dateRangeType === 'dateUpdated' ? t.updated.wall : t.created.wall;
         return (store.transactionsByOrder.get(orderId) ?? [])
           .filter((t) => this.inWindow(common, t.created.wall, t.updated.wall))
-          .sort((a, b) => key(a) - key(b) || a.transactionId - b.transactionId);
+          .sort((a, b) => byKeys(TRANSACTION_KEYS, common.dateRangeType, a, b));
       },
       filters,
+      TRANSACTION_KEYS,
     );
     return this.page(common, matches, 'transactions', (t) =>
       transactionRecord(t, this.crm.campaigns.get(t.campaignId)),
@@ -331,9 +403,16 @@ export class QueryEngine {
 
   /** `campaign/query`: `message.data` is an object keyed by campaignId. */
   queryCampaigns(params: Params): SimEnvelope {
-    const common = parseCommon(params, false, '', ['campaignId', 'campaignName', 'campaignType']);
-    if (isEnvelope(common)) return common;
     const campaignIdRaw = str(params, 'campaignId');
+    const contract = this.contract();
+    const common = parseCommon(params, {
+      datesRequired: contract.campaignDates === 'required' && campaignIdRaw === undefined,
+      alternatives: 'campaignId',
+      echo: ['campaignId', 'campaignName', 'campaignType'],
+      contract,
+      sortsByDate: false,
+    });
+    if (isEnvelope(common)) return common;
     const campaignId = campaignIdRaw === undefined ? undefined : intOf(campaignIdRaw);
     if (campaignIdRaw !== undefined && campaignId === undefined)
       return fail('Invalid campaignId: use a whole number');
@@ -356,7 +435,7 @@ export class QueryEngine {
       .sort((a, b) => (common.sortDir === 1 ? a.campaignId - b.campaignId : b.campaignId - a.campaignId));
     const start = (common.page - 1) * common.resultsPerPage;
     const slice = matches.slice(start, start + common.resultsPerPage);
-    if (slice.length === 0) return fail('No campaigns matching those parameters could be found');
+    if (slice.length === 0) return this.empty('campaigns');
     const data: Record<string, unknown> = {};
     for (const campaign of slice) data[String(campaign.campaignId)] = campaignRecord(campaign);
     return ok({
@@ -374,7 +453,13 @@ export class QueryEngine {
 
   /** `product/query` (shape upstream is UNKNOWN): the paged envelope with one record per global product. */
   queryProducts(params: Params): SimEnvelope {
-    const common = parseCommon(params, false, '', ['productId']);
+    const common = parseCommon(params, {
+      datesRequired: false,
+      alternatives: '',
+      echo: ['productId'],
+      contract: this.contract(),
+      sortsByDate: false,
+    });
     if (isEnvelope(common)) return common;
     const filters: Array<Filter<{ productId: number }>> = [];
     const problem = intFilter(params, 'productId', (p: { productId: number }) => p.productId, filters);
@@ -401,7 +486,13 @@ export class QueryEngine {
     const matches = [...products.values()]
       .filter((p) => filters.every((f) => f(p)))
       .sort((a, b) => (common.sortDir === 1 ? a.productId - b.productId : b.productId - a.productId));
-    return this.page({ ...common, dateRangeType: 'dateCreated' }, matches, 'products', (p) => p);
+    return this.page(
+      { ...common, queryArgs: { ...common.queryArgs, sortBy: 'productId' } },
+      matches,
+      'products',
+      (p) => p,
+      'productId',
+    );
   }
 
   /** `customer/query`. */
@@ -411,7 +502,12 @@ export class QueryEngine {
     const phone = str(params, 'phoneNumber');
     const identified = customerIdRaw !== undefined || email !== undefined || phone !== undefined;
     const echo = ['customerId', 'emailAddress', 'phoneNumber', 'firstName', 'lastName', 'campaignId'];
-    const common = parseCommon(params, !identified, 'customerId, emailAddress or phoneNumber', echo);
+    const common = parseCommon(params, {
+      datesRequired: !identified,
+      alternatives: 'customerId, emailAddress or phoneNumber',
+      echo,
+      contract: this.contract(),
+    });
     if (isEnvelope(common)) return common;
     const filters: Array<Filter<CustomerState>> = [];
     const problem =
@@ -421,11 +517,9 @@ export class QueryEngine {
     for (const name of ['emailAddress', 'phoneNumber', 'firstName', 'lastName'] as const) {
       textFilter(params, name, (c: CustomerState) => c.contact[name], filters);
     }
-    const key = (c: CustomerState) =>
-      common.dateRangeType === 'dateUpdated' ? c.updated.wall : c.created.wall;
     const matches = [...this.crm.store.customers.values()]
       .filter((c) => this.inWindow(common, c.created.wall, c.updated.wall) && filters.every((f) => f(c)))
-      .sort((a, b) => key(a) - key(b) || a.customerId - b.customerId);
+      .sort((a, b) => byKeys(CUSTOMER_KEYS, common.sortBy, a, b));
     if (common.sortDir === 0) matches.reverse();
     return this.page(common, matches, 'customers', customerRecord);
   }

@@ -1,6 +1,6 @@
 /**
  * The simulator's internal state (orders, customers, transactions) and how it is serialized into
- * Konnektive's record shapes (konnektive-api.md §10, §11): explicit nulls, money as 2-dp strings,
+ * Konnektive's record shapes: explicit nulls, money as 2-dp strings,
  * `items` as an object keyed by productId (or `[]` when empty), integer customer/campaign/transaction ids.
  */
 import type { CatalogCampaign } from './catalog.js';
@@ -251,6 +251,18 @@ export class Store {
     this.version++;
   }
 
+  /** Applies `change` to an order without moving its `dateUpdated` (a change the CRM does not stamp). */
+  changeOrder(order: OrderState, change: (o: OrderState) => void): void {
+    change(order);
+    this.version++;
+  }
+
+  /** {@link touchOrder} when `moveUpdated`, else {@link changeOrder}. */
+  updateOrder(order: OrderState, at: Stamp, moveUpdated: boolean, change: (o: OrderState) => void): void {
+    if (moveUpdated) this.touchOrder(order, at, change);
+    else this.changeOrder(order, change);
+  }
+
   addTransaction(txn: TransactionState): void {
     this.transactions.set(txn.transactionId, txn);
     this.transactionsByCreated.insert(txn);
@@ -332,7 +344,7 @@ const fullName = (contact: Contact): string | null => {
   return name === '' ? null : name;
 };
 
-/** An `order/query` record (§10). */
+/** An `order/query` record. */
 export const orderRecord = (
   order: OrderState,
   campaign: CatalogCampaign | undefined,
@@ -426,7 +438,7 @@ export const orderRecord = (
   };
 };
 
-/** A `transactions/query` record (§11). */
+/** A `transactions/query` record. */
 export const transactionRecord = (
   txn: TransactionState,
   campaign: CatalogCampaign | undefined,

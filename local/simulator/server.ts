@@ -246,8 +246,13 @@ export const startHttpServer = async (
       sendEnvelope(res, envelope);
     };
 
-    const latency = sim.latencyFor(def.name);
-    if (latency > 0) await new Promise<void>((resolve) => later(latency, res, resolve));
+    // Fault latency plus the contract's page latency (query endpoints only), held on a timer: other requests
+    // proceed meanwhile, and close() clears the timer and destroys the connection.
+    const latency = sim.latencyFor(def.name) + sim.pageLatencyFor(def.name);
+    if (latency > 0) {
+      entry.delayMs = latency;
+      await new Promise<void>((resolve) => later(latency, res, resolve));
+    }
     if (closing || res.destroyed) return;
 
     const fault = sim.decideFault(def.name);

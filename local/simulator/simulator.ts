@@ -4,6 +4,18 @@
  */
 import { normalizeIp, UserDirectory } from './auth.js';
 import { SimClock } from './clock.js';
+import {
+  type ContractInput,
+  type ContractPresetName,
+  type ContractVariants,
+  DEFAULT_CONTRACT,
+  InvalidContractError,
+  IP_TEXTS,
+  PERMISSION_TEXTS,
+  presetNameOf,
+  QUERY_ENDPOINT_NOUNS,
+  resolveContract,
+} from './contract.js';
 import { Crm } from './crm.js';
 import { maskLast4, str } from './params.js';
 import { fakePerson } from './people.js';
@@ -97,6 +109,16 @@ const checkFaults = (faults: FaultSettings): void => {
   }
 };
 
+/** Resolves a contract input, turning a validation failure into a config error. */
+const toContract = (input: ContractInput, current: Readonly<ContractVariants>): ContractVariants => {
+  try {
+    return resolveContract(input, current);
+  } catch (cause) {
+    if (cause instanceof InvalidContractError) throw new SimulatorConfigError(cause.message, { cause });
+    throw cause;
+  }
+};
+
 const SECRET_PARAMS = new Set(['password', 'cardSecurityCode']);
 const MASKED_PARAMS = new Set(['cardNumber', 'achAccountNumber', 'iban']);
 
@@ -117,6 +139,9 @@ interface SimState {
   users: UserDirectory;
   faults: FaultSettings;
   faultRng: Rng;
+  contract: ContractVariants;
+  /** Draws the contract's page latency; its own stream, so turning latency on never shifts fault draws. */
+  latencyRng: Rng;
   peopleRng: Rng;
   peopleCount: number;
   seedCalls: number;
@@ -167,19 +192,22 @@ export class Simulator {
 
   /**
    * Back to the state right after start: no orders, customers or transactions, id streams restarted, request
-   * log cleared, users and faults as given in the options. The clock is left as it is.
+   * log cleared, users, faults and contract as given in the options. The clock is left as it is.
    */
   reset(): void {
     this.state = this.freshState();
   }
 
   private freshState(): SimState {
+    const contract = toContract(this.options.contract ?? {}, DEFAULT_CONTRACT);
+    const currentContract = () => this.state.contract;
     const crm = new Crm(
       {
         timeZone: this.timeZone,
         declineCards: this.options.declineCards ?? DEFAULT_DECLINE_CARDS,
         redirectCards: this.options.redirectCards ?? DEFAULT_REDIRECT_CARDS,
         declinedOrderStatus: this.options.declinedOrderStatus ?? 'DECLINED',
+        contract: currentContract,
       },
       new Rng(deriveSeed(this.seedValue, 'ids')),
     );
@@ -196,10 +224,12 @@ export class Simulator {
     checkFaults(faults);
     return {
       crm,
-      queries: new QueryEngine(crm),
+      queries: new QueryEngine(crm, currentContract),
       users,
       faults,
       faultRng: new Rng(deriveSeed(this.seedValue, 'faults')),
+      contract,
+      latencyRng: new Rng(deriveSeed(this.seedValue, 'page-latency')),
       peopleRng: new Rng(deriveSeed(this.seedValue, 'people')),
       peopleCount: 0,
       seedCalls: 0,
@@ -288,6 +318,39 @@ export class Simulator {
     return { kind: 'none' };
   }
 
+  // --------------------------------------------------------------- contract
+
+  /**
+   * Changes how the real API's unknowns are answered: a preset name replaces the whole contract; a patch with
+   * `preset` starts from that preset; a patch without changes only the switches it names. Answers the result.
+   * Throws {@link SimulatorConfigError} naming the bad field.
+   */
+  setContract(input: ContractInput): ContractVariants {
+    this.state.contract = toContract(input, this.state.contract);
+    return this.getContract();
+  }
+
+  /** The active contract (a copy). */
+  getContract(): ContractVariants {
+    return structuredClone(this.state.contract);
+  }
+
+  /** The preset the active contract equals, or null when it is a custom mix. */
+  contractPreset(): ContractPresetName | null {
+    return presetNameOf(this.state.contract);
+  }
+
+  /**
+   * The contract's page latency for one request to `endpointName` (0 for anything but a query endpoint),
+   * drawn from a seeded stream: a seed and a request order give the same delays.
+   */
+  pageLatencyFor(endpointName: string): number {
+    if (QUERY_ENDPOINT_NOUNS[endpointName] === undefined) return 0;
+    const { minMs, maxMs } = this.state.contract.pageLatency;
+    if (maxMs <= 0) return 0;
+    return this.state.latencyRng.int(minMs, maxMs);
+  }
+
   // ------------------------------------------------------------ request log
 
   requestLog(): LoggedRequest[] {
@@ -332,12 +395,18 @@ export class Simulator {
    * `ip` is the caller IP as seen (or as overridden by the trusted header).
    */
   handle(def: EndpointDef, params: Params, ip: string): SimEnvelope {
+    const { permissionText, ipText } = this.state.contract;
     const auth = this.state.users.authorize(
       params.loginId,
       params.password,
       normalizeIp(ip),
       def.permission,
       def.name,
+      {
+        ipTemplate: IP_TEXTS[ipText],
+        // The `default` phrasing is the configured template (permissionDeniedTemplate), kept by the directory.
+        ...(permissionText === 'default' ? {} : { permissionTemplate: PERMISSION_TEXTS[permissionText] }),
+      },
     );
     if (!auth.ok) return { result: 'ERROR', message: auth.message };
     return this.dispatch(def.name, params);

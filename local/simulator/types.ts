@@ -1,4 +1,5 @@
 /** Public types of the Konnektive simulator. */
+import { type ContractInput, PERMISSION_TEXTS } from './contract.js';
 
 /** Per-endpoint permissions, named as in Konnektive's API-user screen ("Access Details"). */
 export const PERMISSIONS = [
@@ -108,6 +109,8 @@ export interface LoggedRequest {
   status: number;
   /** The ERROR message (field objects as JSON), when there is one. */
   error?: string;
+  /** Milliseconds the answer was held by `latencyMs` and the contract's page latency (absent when 0). */
+  delayMs?: number;
 }
 
 /** The order status a declined `order/import` leaves (upstream behaviour is UNKNOWN). */
@@ -138,6 +141,12 @@ export interface SimulatorOptions {
   requestLogLimit?: number;
   /** Receives one line per API request (no secrets) and notable events. */
   logger?: (line: string) => void;
+  /**
+   * How the simulator answers the real API's unknowns: a preset name (`'worst'`) or a patch
+   * (`{ timeFilters: 'ignored' }`, `{ preset: 'slow-pages', pageLatency: { minMs: 50, maxMs: 200 } }`).
+   * Default: `DEFAULT_CONTRACT`.
+   */
+  contract?: ContractInput;
   /** Seed this many orders at start (over `from`..`to`, default the last 7 days). */
   seedOrders?: { count: number; from?: Date | string; to?: Date | string };
 }
@@ -151,5 +160,4 @@ export const DEMO_USER: Readonly<Required<SimUser>> = {
   permissions: '*',
 };
 
-export const DEFAULT_PERMISSION_TEMPLATE =
-  'Permission denied: this API user does not have access to {permission}';
+export const DEFAULT_PERMISSION_TEMPLATE: string = PERMISSION_TEXTS.default;
