@@ -250,9 +250,12 @@ export const parseContractInput = (input: unknown): ContractInput => {
       `Unknown contract preset "${input}" (expected one of ${CONTRACT_PRESET_NAMES.join(', ')})`,
     );
   }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new InvalidContractError('Invalid contract: expected a preset name or an object of switches');
+  }
   const patch = contractPatchSchema.safeParse(input);
   throw new InvalidContractError(
-    `Invalid contract: ${patch.success ? 'expected a preset name or an object' : describeIssues(patch.error)}`,
+    `Invalid contract: ${patch.success ? 'expected a preset name or an object of switches' : describeIssues(patch.error)}`,
   );
 };
 
