@@ -4,7 +4,7 @@ import { asEnvelope, errorMessage, send, startTestSim } from './helpers.js';
 
 const WINDOW = { startDate: '01/01/2026', endDate: '12/31/2026' };
 
-describe('simulator API users (konnektive-api.md §1, §3)', () => {
+describe('simulator API users: allow-list, credentials, permissions', () => {
   let sim: RunningSimulator;
 
   beforeAll(async () => {

@@ -151,7 +151,7 @@ const TXN_FIELDS = [
 const MONEY = /^\d+\.\d{2}$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
-describe('simulator queries (konnektive-api.md §2, §4–§6)', () => {
+describe('simulator queries: envelope, windows, filters, paging', () => {
   let running: RunningSimulator;
   let sim: Simulator;
   const orders = (params: ParamValues) => api(running.url, '/order/query/', params);
@@ -180,7 +180,7 @@ describe('simulator queries (konnektive-api.md §2, §4–§6)', () => {
     });
   });
 
-  it('serializes order and transaction records as §10/§11 say: explicit nulls, ints, 2-dp strings, keyed items', async () => {
+  it('serializes order and transaction records Konnektive-style: explicit nulls, ints, 2-dp strings, keyed items', async () => {
     sim.setClock('2026-04-10T14:00:00Z');
     const lead = String(successObject(sim.createLead({ ...BUYER })).orderId);
     const sale = successObject(sim.importOrder(saleParams({ product2_id: 102, product2_qty: 2 })));

@@ -13,7 +13,7 @@ import {
   successPage,
 } from './helpers.js';
 
-describe('simulator transport (konnektive-api.md §1–§2)', () => {
+describe('simulator transport and envelope', () => {
   let sim: RunningSimulator;
   let leadId: string;
 
@@ -31,7 +31,7 @@ describe('simulator transport (konnektive-api.md §1–§2)', () => {
     expect(asEnvelope(bad)).toEqual({ result: 'ERROR', message: 'Could not authenticate credentials' });
   });
 
-  it('returns the list envelope of §2.1 with queryArgs echoing the effective arguments', async () => {
+  it('returns the list envelope with queryArgs echoing the effective arguments', async () => {
     const page = successPage(await api(sim.url, '/order/query/', { orderId: leadId }));
     expect(page).toMatchObject({ totalResults: 1, resultsPerPage: 25, page: 1, params: null, errors: null });
     expect(page.sortBy).toBe('dateCreated');

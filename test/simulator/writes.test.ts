@@ -14,7 +14,7 @@ import {
   successPage,
 } from './helpers.js';
 
-describe('simulator writes (konnektive-api.md §7–§9, §13)', () => {
+describe('simulator writes: imports, cancel, refund, fulfillment, customer update', () => {
   let running: RunningSimulator;
   let sim: Simulator;
   const post = (path: string, params: ParamValues) => api(running.url, path, params);
