@@ -11,13 +11,18 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { TableKey } from '../functions/adapters/dynamodb/tables.js';
 import { ActionApi, type ThrottleLimits } from './constructs/action-api.js';
-import { type EgressAddress, FixedEgressNetwork } from './constructs/fixed-egress-network.js';
+import {
+  type EgressAddress,
+  type EgressMode,
+  FixedEgressNetwork,
+} from './constructs/fixed-egress-network.js';
 import type { HandlerContext } from './constructs/handler-function.js';
 import { HookDelivery } from './constructs/hook-delivery.js';
 import { KonnektivePoller } from './constructs/konnektive-poller.js';
 import { OperationsMonitoring } from './constructs/operations-monitoring.js';
 import type { PowertoolsLogLevel, ServiceFunction } from './constructs/service-function.js';
 import type { HandlerName } from './handlers.js';
+import type { AlarmTopics } from './stateful-stack.js';
 
 /** Powertools service name: the `service` dimension of every metric (functions/shared/observability.ts). */
 export const SERVICE_NAME = 'konnektive-zapier';
@@ -34,16 +39,23 @@ export interface ServiceStackProps extends StackProps {
   readonly eventBus: events.IEventBus;
   /** Directory of the `<name>.ts` handler entries. @default DEFAULT_HANDLERS_DIR */
   readonly handlersDir?: string;
-  /** One Elastic IP per availability zone of the egress VPC (one NAT gateway each), in AZ order. */
+  /** One Elastic IP per availability zone of the egress VPC (one NAT gateway or instance each), in AZ order. */
   readonly egressAddresses: readonly EgressAddress[];
-  /** Minutes between poll dispatches. */
-  readonly pollRateMinutes: number;
+  /** NAT gateways or NAT instances. @default NAT gateways */
+  readonly egress?: EgressMode;
+  /**
+   * The egress AZs by name, in address order: the stack's `availabilityZones`, so an environment-specific stack
+   * needs no AZ lookup at synth time. @default the region's first AZs (an environment-agnostic stack: two)
+   */
+  readonly availabilityZones?: readonly string[];
+  /** Seconds between polls of one (connection, stream): the poller's cadence. @default 10 */
+  readonly pollIntervalSeconds?: number;
   /** Konnektive API base URL. */
   readonly konnektiveApiUrl: string;
   /** URL prefixes a hook targetUrl must start with. */
   readonly hookUrlAllowlist: readonly string[];
-  /** Mailed when an alarm fires; no subscription when absent. */
-  readonly alarmEmail?: string;
+  /** Where alarms go (the stateful stack's topics, so their subscriptions survive this stack). */
+  readonly alarmTopics: AlarmTopics;
   /** @default 'INFO' */
   readonly logLevel?: PowertoolsLogLevel;
   /** Retention of function, access and flow logs. @default one month */
@@ -60,13 +72,20 @@ export class ServiceStack extends Stack {
   public readonly monitoring: OperationsMonitoring;
   /** All 14 functions by handler name. */
   public readonly functions: Readonly<Record<HandlerName, ServiceFunction>>;
+  /** Seconds between polls of one (connection, stream). */
+  public readonly pollIntervalSeconds: number;
+
+  private readonly explicitAvailabilityZones?: readonly string[];
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
+    this.explicitAvailabilityZones = props.availabilityZones;
+    this.pollIntervalSeconds = props.pollIntervalSeconds ?? 10;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
 
     this.network = new FixedEgressNetwork(this, 'Network', {
       egressAddresses: props.egressAddresses,
+      ...(props.egress ? { egress: props.egress } : {}),
       flowLogRetention: logRetention,
     });
 
@@ -93,7 +112,6 @@ export class ServiceStack extends Stack {
     this.poller = new KonnektivePoller(this, 'Poller', {
       context,
       eventBus: props.eventBus,
-      pollRateMinutes: props.pollRateMinutes,
     });
     this.delivery = new HookDelivery(this, 'Delivery', { context, eventBus: props.eventBus });
 
@@ -116,7 +134,7 @@ export class ServiceStack extends Stack {
         Schedule: this.poller.scheduleDeadLetterQueue,
       },
       httpApi: this.api.httpApi,
-      ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
+      alarmTopic: props.alarmTopics.page,
     });
 
     new CfnOutput(this, 'ApiUrl', {
@@ -132,5 +150,10 @@ export class ServiceStack extends Stack {
       description: 'CloudWatch dashboard',
       value: this.monitoring.dashboardUrl,
     });
+  }
+
+  /** The committed AZ names when given: no context lookup (an offline synth of an environment-specific stack). */
+  override get availabilityZones(): string[] {
+    return this.explicitAvailabilityZones ? [...this.explicitAvailabilityZones] : super.availabilityZones;
   }
 }

@@ -1,15 +1,19 @@
 /**
  * Everything that holds state and must outlive a redeploy of the service: the DynamoDB tables (one per definition in
  * `functions/adapters/dynamodb/tables.ts`), the KMS key that encrypts Konnektive passwords, the EventBridge bus with
- * its replay archive, and the Elastic IPs the service's NAT gateways leave from (merchants whitelist them by hand in
- * Konnektive, so losing one means an outage until every merchant updates the whitelist). Tables, key and Elastic IPs
- * are retained when the stack is deleted.
+ * its replay archive, the Elastic IPs the service's NAT gateways leave from (merchants whitelist them by hand in
+ * Konnektive, so losing one means an outage until every merchant updates the whitelist), and the page and ticket
+ * alarm topics with their subscriptions (confirmed once, never dropped by a service redeploy). Tables, key and
+ * Elastic IPs are retained when the stack is deleted.
  */
 import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { TABLES, type TableDefinition, type TableKey } from '../functions/adapters/dynamodb/tables.js';
 import type { EgressAddress } from './constructs/fixed-egress-network.js';
@@ -19,11 +23,26 @@ export const EVENT_SOURCE = 'konnektive-zapier';
 /** `detail-type` of a detected CRM event (the EventBridge publisher's `EVENT_DETAIL_TYPE`). */
 export const EVENT_DETAIL_TYPE = 'KonnektiveEventDetected';
 
+/** Who an alarm topic notifies. */
+export interface AlarmSubscribers {
+  readonly emails: readonly string[];
+  /** HTTPS endpoints (an incident tool's SNS integration URL); they must confirm the subscription. */
+  readonly httpsEndpoints: readonly string[];
+}
+
+/** The two alarm routes: `page` wakes someone up, `ticket` can wait for working hours. */
+export interface AlarmTopics {
+  readonly page: sns.ITopic;
+  readonly ticket: sns.ITopic;
+}
+
 export interface StatefulStackProps extends StackProps {
   /** Availability zones of the service's egress VPC: one Elastic IP is allocated for each. */
   readonly azCount: number;
   /** How long the bus archive keeps events for replay. @default 30 days */
   readonly archiveRetention?: Duration;
+  /** Subscribers of the alarm topics. @default none (the topics exist, nobody is notified) */
+  readonly alarmSubscribers?: { readonly page: AlarmSubscribers; readonly ticket: AlarmSubscribers };
 }
 
 export class StatefulStack extends Stack {
@@ -38,6 +57,8 @@ export class StatefulStack extends Stack {
   public readonly egressAddresses: readonly EgressAddress[];
   /** Their public addresses, comma-separated (a token until deployment). */
   public readonly egressIps: string;
+  /** Where the service's alarms go, by route. */
+  public readonly alarmTopics: { readonly page: sns.Topic; readonly ticket: sns.Topic };
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -86,8 +107,61 @@ export class StatefulStack extends Stack {
         'Whitelist each of these on the Konnektive API user (Admin → Users → API user → IP whitelist)',
       value: this.egressIps,
     });
+
+    const noSubscribers: AlarmSubscribers = { emails: [], httpsEndpoints: [] };
+    this.alarmTopics = {
+      page: createAlarmTopic(this, 'PageTopic', 'page', props.alarmSubscribers?.page ?? noSubscribers),
+      ticket: createAlarmTopic(
+        this,
+        'TicketTopic',
+        'ticket',
+        props.alarmSubscribers?.ticket ?? noSubscribers,
+      ),
+    };
+    new CfnOutput(this, 'PageTopicArn', {
+      description: 'Alarms that need someone now',
+      value: this.alarmTopics.page.topicArn,
+    });
+    new CfnOutput(this, 'TicketTopicArn', {
+      description: 'Alarms that can wait for working hours',
+      value: this.alarmTopics.ticket.topicArn,
+    });
   }
 }
+
+/** A TLS-only topic CloudWatch alarms of this account may publish to, with the stage file's subscribers. */
+const createAlarmTopic = (
+  scope: Stack,
+  id: string,
+  route: string,
+  subscribers: AlarmSubscribers,
+): sns.Topic => {
+  const topic = new sns.Topic(scope, id, {
+    displayName: `Konnektive ⇄ Zapier ${route} alarms`,
+    enforceSSL: true,
+  });
+  // The topic policy replaces SNS's default one: say explicitly that this account's alarms may publish.
+  topic.addToResourcePolicy(
+    new iam.PolicyStatement({
+      actions: ['sns:Publish'],
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      resources: [topic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': scope.account },
+        ArnLike: {
+          'aws:SourceArn': `arn:${scope.partition}:cloudwatch:${scope.region}:${scope.account}:alarm:*`,
+        },
+      },
+    }),
+  );
+  for (const email of subscribers.emails) topic.addSubscription(new subscriptions.EmailSubscription(email));
+  for (const url of subscribers.httpsEndpoints) {
+    topic.addSubscription(
+      new subscriptions.UrlSubscription(url, { protocol: sns.SubscriptionProtocol.HTTPS }),
+    );
+  }
+  return topic;
+};
 
 /** An Elastic IP for NAT gateway `ordinal` (1-based), kept when the stack is deleted or the resource replaced. */
 const createElasticIp = (scope: Stack, ordinal: number): ec2.CfnEIP => {

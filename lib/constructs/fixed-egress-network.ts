@@ -17,6 +17,19 @@ export interface EgressAddress {
   readonly publicIp: string;
 }
 
+/** How the private subnets reach the internet; either way each AZ leaves from its own retained Elastic IP. */
+export type EgressMode =
+  /** A managed NAT gateway per AZ. */
+  | { readonly mode: 'nat-gateway' }
+  /** A fck-nat instance per AZ (an Auto Scaling group of one), on the AMI committed for the region. */
+  | {
+      readonly mode: 'nat-instance';
+      /** EC2 instance type, e.g. `t4g.nano`. */
+      readonly instanceType: string;
+      /** fck-nat AMI id by region. */
+      readonly amis: Readonly<Record<string, string>>;
+    };
+
 export interface FixedEgressNetworkProps {
   /**
    * One address per availability zone, in AZ order: the VPC spans as many AZs as there are addresses, with one NAT
@@ -24,6 +37,8 @@ export interface FixedEgressNetworkProps {
    * time) can address at most two.
    */
   readonly egressAddresses: readonly EgressAddress[];
+  /** @default NAT gateways */
+  readonly egress?: EgressMode;
   /** Retention of the VPC flow log (rejected traffic only). @default one month */
   readonly flowLogRetention?: logs.RetentionDays;
 }
@@ -44,6 +59,9 @@ export class FixedEgressNetwork extends Construct {
     const azCount = props.egressAddresses.length;
     if (azCount < 1) {
       throw new Error('FixedEgressNetwork needs at least one egress address (one per availability zone)');
+    }
+    if (props.egress && props.egress.mode !== 'nat-gateway') {
+      throw new Error(`egress mode ${props.egress.mode} is not supported yet`);
     }
     this.egressAddresses = [...props.egressAddresses];
     this.egressIps = Fn.join(

@@ -10,7 +10,13 @@ describe('StatefulStack', () => {
   let template: Template;
 
   beforeAll(() => {
-    stack = new StatefulStack(new App(), 'Stateful', { azCount: 2 });
+    stack = new StatefulStack(new App(), 'Stateful', {
+      azCount: 2,
+      alarmSubscribers: {
+        page: { emails: ['oncall@example.com'], httpsEndpoints: ['https://events.pagerduty.example/x'] },
+        ticket: { emails: ['ops@example.com', 'dev@example.com'], httpsEndpoints: [] },
+      },
+    });
     template = Template.fromStack(stack);
   });
 
@@ -149,6 +155,66 @@ describe('StatefulStack', () => {
       expect(() => new StatefulStack(new App(), 'Bad', { azCount })).toThrow(
         /azCount must be a positive integer/,
       );
+    });
+  });
+
+  describe('alarm topics', () => {
+    const topicRef = (route: 'page' | 'ticket') => ({ Ref: logicalIdOf(stack.alarmTopics[route]) });
+
+    it.each([
+      ['page', 'email', 'oncall@example.com'],
+      ['page', 'https', 'https://events.pagerduty.example/x'],
+      ['ticket', 'email', 'ops@example.com'],
+      ['ticket', 'email', 'dev@example.com'],
+    ] as const)('subscribes the %s topic to %s %s', (route, protocol, endpoint) => {
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        TopicArn: topicRef(route),
+        Protocol: protocol,
+        Endpoint: endpoint,
+      });
+    });
+
+    it('subscribes no one else', () => {
+      template.resourceCountIs('AWS::SNS::Subscription', 4);
+    });
+
+    it.each(['page', 'ticket'] as const)(
+      'lets only TLS publish to the %s topic, and this account’s CloudWatch alarms',
+      (route) => {
+        template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+          Topics: [topicRef(route)],
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({
+                Effect: 'Deny',
+                Action: 'sns:Publish',
+                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+              }),
+              Match.objectLike({
+                Effect: 'Allow',
+                Action: 'sns:Publish',
+                Principal: { Service: 'cloudwatch.amazonaws.com' },
+                Condition: Match.objectLike({
+                  StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+                }),
+              }),
+            ]),
+          },
+        });
+      },
+    );
+
+    it.each([
+      ['PageTopicArn', 'page'],
+      ['TicketTopicArn', 'ticket'],
+    ] as const)('outputs %s', (output, route) => {
+      template.hasOutput(output, { Value: topicRef(route) });
+    });
+
+    it('creates both topics without subscribers when none are configured', () => {
+      const quiet = Template.fromStack(new StatefulStack(new App(), 'Quiet', { azCount: 1 }));
+      quiet.resourceCountIs('AWS::SNS::Topic', 2);
+      quiet.resourceCountIs('AWS::SNS::Subscription', 0);
     });
   });
 });

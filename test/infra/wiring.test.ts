@@ -115,11 +115,9 @@ describe('wiring', () => {
       });
     });
 
-    it('follows the pollRateMinutes setting', () => {
-      const variant = synthesize({ pollRateMinutes: 5 }, { bundle: false });
-      variant.serviceTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
-        ScheduleExpression: 'rate(5 minutes)',
-      });
+    it('carries the poll cadence of the stage into the service stack', () => {
+      const variant = synthesize({ pollIntervalSeconds: 15 }, { bundle: false });
+      expect(variant.service.pollIntervalSeconds).toBe(15);
     });
 
     it('does not retry a failed dispatch at the Lambda level (the next tick re-dispatches)', () => {
