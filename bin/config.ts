@@ -107,6 +107,7 @@ export const toDeploymentConfig = (stage: string, settings: ParsedStageSettings)
     hookUrlAllowlist: rest.hookUrlAllowlist,
     logLevel: rest.logLevel,
     logRetention: logRetentionDays as RetentionDays,
+    ...(rest.customDomain ? { customDomain: rest.customDomain } : {}),
   };
 };
 

@@ -8,7 +8,7 @@ import type { Construct } from 'constructs';
 import type { EgressMode } from './constructs/fixed-egress-network.js';
 import type { PowertoolsLogLevel } from './constructs/service-function.js';
 import { ServiceStack } from './service-stack.js';
-import { type AlarmSubscribers, StatefulStack } from './stateful-stack.js';
+import { type AlarmSubscribers, type CustomDomain, StatefulStack } from './stateful-stack.js';
 
 /** Everything that differs between deployments: one stage file, validated and resolved in `bin/`. */
 export interface DeploymentConfig {
@@ -31,6 +31,8 @@ export interface DeploymentConfig {
   readonly hookUrlAllowlist: readonly string[];
   readonly logLevel: PowertoolsLogLevel;
   readonly logRetention: logs.RetentionDays;
+  /** A stable host name for the API. */
+  readonly customDomain?: CustomDomain;
 }
 
 export interface KonnektiveZapierStacks {
@@ -48,11 +50,12 @@ export const createKonnektiveZapierStacks = (
   const env = config.env ? { env: { account: config.env.account, region: config.env.region } } : {};
   const stateful = new StatefulStack(scope, `${prefix}-Stateful`, {
     ...env,
-    description: `Konnektive ⇄ Zapier (${config.stage}): tables, credentials key, event bus, egress IPs, alarm topics`,
+    description: `Konnektive ⇄ Zapier (${config.stage}): tables, key, bus, queues, egress IPs, alarm topics, domain`,
     // Deleting it would orphan the retained tables, key and addresses: make that a deliberate, two-step act.
     terminationProtection: true,
     azCount: config.azCount,
     alarmSubscribers: config.alarms,
+    ...(config.customDomain ? { customDomain: config.customDomain } : {}),
   });
   const service = new ServiceStack(scope, `${prefix}-Service`, {
     ...env,
@@ -65,6 +68,8 @@ export const createKonnektiveZapierStacks = (
     egress: config.egress,
     ...(config.availabilityZones ? { availabilityZones: config.availabilityZones } : {}),
     alarmTopics: stateful.alarmTopics,
+    queues: stateful.queues,
+    ...(config.customDomain ? { customDomainName: config.customDomain.domainName } : {}),
     pollIntervalSeconds: config.pollIntervalSeconds,
     konnektiveApiUrl: config.konnektiveApiUrl,
     hookUrlAllowlist: config.hookUrlAllowlist,
@@ -72,6 +77,8 @@ export const createKonnektiveZapierStacks = (
     logRetention: config.logRetention,
     ...(options.handlersDir ? { handlersDir: options.handlersDir } : {}),
   });
+  // Explicit as well as implied by the references: the API mapping names the stateful stack's domain.
+  service.addDependency(stateful);
   for (const stack of [stateful, service]) {
     Tags.of(stack).add('project', 'konnektive-zapier');
     Tags.of(stack).add('stage', config.stage);

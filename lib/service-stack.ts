@@ -1,9 +1,12 @@
 /**
  * Everything stateless: the fixed-egress network, the HTTP API, polling, hook delivery and monitoring. It can be
- * destroyed and redeployed freely; the data and the egress Elastic IPs live in the {@link StatefulStack}.
+ * destroyed and redeployed: the data, the delivery and dead-letter queues, the egress Elastic IPs, the alarm topics
+ * and the custom domain live in the {@link StatefulStack}. (Only the poll request queue is here: the dispatcher
+ * refills it every tick.)
  */
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -22,7 +25,7 @@ import { KonnektivePoller } from './constructs/konnektive-poller.js';
 import { OperationsMonitoring } from './constructs/operations-monitoring.js';
 import type { PowertoolsLogLevel, ServiceFunction } from './constructs/service-function.js';
 import type { HandlerName } from './handlers.js';
-import type { AlarmTopics } from './stateful-stack.js';
+import type { AlarmTopics, StatefulQueues } from './stateful-stack.js';
 
 /** Powertools service name: the `service` dimension of every metric (functions/shared/observability.ts). */
 export const SERVICE_NAME = 'konnektive-zapier';
@@ -56,6 +59,13 @@ export interface ServiceStackProps extends StackProps {
   readonly hookUrlAllowlist: readonly string[];
   /** Where alarms go (the stateful stack's topics, so their subscriptions survive this stack). */
   readonly alarmTopics: AlarmTopics;
+  /** The delivery queue and the dead-letter queues (the stateful stack's, so their messages survive this stack). */
+  readonly queues: StatefulQueues;
+  /**
+   * The custom domain the stateful stack created for the API: the API is mapped onto it and `ApiUrl` is
+   * `https://<domain>/`. @default none (`ApiUrl` is the execute-api URL)
+   */
+  readonly customDomainName?: string;
   /** @default 'INFO' */
   readonly logLevel?: PowertoolsLogLevel;
   /** Retention of function, access and flow logs. @default one month */
@@ -74,6 +84,10 @@ export class ServiceStack extends Stack {
   public readonly functions: Readonly<Record<HandlerName, ServiceFunction>>;
   /** Seconds between polls of one (connection, stream). */
   public readonly pollIntervalSeconds: number;
+  /** The URL the Zapier app calls (`API_BASE_URL`): the custom domain when there is one. */
+  public readonly apiUrl: string;
+  /** Maps the API onto the custom domain, when there is one. */
+  public readonly apiMapping?: apigw.CfnApiMapping;
 
   private readonly explicitAvailabilityZones?: readonly string[];
 
@@ -112,8 +126,14 @@ export class ServiceStack extends Stack {
     this.poller = new KonnektivePoller(this, 'Poller', {
       context,
       eventBus: props.eventBus,
+      pollDeadLetterQueue: props.queues.pollDeadLetter,
+      scheduleDeadLetterQueue: props.queues.scheduleDeadLetter,
     });
-    this.delivery = new HookDelivery(this, 'Delivery', { context, eventBus: props.eventBus });
+    this.delivery = new HookDelivery(this, 'Delivery', {
+      context,
+      queue: props.queues.delivery,
+      deadLetterQueue: props.queues.deliveryDeadLetter,
+    });
 
     this.functions = {
       ...this.api.functions,
@@ -137,9 +157,20 @@ export class ServiceStack extends Stack {
       alarmTopic: props.alarmTopics.page,
     });
 
+    this.apiUrl = this.api.url;
+    if (props.customDomainName) {
+      // By name, not by reference: no export ties the stateful stack's domain to this stack.
+      this.apiMapping = new apigw.CfnApiMapping(this, 'ApiMapping', {
+        domainName: props.customDomainName,
+        apiId: this.api.httpApi.apiId,
+        stage: this.api.stage.stageName,
+      });
+      this.apiMapping.node.addDependency(this.api.stage);
+      this.apiUrl = `https://${props.customDomainName}/`;
+    }
     new CfnOutput(this, 'ApiUrl', {
       description: 'Base URL of the HTTP API: set it as API_BASE_URL in the Zapier app',
-      value: this.api.url,
+      value: this.apiUrl,
     });
     new CfnOutput(this, 'EgressIps', {
       description:

@@ -65,6 +65,15 @@ describe('stage files', () => {
     });
   });
 
+  it('carries a custom domain through', () => {
+    const customDomain = {
+      domainName: 'zapier-api.example.com',
+      certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f3e6f6e-1111-2222-3333-444455556666',
+      hostedZone: { id: 'Z0123456789ABCDEFGHIJ', name: 'example.com' },
+    };
+    expect(toDeploymentConfig('prod', parse({ ...PINNED, customDomain })).customDomain).toEqual(customDomain);
+  });
+
   it('reads the NAT-instance mode with its default instance type', () => {
     const config = toDeploymentConfig(
       'test',

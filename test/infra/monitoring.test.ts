@@ -56,15 +56,18 @@ describe('monitoring', () => {
   });
 
   it.each([
-    ['delivery', () => synthesized.service.delivery.deadLetterQueue],
-    ['poll', () => synthesized.service.poller.pollDeadLetterQueue],
-    ['scheduler', () => synthesized.service.poller.scheduleDeadLetterQueue],
-  ])('alarms as soon as the %s dead-letter queue holds a message', (_label, queue) => {
+    ['delivery', () => synthesized.stateful.delivery.deadLetterQueue],
+    ['poll', () => synthesized.stateful.pollDeadLetters.pollDeadLetterQueue],
+    ['scheduler', () => synthesized.stateful.pollDeadLetters.scheduleDeadLetterQueue],
+  ])("alarms as soon as the stateful stack's %s dead-letter queue holds a message", (_label, queue) => {
     const queueName = { 'Fn::GetAtt': [logicalIdOf(queue()), 'QueueName'] };
     const alarm = alarms().find(
       (candidate) =>
         candidate.MetricName === 'ApproximateNumberOfMessagesVisible' &&
-        JSON.stringify(candidate.Dimensions) === JSON.stringify([{ Name: 'QueueName', Value: queueName }]),
+        candidate.Dimensions?.length === 1 &&
+        candidate.Dimensions[0]?.Name === 'QueueName' &&
+        JSON.stringify(followImport(candidate.Dimensions[0]?.Value, synthesized.statefulTemplate)) ===
+          JSON.stringify(queueName),
     );
     expect(alarm).toMatchObject({
       Namespace: 'AWS/SQS',
