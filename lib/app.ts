@@ -78,7 +78,7 @@ export const createKonnektiveZapierStacks = (
     ...(options.handlersDir ? { handlersDir: options.handlersDir } : {}),
   });
   // Explicit as well as implied by the references: the API mapping names the stateful stack's domain.
-  service.addDependency(stateful);
+  service.addStackDependency(stateful);
   for (const stack of [stateful, service]) {
     Tags.of(stack).add('project', 'konnektive-zapier');
     Tags.of(stack).add('stage', config.stage);

@@ -100,6 +100,7 @@ export class ServiceStack extends Stack {
     this.network = new FixedEgressNetwork(this, 'Network', {
       egressAddresses: props.egressAddresses,
       ...(props.egress ? { egress: props.egress } : {}),
+      natInstanceNotifications: props.alarmTopics.ticket,
       flowLogRetention: logRetention,
     });
 

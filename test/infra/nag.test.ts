@@ -37,6 +37,27 @@ describe('cdk-nag AwsSolutions', () => {
     expect(report.success).toBe(true);
   });
 
+  it('reports no unacknowledged finding in NAT-instance mode either', () => {
+    const instances = synthesize(
+      {
+        egress: {
+          mode: 'nat-instance',
+          instanceType: 't4g.nano',
+          amis: { 'us-east-1': 'ami-0123456789abcdef0' },
+        },
+      },
+      { bundle: false },
+    );
+    const report = new AwsSolutionsChecks().validateScope(instances.app);
+    expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
+    const natRole = instances.service.network.natInstances?.role;
+    expect(
+      acknowledgmentsUnder(instances.service.network)
+        .filter(({ id }) => id.includes('AwsSolutions'))
+        .map(({ id, path }) => [id.replace(/^annotation::/i, ''), path]),
+    ).toEqual([['AwsSolutions-IAM5[Resource::*]', natRole?.node.path]]);
+  });
+
   it('gives every acknowledgment a reason, and acknowledges only specific, expected rules', () => {
     const acknowledgments = acknowledgmentsUnder(synthesized.app);
     expect(acknowledgments.length).toBeGreaterThan(0);
