@@ -2,8 +2,11 @@
  * Polling (design §2.3–2.4): EventBridge Scheduler ticks the dispatcher; the dispatcher enqueues one poll request per
  * (connection, stream) in use; the poller (in the VPC, fixed egress) reads Konnektive, records events in the ledger
  * and publishes them to the bus.
+ *
+ * The two dead-letter queues ({@link PollDeadLetterQueues}) hold what needs a human, so they live in the stateful
+ * stack and are retained. The poll request queue stays here: the dispatcher regenerates its content every tick.
  */
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -21,9 +24,41 @@ import type { ServiceFunction } from './service-function.js';
 export const POLL_FUNCTION_TIMEOUT = Duration.seconds(300);
 export const DISPATCH_FUNCTION_TIMEOUT = Duration.seconds(60);
 
+/** The poll queue's and the schedule's dead-letter queues: retained, they outlive the poller. */
+export class PollDeadLetterQueues extends Construct {
+  /** Poll requests that failed three times. */
+  public readonly pollDeadLetterQueue: sqs.Queue;
+  /** The scheduler's invocations that failed after its retries. */
+  public readonly scheduleDeadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.pollDeadLetterQueue = secureQueue(this, 'PollDeadLetterQueue', {
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.pollDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This queue is the poll queue's dead-letter queue (that queue lives in the service stack); it needs none of its own",
+    });
+    this.scheduleDeadLetterQueue = secureQueue(this, 'ScheduleDeadLetterQueue', {
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.scheduleDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: "This queue is the EventBridge Scheduler target's dead-letter queue; it needs none of its own",
+    });
+  }
+}
+
 export interface KonnektivePollerProps {
   readonly context: HandlerContext;
   readonly eventBus: events.IEventBus;
+  /** The stateful stack's dead-letter queues ({@link PollDeadLetterQueues}). */
+  readonly pollDeadLetterQueue: sqs.IQueue;
+  readonly scheduleDeadLetterQueue: sqs.IQueue;
   /** Minutes between dispatcher ticks. @default 1 */
   readonly pollRateMinutes?: number;
 }
@@ -31,10 +66,10 @@ export interface KonnektivePollerProps {
 export class KonnektivePoller extends Construct {
   public readonly schedule: scheduler.Schedule;
   /** Receives the scheduler's invocations that failed after its retries. */
-  public readonly scheduleDeadLetterQueue: sqs.Queue;
+  public readonly scheduleDeadLetterQueue: sqs.IQueue;
   public readonly dispatchFunction: ServiceFunction;
   public readonly pollQueue: sqs.Queue;
-  public readonly pollDeadLetterQueue: sqs.Queue;
+  public readonly pollDeadLetterQueue: sqs.IQueue;
   public readonly pollFunction: ServiceFunction;
 
   constructor(scope: Construct, id: string, props: KonnektivePollerProps) {
@@ -44,9 +79,8 @@ export class KonnektivePoller extends Construct {
       throw new Error(`pollRateMinutes must be a positive integer, got ${pollRateMinutes}`);
     }
 
-    this.pollDeadLetterQueue = secureQueue(this, 'PollDeadLetterQueue', {
-      retentionPeriod: Duration.days(14),
-    });
+    this.pollDeadLetterQueue = props.pollDeadLetterQueue;
+    this.scheduleDeadLetterQueue = props.scheduleDeadLetterQueue;
     this.pollQueue = secureQueue(this, 'PollQueue', {
       // AWS guidance: at least 6× the consumer's timeout, so a slow poll is not handed to a second consumer.
       visibilityTimeout: Duration.seconds(POLL_FUNCTION_TIMEOUT.toSeconds() * 6),
@@ -67,13 +101,6 @@ export class KonnektivePoller extends Construct {
       new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.pollQueue.queueArn] }),
     );
 
-    this.scheduleDeadLetterQueue = secureQueue(this, 'ScheduleDeadLetterQueue', {
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.scheduleDeadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: "This queue is the EventBridge Scheduler target's dead-letter queue; it needs none of its own",
-    });
     const schedulerRole = new iam.Role(this, 'SchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },

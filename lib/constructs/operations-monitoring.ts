@@ -1,6 +1,6 @@
 /**
- * What on-call watches: one CloudWatch dashboard and the alarms that page, all to one SNS topic (TLS-only publish)
- * with an optional e-mail subscription. Business metrics come from Powertools (namespace `KonnektiveZapier`, every
+ * What on-call watches: one CloudWatch dashboard and the alarms, sent to an SNS topic the stateful stack owns (with
+ * the stage's subscribers). Business metrics come from Powertools (namespace `KonnektiveZapier`, every
  * metric with the dimension `service=konnektive-zapier`).
  */
 import { Duration, Stack } from 'aws-cdk-lib';
@@ -8,8 +8,7 @@ import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { KonnektiveErrorClass } from '../../functions/core/konnektive.js';
@@ -60,12 +59,12 @@ export interface OperationsMonitoringProps {
   /** Dead-letter queues by label; each gets a "not empty" alarm. */
   readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
   readonly httpApi: apigw.IHttpApi;
-  /** Where alarms are mailed; no subscription when absent. */
-  readonly alarmEmail?: string;
+  /** Where alarms and their recoveries are sent. */
+  readonly alarmTopic: sns.ITopic;
 }
 
 export class OperationsMonitoring extends Construct {
-  public readonly alarmTopic: sns.Topic;
+  public readonly alarmTopic: sns.ITopic;
   public readonly dashboard: cloudwatch.Dashboard;
   /** Alarms by construct ID. */
   public readonly alarms: Readonly<Record<string, cloudwatch.Alarm>>;
@@ -79,13 +78,7 @@ export class OperationsMonitoring extends Construct {
     super(scope, id);
     this.props = props;
 
-    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
-      displayName: 'Konnektive ⇄ Zapier alarms',
-      enforceSSL: true,
-    });
-    if (props.alarmEmail) {
-      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
-    }
+    this.alarmTopic = props.alarmTopic;
 
     this.createAlarms();
     this.alarms = this.alarmList;

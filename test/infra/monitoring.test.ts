@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EXPECTED_HANDLERS, logicalIdOf, type SynthesizedApp, synthesize } from './support.js';
+import { EXPECTED_HANDLERS, followImport, logicalIdOf, type SynthesizedApp, synthesize } from './support.js';
 
 interface AlarmProperties {
   MetricName?: string;
@@ -40,29 +40,34 @@ describe('monitoring', () => {
     );
 
   beforeAll(() => {
-    synthesized = synthesize({ alarmEmail: 'ops@example.com' });
+    synthesized = synthesize({});
   });
 
-  it('sends every alarm and its recovery to the alarm topic, and treats missing data as not breaching', () => {
-    const topicRef = { Ref: logicalIdOf(synthesized.service.monitoring.alarmTopic) };
+  it("sends every alarm and its recovery to the stateful stack's page topic, and treats missing data as not breaching", () => {
+    const topicRef = { Ref: logicalIdOf(synthesized.stateful.alarmTopics.page) };
+    const follow = (actions: unknown[]) =>
+      actions.map((action) => followImport(action, synthesized.statefulTemplate));
     expect(alarms().length).toBeGreaterThan(0);
     for (const alarm of alarms()) {
-      expect(alarm.AlarmActions).toEqual([topicRef]);
-      expect(alarm.OKActions).toEqual([topicRef]);
+      expect(follow(alarm.AlarmActions)).toEqual([topicRef]);
+      expect(follow(alarm.OKActions)).toEqual([topicRef]);
       expect(alarm.TreatMissingData).toBe('notBreaching');
     }
   });
 
   it.each([
-    ['delivery', () => synthesized.service.delivery.deadLetterQueue],
-    ['poll', () => synthesized.service.poller.pollDeadLetterQueue],
-    ['scheduler', () => synthesized.service.poller.scheduleDeadLetterQueue],
-  ])('alarms as soon as the %s dead-letter queue holds a message', (_label, queue) => {
+    ['delivery', () => synthesized.stateful.delivery.deadLetterQueue],
+    ['poll', () => synthesized.stateful.pollDeadLetters.pollDeadLetterQueue],
+    ['scheduler', () => synthesized.stateful.pollDeadLetters.scheduleDeadLetterQueue],
+  ])("alarms as soon as the stateful stack's %s dead-letter queue holds a message", (_label, queue) => {
     const queueName = { 'Fn::GetAtt': [logicalIdOf(queue()), 'QueueName'] };
     const alarm = alarms().find(
       (candidate) =>
         candidate.MetricName === 'ApproximateNumberOfMessagesVisible' &&
-        JSON.stringify(candidate.Dimensions) === JSON.stringify([{ Name: 'QueueName', Value: queueName }]),
+        candidate.Dimensions?.length === 1 &&
+        candidate.Dimensions[0]?.Name === 'QueueName' &&
+        JSON.stringify(followImport(candidate.Dimensions[0]?.Value, synthesized.statefulTemplate)) ===
+          JSON.stringify(queueName),
     );
     expect(alarm).toMatchObject({
       Namespace: 'AWS/SQS',
@@ -144,32 +149,9 @@ describe('monitoring', () => {
     expect(alarms()).toHaveLength(3 + 1 + 1 + 2 + EXPECTED_HANDLERS.length);
   });
 
-  it('publishes alarms over TLS only and mails them to the configured address', () => {
-    const { serviceTemplate: template, service } = synthesized;
-    const topicRef = { Ref: logicalIdOf(service.monitoring.alarmTopic) };
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      Topics: [topicRef],
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Effect: 'Deny',
-            Action: 'sns:Publish',
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          }),
-        ]),
-      },
-    });
-    template.hasResourceProperties('AWS::SNS::Subscription', {
-      TopicArn: topicRef,
-      Protocol: 'email',
-      Endpoint: 'ops@example.com',
-    });
-  });
-
-  it('subscribes no one when no alarm e-mail is configured', () => {
-    const quiet = synthesize({}, { bundle: false });
-    quiet.serviceTemplate.resourceCountIs('AWS::SNS::Subscription', 0);
-    quiet.serviceTemplate.resourceCountIs('AWS::SNS::Topic', 1);
+  it('creates no topic and no subscription of its own (they live in the stateful stack)', () => {
+    synthesized.serviceTemplate.resourceCountIs('AWS::SNS::Topic', 0);
+    synthesized.serviceTemplate.resourceCountIs('AWS::SNS::Subscription', 0);
   });
 
   describe('dashboard', () => {

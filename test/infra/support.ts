@@ -20,8 +20,17 @@ export const FIXTURE_HANDLERS_DIR = fileURLToPath(new URL('./fixtures/handlers',
 /** The configuration tests build with; obviously fake values. */
 export const TEST_CONFIG: DeploymentConfig = {
   stage: 'test',
+  production: false,
   azCount: 2,
-  pollRateMinutes: 1,
+  egress: { mode: 'nat-gateway' },
+  alarms: {
+    page: {
+      emails: ['oncall@example.com'],
+      httpsEndpoints: ['https://events.pagerduty.example/integration/x'],
+    },
+    ticket: { emails: ['ops@example.com'], httpsEndpoints: [] },
+  },
+  pollIntervalSeconds: 10,
   konnektiveApiUrl: 'https://api.konnektive.example',
   hookUrlAllowlist: ['https://hooks.zapier.com/'],
   logLevel: 'INFO',
