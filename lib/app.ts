@@ -31,7 +31,7 @@ export interface KonnektiveZapierStacks {
 export const createKonnektiveZapierStacks = (
   scope: Construct,
   config: DeploymentConfig,
-  options: { handlersDir?: string; env?: Environment } = {},
+  options: { entriesDir?: string; env?: Environment } = {},
 ): KonnektiveZapierStacks => {
   const prefix = `KonnektiveZapier-${config.stage}`;
   const env = options.env ? { env: options.env } : {};
@@ -53,7 +53,7 @@ export const createKonnektiveZapierStacks = (
     logLevel: config.logLevel,
     logRetention: config.logRetention,
     ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
-    ...(options.handlersDir ? { handlersDir: options.handlersDir } : {}),
+    ...(options.entriesDir ? { entriesDir: options.entriesDir } : {}),
   });
   for (const stack of [stateful, service]) {
     Tags.of(stack).add('project', 'konnektive-zapier');

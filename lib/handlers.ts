@@ -1,5 +1,5 @@
 /**
- * The catalog of Lambda handlers: for each entry file in `functions/handlers/`, what it may touch. The constructs
+ * The catalog of Lambda handlers: for each Lambda entry file in `functions/lambda/`, what it may touch. The constructs
  * turn this into environment variables and IAM statements, so a function's config and its permissions cannot drift
  * apart. Names are the entry file names (kebab-case) and are part of the construct-ID contract.
  */
@@ -166,7 +166,7 @@ export const DELIVER_HANDLER = {
 
 export type ApiHandlerName = keyof typeof API_HANDLERS;
 
-/** Every handler entry name, i.e. every file `functions/handlers/<name>.ts` the stacks bundle. */
+/** Every handler entry name, i.e. every file `functions/lambda/<name>.ts` the stacks bundle. */
 export const HANDLER_NAMES = [
   ...(Object.keys(API_HANDLERS) as ApiHandlerName[]),
   'dispatch-polls',

@@ -24,16 +24,16 @@ export const SERVICE_NAME = 'konnektive-zapier';
 /** Powertools metrics namespace (functions/shared/observability.ts `METRICS_NAMESPACE`). */
 export const METRICS_NAMESPACE = 'KonnektiveZapier';
 
-/** The real handler entries: `<repo>/functions/handlers`. */
-export const DEFAULT_HANDLERS_DIR = fileURLToPath(new URL('../functions/handlers', import.meta.url));
+/** The real Lambda entries: `<repo>/functions/lambda`. */
+export const DEFAULT_ENTRIES_DIR = fileURLToPath(new URL('../functions/lambda', import.meta.url));
 
 export interface ServiceStackProps extends StackProps {
   /** The tables, key, bus and egress Elastic IPs of the stateful stack. */
   readonly tables: Readonly<Record<TableKey, dynamodb.ITable>>;
   readonly credentialsKey: kms.IKey;
   readonly eventBus: events.IEventBus;
-  /** Directory of the `<name>.ts` handler entries. @default DEFAULT_HANDLERS_DIR */
-  readonly handlersDir?: string;
+  /** Directory of the `<name>.ts` Lambda entries. @default DEFAULT_ENTRIES_DIR */
+  readonly entriesDir?: string;
   /** One Elastic IP per availability zone of the egress VPC (one NAT gateway each), in AZ order. */
   readonly egressAddresses: readonly EgressAddress[];
   /** Minutes between poll dispatches. */
@@ -71,7 +71,7 @@ export class ServiceStack extends Stack {
     });
 
     const context: HandlerContext = {
-      handlersDir: props.handlersDir ?? DEFAULT_HANDLERS_DIR,
+      entriesDir: props.entriesDir ?? DEFAULT_ENTRIES_DIR,
       tables: props.tables,
       credentialsKey: props.credentialsKey,
       network: this.network,

@@ -71,7 +71,7 @@ export const bundlesSection: Section = {
       HANDLER_NAMES.map(async (name) => {
         const outfile = join(dir, `${name}.mjs`);
         await build({
-          entryPoints: [join(repoRoot, 'functions/handlers', `${name}.ts`)],
+          entryPoints: [join(repoRoot, 'functions/lambda', `${name}.ts`)],
           outfile,
           bundle: true,
           write: true,

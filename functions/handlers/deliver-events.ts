@@ -3,10 +3,8 @@
  * retry → visible again after the backoff (ChangeMessageVisibility) and reported as a batch item failure;
  * exhausted (retry horizon over) → moved to the dead-letter queue. Malformed messages are dead-lettered at once.
  */
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { FetchHookSender } from '../adapters/http/fetch-hook-sender.js';
-import { type DeliveryQueueControl, SqsDeliveryQueueControl } from '../adapters/sqs/sqs-queues.js';
+import type { DeliveryQueueControl } from '../adapters/sqs/sqs-queues.js';
 import { mapLimit } from '../core/concurrency.js';
 import {
   type DeliverDeps,
@@ -14,13 +12,10 @@ import {
   deliverEvent,
   perBatchSubscriptions,
 } from '../core/triggers/deliver.js';
-import { TokenBucketPacer } from '../core/triggers/pacer.js';
 import { busEnvelopeSchema } from '../core/triggers/schemas.js';
-import { dynamoStores, systemClock } from '../shared/aws.js';
-import { deliveryConfig, hookConfig, loadConfig, storageConfig } from '../shared/config.js';
+import type { Dependencies } from '../shared/dependencies.js';
 import { backgroundHandler, jsonOrUndefined } from '../shared/lambda.js';
 import { logger, MetricUnit, metrics } from '../shared/observability.js';
-import { deliverySettingsFrom } from '../shared/settings.js';
 
 export interface DeliverHandlerDeps extends DeliverDeps {
   queue: DeliveryQueueControl;
@@ -93,18 +88,17 @@ const deliverRecord = async (deps: DeliverHandlerDeps, settings: DeliverySetting
   return false;
 };
 
-const config = loadConfig(storageConfig.extend(hookConfig.shape).extend(deliveryConfig.shape));
-const stores = dynamoStores(config);
-const sqs = new SQSClient({ region: config.AWS_REGION });
-export const handler = createDeliverHandler(
-  {
-    subscriptions: stores.subscriptions(),
-    markers: stores.deliveries(),
-    sender: new FetchHookSender(config.DELIVERY_ATTEMPT_TIMEOUT_MS),
-    clock: systemClock,
-    pacer: new TokenBucketPacer(config.HOOK_RATE_PER_SECOND),
-    allowlist: config.HOOK_URL_ALLOWLIST,
-    queue: new SqsDeliveryQueueControl(sqs, config.DELIVERY_QUEUE_URL, config.DELIVERY_DLQ_URL),
-  },
-  deliverySettingsFrom(config),
-);
+/** The handler as deployed: its dependencies from the process container. */
+export const fromDependencies = (deps: Dependencies) =>
+  createDeliverHandler(
+    {
+      subscriptions: deps.stores.subscriptions,
+      markers: deps.stores.deliveries,
+      sender: deps.hookSender,
+      clock: deps.clock,
+      pacer: deps.hookPacer,
+      allowlist: deps.hookAllowlist,
+      queue: deps.deliveryQueue,
+    },
+    deps.deliverySettings,
+  );

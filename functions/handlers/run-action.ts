@@ -4,8 +4,7 @@ import { parseIdempotencyKey } from '../core/actions/idempotency.js';
 import { metricSinkFrom } from '../core/actions/observability.js';
 import { type RunActionDeps, runAction } from '../core/actions/run-action.js';
 import type { Connection } from '../core/model.js';
-import { dynamoStores, systemClock } from '../shared/aws.js';
-import { cipherConfig, konnektiveConfig, loadConfig, storageConfig } from '../shared/config.js';
+import type { Dependencies } from '../shared/dependencies.js';
 import {
   type ApiEvent,
   apiHandler,
@@ -16,8 +15,6 @@ import {
   pathParam,
 } from '../shared/http.js';
 import { errorBody, toHttpError } from '../shared/http-errors.js';
-import { kmsCredentialCipher } from '../shared/kms.js';
-import { createKonnektiveClient } from '../shared/konnektive.js';
 import { logger, metrics } from '../shared/observability.js';
 
 export interface RunActionHandlerDeps extends Omit<RunActionDeps, 'describeError' | 'metrics'> {
@@ -55,15 +52,14 @@ export const createRunActionHandler = (deps: RunActionHandlerDeps) => {
   );
 };
 
-const config = loadConfig(storageConfig.extend(konnektiveConfig.shape).extend(cipherConfig.shape));
-const stores = dynamoStores(config);
-const connections = stores.connections();
-export const handler = createRunActionHandler({
-  authenticate: createAuthenticator({ tokens: stores.tokens(), connections }),
-  konnektive: createKonnektiveClient(config),
-  connections,
-  idempotency: stores.idempotency(),
-  cipher: kmsCredentialCipher(config),
-  clock: systemClock,
-  egressIps: config.EGRESS_IPS,
-});
+/** The handler as deployed: its dependencies from the process container. */
+export const fromDependencies = (deps: Dependencies) =>
+  createRunActionHandler({
+    authenticate: createAuthenticator(deps.stores),
+    konnektive: deps.konnektive,
+    connections: deps.stores.connections,
+    idempotency: deps.stores.idempotency,
+    cipher: deps.cipher,
+    clock: deps.clock,
+    egressIps: deps.egressIps,
+  });

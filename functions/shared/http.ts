@@ -103,9 +103,16 @@ export const bearerToken = (event: ApiEvent): string | undefined => {
 /**
  * Bearer authentication: resolves the token to its connection, or throws 401. The one place the auth check lives.
  */
-export const createAuthenticator =
-  (deps: { tokens: TokenStore; connections: ConnectionStore }) =>
-  async (event: ApiEvent): Promise<Connection> => {
+export const createAuthenticator = ({
+  tokens,
+  connections,
+}: {
+  tokens: TokenStore;
+  connections: ConnectionStore;
+}) => {
+  // Taken now, at cold start: a store built from missing configuration fails here with the variable's name.
+  const deps = { tokens, connections };
+  return async (event: ApiEvent): Promise<Connection> => {
     const token = bearerToken(event);
     if (!token) throw new HttpError(401, 'UNAUTHORIZED', 'Missing bearer token (Authorization: Bearer …)');
     const record = await deps.tokens.get(tokenHashOf(token));
@@ -115,6 +122,7 @@ export const createAuthenticator =
     logger.appendKeys({ connectionId: connection.connectionId });
     return connection;
   };
+};
 
 /** A path parameter, or 404 (a route matched without it is a routing bug, not client input). */
 export const pathParam = (event: ApiEvent, name: string): string => {

@@ -42,7 +42,7 @@ export const ENCRYPTION_CONTEXT_KEY = 'connectionId';
 /** What every handler function is built from. */
 export interface HandlerContext {
   /** Directory holding `<name>.ts` entry files. */
-  readonly handlersDir: string;
+  readonly entriesDir: string;
   readonly tables: Readonly<Record<TableKey, dynamodb.ITable>>;
   /** The KMS key that encrypts stored Konnektive passwords. */
   readonly credentialsKey: kms.IKey;
@@ -79,7 +79,7 @@ export const createHandlerFunction = (
   if (spec.hookAllowlist) environment.HOOK_URL_ALLOWLIST = context.hookUrlAllowlist.join(',');
 
   const fn = new ServiceFunction(scope, constructIdOf(name), {
-    entry: `${context.handlersDir}/${name}.ts`,
+    entry: `${context.entriesDir}/${name}.ts`,
     description: `${name}: ${spec.summary}`.slice(0, 256),
     powertools: context.powertools,
     logRetention: context.logRetention,

@@ -1,23 +1,6 @@
 /**
  * The scheduled dispatcher and the two SQS consumers through their real middy chains with real event JSON.
  */
-import { vi } from 'vitest';
-
-vi.hoisted(() => {
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    CONNECTIONS_TABLE: 'test-Connections',
-    SUBSCRIPTIONS_TABLE: 'test-Subscriptions',
-    CURSORS_TABLE: 'test-Cursors',
-    LEDGER_TABLE: 'test-Ledger',
-    DELIVERIES_TABLE: 'test-Deliveries',
-    KMS_KEY_ID: 'alias/test',
-    EVENT_BUS_NAME: 'bus',
-    POLL_QUEUE_URL: 'https://sqs/polls',
-    DELIVERY_QUEUE_URL: 'https://sqs/deliveries',
-    DELIVERY_DLQ_URL: 'https://sqs/dlq',
-  });
-});
 
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';

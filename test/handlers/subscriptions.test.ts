@@ -2,18 +2,6 @@
  * Subscription and sample routes through the real middy chain with API Gateway v2 events: status codes and
  * messages a Zapier user or developer relies on.
  */
-import { vi } from 'vitest';
-
-vi.hoisted(() => {
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    CONNECTIONS_TABLE: 'test-Connections',
-    TOKENS_TABLE: 'test-Tokens',
-    SUBSCRIPTIONS_TABLE: 'test-Subscriptions',
-    CURSORS_TABLE: 'test-Cursors',
-    KMS_KEY_ID: 'alias/test',
-  });
-});
 
 import { beforeEach, describe, expect, it } from 'vitest';
 import { KonnektiveTransientError } from '../../functions/core/konnektive.js';

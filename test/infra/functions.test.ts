@@ -10,7 +10,7 @@ import { ServiceFunction } from '../../lib/constructs/service-function.js';
 import type { HandlerName } from '../../lib/handlers.js';
 import {
   EXPECTED_HANDLERS,
-  FIXTURE_HANDLERS_DIR,
+  FIXTURE_ENTRIES_DIR,
   logicalIdOf,
   resourceOf,
   type SynthesizedApp,
@@ -162,7 +162,7 @@ describe('ServiceFunction', () => {
   const build = (extra: Partial<ConstructorParameters<typeof ServiceFunction>[2]> = {}) => {
     const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Scratch');
     const fn = new ServiceFunction(stack, 'Probe', {
-      entry: join(FIXTURE_HANDLERS_DIR, 'get-me.ts'),
+      entry: join(FIXTURE_ENTRIES_DIR, 'get-me.ts'),
       powertools: { serviceName: 'svc', metricsNamespace: 'Ns', logLevel: 'DEBUG' },
       ...extra,
     });

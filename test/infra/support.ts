@@ -15,7 +15,7 @@ import {
 } from '../../lib/app.js';
 import type { HandlerName } from '../../lib/handlers.js';
 
-export const FIXTURE_HANDLERS_DIR = fileURLToPath(new URL('./fixtures/handlers', import.meta.url));
+export const FIXTURE_ENTRIES_DIR = fileURLToPath(new URL('./fixtures/lambda', import.meta.url));
 
 /** The configuration tests build with; obviously fake values. */
 export const TEST_CONFIG: DeploymentConfig = {
@@ -74,7 +74,7 @@ export const synthesize = (
   const stacks = createKonnektiveZapierStacks(
     app,
     { ...TEST_CONFIG, ...overrides },
-    { handlersDir: FIXTURE_HANDLERS_DIR },
+    { entriesDir: FIXTURE_ENTRIES_DIR },
   );
   return {
     app,
