@@ -10,6 +10,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { TableKey } from '../functions/adapters/dynamodb/tables.js';
+import type { HandlerName } from '../functions/handlers/catalog.js';
 import { ActionApi, type ThrottleLimits } from './constructs/action-api.js';
 import { type EgressAddress, FixedEgressNetwork } from './constructs/fixed-egress-network.js';
 import type { HandlerContext } from './constructs/handler-function.js';
@@ -17,7 +18,6 @@ import { HookDelivery } from './constructs/hook-delivery.js';
 import { KonnektivePoller } from './constructs/konnektive-poller.js';
 import { OperationsMonitoring } from './constructs/operations-monitoring.js';
 import type { PowertoolsLogLevel, ServiceFunction } from './constructs/service-function.js';
-import type { HandlerName } from './handlers.js';
 
 /** Powertools service name: the `service` dimension of every metric (functions/shared/observability.ts). */
 export const SERVICE_NAME = 'konnektive-zapier';

@@ -9,8 +9,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
+import { HANDLER_NAMES } from '../functions/handlers/catalog.js';
 import { LAMBDA_BUNDLE, MAX_BUNDLE_BYTES } from '../lib/bundling.js';
-import { HANDLER_NAMES } from '../lib/handlers.js';
 
 /** Size of one handler's bundle, or why there is none. */
 export type BundleMeasurement =

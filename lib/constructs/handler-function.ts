@@ -8,7 +8,12 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { TABLES, type TableKey } from '../../functions/adapters/dynamodb/tables.js';
-import { constructIdOf, type HandlerSpec, type KeyAccess, type TableAccess } from '../handlers.js';
+import {
+  constructIdOf,
+  type HandlerSpec,
+  type KeyAccess,
+  type TableAccess,
+} from '../../functions/handlers/catalog.js';
 import type { FixedEgressNetwork } from './fixed-egress-network.js';
 import { type PowertoolsSettings, ServiceFunction, type ServiceFunctionProps } from './service-function.js';
 

@@ -11,7 +11,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DELIVER_HANDLER } from '../handlers.js';
+import { BACKGROUND_HANDLERS } from '../../functions/handlers/catalog.js';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../stateful-stack.js';
 import { createHandlerFunction, type HandlerContext } from './handler-function.js';
 import { secureQueue } from './queues.js';
@@ -64,13 +64,19 @@ export class HookDelivery extends Construct {
       ],
     });
 
-    this.deliverFunction = createHandlerFunction(this, 'deliver-events', DELIVER_HANDLER, props.context, {
-      timeout: DELIVER_FUNCTION_TIMEOUT,
-      environment: {
-        DELIVERY_QUEUE_URL: this.queue.queueUrl,
-        DELIVERY_DLQ_URL: this.deadLetterQueue.queueUrl,
+    this.deliverFunction = createHandlerFunction(
+      this,
+      'deliver-events',
+      BACKGROUND_HANDLERS['deliver-events'],
+      props.context,
+      {
+        timeout: DELIVER_FUNCTION_TIMEOUT,
+        environment: {
+          DELIVERY_QUEUE_URL: this.queue.queueUrl,
+          DELIVERY_DLQ_URL: this.deadLetterQueue.queueUrl,
+        },
       },
-    });
+    );
     this.deliverFunction.function.addEventSource(
       new SqsEventSource(this.queue, { batchSize: DELIVER_BATCH_SIZE, reportBatchItemFailures: true }),
     );

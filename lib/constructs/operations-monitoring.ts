@@ -14,7 +14,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { KonnektiveErrorClass } from '../../functions/core/konnektive.js';
 import { ORDER_TYPES, TRANSACTION_TYPES } from '../../functions/core/model.js';
-import { constructIdOf } from '../handlers.js';
+import { constructIdOf } from '../../functions/handlers/catalog.js';
 
 /** `errorClass` values of `KonnektiveErrors`. */
 export const KONNEKTIVE_ERROR_CLASSES = [

@@ -4,8 +4,8 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DynamoDbTokenStore } from '../../functions/adapters/dynamodb/index.js';
+import { HANDLER_NAMES } from '../../functions/handlers/catalog.js';
 import { createAwsDependencies } from '../../functions/shared/aws-dependencies.js';
-import { HANDLER_NAMES } from '../../lib/handlers.js';
 
 const FULL_ENV = {
   AWS_REGION: 'us-east-1',

@@ -6,8 +6,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLES, type TableKey } from '../../functions/adapters/dynamodb/tables.js';
+import type { HandlerName } from '../../functions/handlers/catalog.js';
 import { ServiceFunction } from '../../lib/constructs/service-function.js';
-import type { HandlerName } from '../../lib/handlers.js';
 import {
   EXPECTED_HANDLERS,
   FIXTURE_ENTRIES_DIR,

@@ -8,12 +8,12 @@ import { App, type CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
+import type { HandlerName } from '../../functions/handlers/catalog.js';
 import {
   createKonnektiveZapierStacks,
   type DeploymentConfig,
   type KonnektiveZapierStacks,
 } from '../../lib/app.js';
-import type { HandlerName } from '../../lib/handlers.js';
 
 export const FIXTURE_ENTRIES_DIR = fileURLToPath(new URL('./fixtures/lambda', import.meta.url));
 

@@ -4,8 +4,8 @@ import {
   EVENT_DETAIL_TYPE as PUBLISHED_DETAIL_TYPE,
   EVENT_SOURCE as PUBLISHED_SOURCE,
 } from '../../functions/adapters/eventbridge/event-bridge-publisher.js';
+import type { HandlerName } from '../../functions/handlers/catalog.js';
 import { METRICS_NAMESPACE as FUNCTIONS_NAMESPACE } from '../../functions/shared/observability.js';
-import type { HandlerName } from '../../lib/handlers.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lib/service-stack.js';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../../lib/stateful-stack.js';
 import {

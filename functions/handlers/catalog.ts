@@ -1,9 +1,11 @@
 /**
- * The catalog of Lambda handlers: for each Lambda entry file in `functions/lambda/`, what it may touch. The constructs
- * turn this into environment variables and IAM statements, so a function's config and its permissions cannot drift
- * apart. Names are the entry file names (kebab-case) and are part of the construct-ID contract.
+ * The table of every function: its name (the file name of `functions/lambda/<name>.ts` and of
+ * `functions/handlers/<name>.ts`), how it is invoked (an HTTP API route, or a background source), and what it may
+ * touch. The CDK constructs turn it into routes, environment variables and IAM statements, so a function's config
+ * and its permissions cannot drift apart; the local runtime builds its routes and workers from it. Plain data (no
+ * AWS import), so `lib/` and `local/` can read it. Names are part of the construct-ID contract.
  */
-import type { TableKey } from '../functions/adapters/dynamodb/tables.js';
+import type { TableKey } from '../adapters/dynamodb/tables.js';
 
 /**
  * DynamoDB access levels; each maps to an explicit action list (no wildcards).
@@ -41,6 +43,7 @@ export type ApiMethod = 'GET' | 'POST' | 'DELETE';
 
 /** A handler behind one HTTP API route. */
 export interface ApiRouteSpec extends HandlerSpec {
+  readonly kind: 'api';
   readonly method: ApiMethod;
   readonly path: string;
   /**
@@ -50,11 +53,21 @@ export interface ApiRouteSpec extends HandlerSpec {
   readonly public?: boolean;
 }
 
+/** What invokes a background function. */
+export type BackgroundSource = 'schedule' | 'poll-queue' | 'delivery-queue';
+
+/** A function invoked by the scheduler or a queue. */
+export interface BackgroundSpec extends HandlerSpec {
+  readonly kind: 'background';
+  readonly source: BackgroundSource;
+}
+
 const AUTHENTICATED = { tokens: 'read', connections: 'read' } as const satisfies HandlerSpec['tables'];
 
 /** Handlers behind the HTTP API, keyed by entry name. */
 export const API_HANDLERS = {
   'create-session': {
+    kind: 'api',
     method: 'POST',
     path: '/sessions',
     public: true,
@@ -64,6 +77,7 @@ export const API_HANDLERS = {
     key: 'encryptDecrypt',
   },
   'get-me': {
+    kind: 'api',
     method: 'GET',
     path: '/me',
     summary: "the caller's connection (Zapier's auth test)",
@@ -71,6 +85,7 @@ export const API_HANDLERS = {
     tables: AUTHENTICATED,
   },
   'revoke-session': {
+    kind: 'api',
     method: 'DELETE',
     path: '/sessions/current',
     summary: 'revokes the bearer token',
@@ -78,6 +93,7 @@ export const API_HANDLERS = {
     tables: { tokens: 'readWrite', connections: 'read' },
   },
   'create-subscription': {
+    kind: 'api',
     method: 'POST',
     path: '/subscriptions',
     summary: 'REST-hook subscribe',
@@ -86,6 +102,7 @@ export const API_HANDLERS = {
     hookAllowlist: true,
   },
   'list-subscriptions': {
+    kind: 'api',
     method: 'GET',
     path: '/subscriptions',
     summary: "the caller's subscriptions",
@@ -93,6 +110,7 @@ export const API_HANDLERS = {
     tables: { ...AUTHENTICATED, subscriptions: 'read' },
   },
   'delete-subscription': {
+    kind: 'api',
     method: 'DELETE',
     path: '/subscriptions/{id}',
     summary: 'REST-hook unsubscribe (idempotent)',
@@ -100,6 +118,7 @@ export const API_HANDLERS = {
     tables: { ...AUTHENTICATED, subscriptions: 'readWrite' },
   },
   'get-samples': {
+    kind: 'api',
     method: 'GET',
     path: '/triggers/{trigger}/samples',
     summary: 'newest real records for the Zap editor',
@@ -108,6 +127,7 @@ export const API_HANDLERS = {
     key: 'decrypt',
   },
   'run-action': {
+    kind: 'api',
     method: 'POST',
     path: '/actions/{action}',
     summary: 'idempotent Konnektive write (sale, lead, fulfillment, cancel, customer)',
@@ -116,6 +136,7 @@ export const API_HANDLERS = {
     key: 'decrypt',
   },
   'list-campaigns': {
+    kind: 'api',
     method: 'GET',
     path: '/campaigns',
     summary: 'campaign dropdown',
@@ -124,6 +145,7 @@ export const API_HANDLERS = {
     key: 'decrypt',
   },
   'list-campaign-products': {
+    kind: 'api',
     method: 'GET',
     path: '/campaigns/{campaignId}/products',
     summary: "a campaign's products dropdown",
@@ -132,6 +154,7 @@ export const API_HANDLERS = {
     key: 'decrypt',
   },
   'get-openapi': {
+    kind: 'api',
     method: 'GET',
     path: '/openapi.json',
     public: true,
@@ -141,40 +164,44 @@ export const API_HANDLERS = {
   },
 } as const satisfies Record<string, ApiRouteSpec>;
 
-/** The dispatcher: scheduled every minute, one poll request per (connection, stream) in use. */
-export const DISPATCH_HANDLER = {
-  summary: 'turns active subscriptions into one poll request per (connection, stream)',
-  callsKonnektive: false,
-  tables: { subscriptions: 'readScan' },
-} as const satisfies HandlerSpec;
+/** Functions invoked by the scheduler or a queue, keyed by entry name. */
+export const BACKGROUND_HANDLERS = {
+  /** Scheduled every minute: one poll request per (connection, stream) in use. */
+  'dispatch-polls': {
+    kind: 'background',
+    source: 'schedule',
+    summary: 'turns active subscriptions into one poll request per (connection, stream)',
+    callsKonnektive: false,
+    tables: { subscriptions: 'readScan' },
+  },
+  /** One (connection, stream) per SQS message. */
+  'poll-stream': {
+    kind: 'background',
+    source: 'poll-queue',
+    summary: 'polls one (connection, stream) and publishes new events',
+    callsKonnektive: true,
+    tables: { connections: 'readUpdate', cursors: 'readWrite', ledger: 'readWrite' },
+    key: 'decrypt',
+  },
+  /** POSTs events from the delivery queue to every matching subscription's hook. */
+  'deliver-events': {
+    kind: 'background',
+    source: 'delivery-queue',
+    summary: 'POSTs each event to the matching Zapier hooks',
+    callsKonnektive: false,
+    tables: { subscriptions: 'readDelete', deliveries: 'readWrite' },
+    hookAllowlist: true,
+  },
+} as const satisfies Record<string, BackgroundSpec>;
 
-/** The poller: one (connection, stream) per SQS message. */
-export const POLL_HANDLER = {
-  summary: 'polls one (connection, stream) and publishes new events',
-  callsKonnektive: true,
-  tables: { connections: 'readUpdate', cursors: 'readWrite', ledger: 'readWrite' },
-  key: 'decrypt',
-} as const satisfies HandlerSpec;
-
-/** The deliverer: POSTs events from the delivery queue to every matching subscription's hook. */
-export const DELIVER_HANDLER = {
-  summary: 'POSTs each event to the matching Zapier hooks',
-  callsKonnektive: false,
-  tables: { subscriptions: 'readDelete', deliveries: 'readWrite' },
-  hookAllowlist: true,
-} as const satisfies HandlerSpec;
+/** Every function, API and background alike. */
+export const HANDLERS = { ...API_HANDLERS, ...BACKGROUND_HANDLERS } as const;
 
 export type ApiHandlerName = keyof typeof API_HANDLERS;
 
 /** Every handler entry name, i.e. every file `functions/lambda/<name>.ts` the stacks bundle. */
-export const HANDLER_NAMES = [
-  ...(Object.keys(API_HANDLERS) as ApiHandlerName[]),
-  'dispatch-polls',
-  'poll-stream',
-  'deliver-events',
-] as const;
-
-export type HandlerName = (typeof HANDLER_NAMES)[number];
+export type HandlerName = keyof typeof HANDLERS;
+export const HANDLER_NAMES = Object.keys(HANDLERS) as HandlerName[];
 
 /** `create-session` → `CreateSession`: the construct ID of a handler's function. */
 export const constructIdOf = (name: string): string =>
