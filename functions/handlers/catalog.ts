@@ -123,7 +123,7 @@ export const API_HANDLERS = {
     path: '/triggers/{trigger}/samples',
     summary: 'newest real records for the Zap editor',
     callsKonnektive: true,
-    tables: AUTHENTICATED,
+    tables: { tokens: 'read', connections: 'readUpdate' },
     key: 'decrypt',
   },
   'run-action': {

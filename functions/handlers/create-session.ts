@@ -6,14 +6,11 @@ import { apiHandler, json, parseJsonBody } from '../shared/http.js';
 import { logger } from '../shared/observability.js';
 
 export const createCreateSessionHandler = (deps: SessionDeps) =>
-  apiHandler(
-    async (event) => {
-      const session = await createSession(deps, parseJsonBody(event, createSessionRequestSchema));
-      logger.info('session created', { connectionId: session.connectionId });
-      return json(201, session);
-    },
-    { egressIps: [...deps.egressIps] },
-  );
+  apiHandler(async (event) => {
+    const session = await createSession(deps, parseJsonBody(event, createSessionRequestSchema));
+    logger.info('session created', { connectionId: session.connectionId });
+    return json(201, session);
+  });
 
 /** The handler as deployed: its dependencies from the process container. */
 export const fromDependencies = (deps: Dependencies) =>

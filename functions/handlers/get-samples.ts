@@ -10,29 +10,25 @@ export interface GetSamplesDeps extends SampleDeps {
   authenticate: (event: ApiEvent) => Promise<Connection>;
 }
 
-export const createGetSamplesHandler = (deps: GetSamplesDeps, egressIps: string[] = []) =>
-  apiHandler(
-    async (event) => {
-      const connection = await deps.authenticate(event);
-      const { type } = samplesQuerySchema.parse(event.queryStringParameters ?? {});
-      const pair = parseTriggerType(pathParam(event, 'trigger'), type);
-      if (!pair)
-        throw new ValidationError(`type "${type}" is not valid for this trigger`, {
-          type: 'invalid for this trigger',
-        });
-      return json(200, await getSamples(deps, connection, pair.trigger, pair.type));
-    },
-    { egressIps },
-  );
+export const createGetSamplesHandler = (deps: GetSamplesDeps) =>
+  apiHandler(async (event) => {
+    const connection = await deps.authenticate(event);
+    const { type } = samplesQuerySchema.parse(event.queryStringParameters ?? {});
+    const pair = parseTriggerType(pathParam(event, 'trigger'), type);
+    if (!pair)
+      throw new ValidationError(`type "${type}" is not valid for this trigger`, {
+        type: 'invalid for this trigger',
+      });
+    return json(200, await getSamples(deps, connection, pair.trigger, pair.type));
+  });
 
 /** The handler as deployed: its dependencies from the process container. */
 export const fromDependencies = (deps: Dependencies) =>
-  createGetSamplesHandler(
-    {
-      authenticate: createAuthenticator(deps.stores),
-      konnektive: deps.konnektive,
-      cipher: deps.cipher,
-      clock: deps.clock,
-    },
-    deps.egressIps,
-  );
+  createGetSamplesHandler({
+    authenticate: createAuthenticator(deps.stores),
+    konnektive: deps.konnektive,
+    connections: deps.stores.connections,
+    cipher: deps.cipher,
+    clock: deps.clock,
+    egressIps: deps.egressIps,
+  });

@@ -6,17 +6,13 @@ import { type ApiEvent, apiHandler, createAuthenticator, json, pathParam } from 
 
 export interface ListCampaignProductsDeps extends DropdownDeps {
   authenticate: (event: ApiEvent) => Promise<Connection>;
-  egressIps: string[];
 }
 
 export const createListCampaignProductsHandler = (deps: ListCampaignProductsDeps) =>
-  apiHandler(
-    async (event) => {
-      const connection = await deps.authenticate(event);
-      return json(200, await listCampaignProducts(deps, connection, pathParam(event, 'campaignId')));
-    },
-    { egressIps: deps.egressIps },
-  );
+  apiHandler(async (event) => {
+    const connection = await deps.authenticate(event);
+    return json(200, await listCampaignProducts(deps, connection, pathParam(event, 'campaignId')));
+  });
 
 /** The handler as deployed: its dependencies from the process container. */
 export const fromDependencies = (deps: Dependencies) =>

@@ -6,18 +6,14 @@ import { type ApiEvent, apiHandler, createAuthenticator, json } from '../shared/
 
 export interface ListCampaignsDeps extends DropdownDeps {
   authenticate: (event: ApiEvent) => Promise<Connection>;
-  egressIps: string[];
 }
 
 export const createListCampaignsHandler = (deps: ListCampaignsDeps) =>
-  apiHandler(
-    async (event) => {
-      const connection = await deps.authenticate(event);
-      const query = campaignsQuerySchema.parse(event.queryStringParameters ?? {});
-      return json(200, await listCampaigns(deps, connection, query));
-    },
-    { egressIps: deps.egressIps },
-  );
+  apiHandler(async (event) => {
+    const connection = await deps.authenticate(event);
+    const query = campaignsQuerySchema.parse(event.queryStringParameters ?? {});
+    return json(200, await listCampaigns(deps, connection, query));
+  });
 
 /** The handler as deployed: its dependencies from the process container. */
 export const fromDependencies = (deps: Dependencies) =>

@@ -4,7 +4,7 @@
  * the message so SQS retries it and, in the end, dead-letters it.
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { KonnektiveAuthError, KonnektiveError } from '../core/konnektive.js';
+import { konnektiveFailureOf } from '../core/konnektive-access.js';
 import { type PollDeps, type PollSettings, pollStream } from '../core/triggers/poll-stream.js';
 import { pollRequestSchema } from '../core/triggers/schemas.js';
 import type { Dependencies } from '../shared/dependencies.js';
@@ -57,15 +57,15 @@ export const createPollHandler = (deps: PollDeps, settings: PollSettings) =>
         });
       } catch (error) {
         metrics.addMetric('PollErrors', MetricUnit.Count, 1);
-        if (error instanceof KonnektiveError) {
+        // The core already turned it into a domain error (and marked a rejected connection invalid).
+        const konnektive = konnektiveFailureOf(error);
+        if (konnektive) {
           logger.warn('poll failed at Konnektive; the next tick re-reads the window', {
             connectionId,
             stream,
-            errorClass: error.errorClass,
-            message: error.message,
+            errorClass: konnektive.errorClass,
+            message: konnektive.message,
           });
-          if (error instanceof KonnektiveAuthError)
-            await deps.connections.setStatus(connectionId, 'invalid', deps.clock.now());
           continue;
         }
         logger.error('poll failed', { connectionId, stream, error: error as Error });

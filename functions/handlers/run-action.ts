@@ -19,7 +19,6 @@ import { logger, metrics } from '../shared/observability.js';
 
 export interface RunActionHandlerDeps extends Omit<RunActionDeps, 'describeError' | 'metrics'> {
   authenticate: (event: ApiEvent) => Promise<Connection>;
-  egressIps: string[];
   metrics?: RunActionDeps['metrics'];
 }
 
@@ -30,26 +29,23 @@ export const createRunActionHandler = (deps: RunActionHandlerDeps) => {
     logger: deps.logger ?? logger,
     // The one error mapping, so a stored error answer replays exactly as it was first sent.
     describeError: (error, requestId) => {
-      const httpError = toHttpError(error, { egressIps: deps.egressIps });
+      const httpError = toHttpError(error);
       return { statusCode: httpError.statusCode, body: errorBody(httpError, requestId) };
     },
   };
-  return apiHandler(
-    async (event) => {
-      const connection = await deps.authenticate(event);
-      const action = pathParam(event, 'action');
-      logger.appendKeys({ action });
-      const response = await runAction(useCase, {
-        connection,
-        action,
-        idempotencyKey: parseIdempotencyKey(header(event, 'idempotency-key')),
-        body: parseJsonBody(event, z.unknown()),
-        requestId: event.requestContext?.requestId,
-      });
-      return json(response.statusCode, response.body, response.headers);
-    },
-    { egressIps: deps.egressIps },
-  );
+  return apiHandler(async (event) => {
+    const connection = await deps.authenticate(event);
+    const action = pathParam(event, 'action');
+    logger.appendKeys({ action });
+    const response = await runAction(useCase, {
+      connection,
+      action,
+      idempotencyKey: parseIdempotencyKey(header(event, 'idempotency-key')),
+      body: parseJsonBody(event, z.unknown()),
+      requestId: event.requestContext?.requestId,
+    });
+    return json(response.statusCode, response.body, response.headers);
+  });
 };
 
 /** The handler as deployed: its dependencies from the process container. */

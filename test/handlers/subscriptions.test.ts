@@ -34,9 +34,14 @@ const build = (konnektive = new InMemoryKonnektive('America/New_York')) => {
     }),
     list: createListSubscriptionsHandler({ authenticate, subscriptions: fakes.subscriptions }),
     remove: createDeleteSubscriptionHandler({ authenticate, subscriptions: fakes.subscriptions }),
-    samples: createGetSamplesHandler({ authenticate, konnektive, cipher: fakes.cipher, clock: fakes.clock }, [
-      '198.51.100.7',
-    ]),
+    samples: createGetSamplesHandler({
+      authenticate,
+      konnektive,
+      connections: fakes.connections,
+      cipher: fakes.cipher,
+      clock: fakes.clock,
+      egressIps: ['198.51.100.7'],
+    }),
   };
 };
 

@@ -33,7 +33,7 @@ const EXPECTED_DATA: Record<HandlerName, Partial<Record<TableKey, Access>>> = {
   'create-subscription': { tokens: 'r', connections: 'r', subscriptions: 'rw', cursors: 'rw' },
   'list-subscriptions': { tokens: 'r', connections: 'r', subscriptions: 'r' },
   'delete-subscription': { tokens: 'r', connections: 'r', subscriptions: 'rw' },
-  'get-samples': { tokens: 'r', connections: 'r' },
+  'get-samples': { tokens: 'r', connections: 'update' },
   'run-action': { tokens: 'r', connections: 'update', idempotency: 'rw' },
   'list-campaigns': { tokens: 'r', connections: 'update' },
   'list-campaign-products': { tokens: 'r', connections: 'update' },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { UpstreamUnavailableError } from '../../../functions/core/errors.js';
 import { KonnektiveTransientError } from '../../../functions/core/konnektive.js';
 import { CursorConflictError } from '../../../functions/core/ports.js';
 import { DEFAULT_POLL_SETTINGS, pollStream } from '../../../functions/core/triggers/poll-stream.js';
@@ -137,7 +138,7 @@ describe('pollStream', () => {
     f.konnektive.orders.push(sale);
     f.clock.advance(60_000);
     f.konnektive.failures.push(new KonnektiveTransientError('HTTP 503', 'order/query', { status: 503 }));
-    await expect(f.poll()).rejects.toBeInstanceOf(KonnektiveTransientError);
+    await expect(f.poll()).rejects.toBeInstanceOf(UpstreamUnavailableError);
     f.clock.advance(60_000);
     await f.poll();
     expect(f.published()).toEqual([`NEW_SALE:${sale.orderId}`]);
