@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import { CredentialsRejectedError, NotFoundError } from '../errors.js';
-import type { Campaign, KonnektiveCredentials, KonnektiveGateway } from '../konnektive.js';
+import type { Campaign, KonnektiveCredentials } from '../konnektive.js';
 import { type KonnektiveAccessDeps, withStoredCredentials } from '../konnektive-access.js';
 import type { Connection } from '../model.js';
 import type { CampaignCache } from './campaign-cache.js';
