@@ -5,6 +5,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
+import { DEFAULT_HOOK_URL_ALLOWLIST, DEFAULT_KONNEKTIVE_API_URL } from '../functions/shared/config.js';
 import type { DeploymentConfig } from '../lib/app.js';
 
 /** A context value that is missing, empty or malformed. */
@@ -44,10 +45,10 @@ const contextSchema = z.object({
   // An environment-agnostic stack (no account/region at synth time, as in offline CI synth) can address two AZs.
   azCount: z.coerce.number().int().min(1).max(2).default(2),
   pollRateMinutes: z.coerce.number().int().min(1).max(60).default(1),
-  konnektiveApiUrl: z.url({ protocol: /^https$/ }).default('https://api.konnektive.com'),
+  konnektiveApiUrl: z.url({ protocol: /^https$/ }).default(DEFAULT_KONNEKTIVE_API_URL),
   hookUrlAllowlist: z
     .preprocess(blankToUndefined, csvOrList.optional())
-    .default(['https://hooks.zapier.com/']),
+    .default([...DEFAULT_HOOK_URL_ALLOWLIST]),
   alarmEmail: z.preprocess(blankToUndefined, z.email().optional()),
   logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
   logRetentionDays: z.coerce

@@ -11,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { TableKey } from '../functions/adapters/dynamodb/tables.js';
 import type { HandlerName } from '../functions/handlers/catalog.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/telemetry.js';
 import { ActionApi, type ThrottleLimits } from './constructs/action-api.js';
 import { type EgressAddress, FixedEgressNetwork } from './constructs/fixed-egress-network.js';
 import type { HandlerContext } from './constructs/handler-function.js';
@@ -18,11 +19,6 @@ import { HookDelivery } from './constructs/hook-delivery.js';
 import { KonnektivePoller } from './constructs/konnektive-poller.js';
 import { OperationsMonitoring } from './constructs/operations-monitoring.js';
 import type { PowertoolsLogLevel, ServiceFunction } from './constructs/service-function.js';
-
-/** Powertools service name: the `service` dimension of every metric (functions/shared/observability.ts). */
-export const SERVICE_NAME = 'konnektive-zapier';
-/** Powertools metrics namespace (functions/shared/observability.ts `METRICS_NAMESPACE`). */
-export const METRICS_NAMESPACE = 'KonnektiveZapier';
 
 /** The real Lambda entries: `<repo>/functions/lambda`. */
 export const DEFAULT_ENTRIES_DIR = fileURLToPath(new URL('../functions/lambda', import.meta.url));

@@ -15,7 +15,7 @@ import {
 import { busEnvelopeSchema } from '../core/triggers/schemas.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { backgroundHandler, jsonOrUndefined } from '../shared/lambda.js';
-import { logger, MetricUnit, metrics } from '../shared/observability.js';
+import { emitMetric, logger } from '../shared/observability.js';
 
 export interface DeliverHandlerDeps extends DeliverDeps {
   queue: DeliveryQueueControl;
@@ -38,7 +38,7 @@ const deliverRecord = async (deps: DeliverHandlerDeps, settings: DeliverySetting
   if (!parsed.success) {
     logger.error('malformed delivery message dead-lettered', { messageId: record.messageId });
     await deps.queue.deadLetter(record.body, 'malformed message');
-    metrics.addMetric('HookDeadLettered', MetricUnit.Count, 1);
+    emitMetric('HookDeadLettered', 1);
     return false;
   }
   const detected = parsed.data.detail;
@@ -58,20 +58,16 @@ const deliverRecord = async (deps: DeliverHandlerDeps, settings: DeliverySetting
       subscriptionId: outcome.subscriptionId,
     };
     if (outcome.result === 'delivered') {
-      metrics.addMetric('HookDelivered', MetricUnit.Count, 1);
-      metrics.addMetric(
-        'DeliveryLatency',
-        MetricUnit.Milliseconds,
-        deps.clock.now().getTime() - new Date(detected.detectedAt).getTime(),
-      );
+      emitMetric('HookDelivered', 1);
+      emitMetric('DeliveryLatency', deps.clock.now().getTime() - new Date(detected.detectedAt).getTime());
       logger.info('hook delivered', context);
     } else if (outcome.result === 'gone') {
-      metrics.addMetric('HookGone', MetricUnit.Count, 1);
+      emitMetric('HookGone', 1);
       logger.info('hook answered 410: subscription deleted', context);
     } else if (outcome.result === 'not-allowed') {
       logger.warn('hook URL no longer allowed: not delivered', context);
     } else if (outcome.result === 'failed') {
-      metrics.addMetric('HookFailed', MetricUnit.Count, 1);
+      emitMetric('HookFailed', 1);
       logger.warn('hook delivery failed', { ...context, reason: outcome.reason });
     }
   }
@@ -82,7 +78,7 @@ const deliverRecord = async (deps: DeliverHandlerDeps, settings: DeliverySetting
   }
   if (result.status === 'exhausted') {
     await deps.queue.deadLetter(record.body, 'retries exhausted');
-    metrics.addMetric('HookDeadLettered', MetricUnit.Count, 1);
+    emitMetric('HookDeadLettered', 1);
     logger.error('delivery retries exhausted: dead-lettered', { eventId: detected.eventId });
   }
   return false;

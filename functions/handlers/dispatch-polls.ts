@@ -3,7 +3,7 @@ import type { SubscriptionStore } from '../core/ports.js';
 import { dispatchPolls, type PollRequestQueue } from '../core/triggers/dispatch.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { backgroundHandler } from '../shared/lambda.js';
-import { logger, MetricUnit, metrics } from '../shared/observability.js';
+import { emitMetric, logger } from '../shared/observability.js';
 
 export interface DispatchDeps {
   subscriptions: SubscriptionStore;
@@ -13,7 +13,7 @@ export interface DispatchDeps {
 export const createDispatchHandler = (deps: DispatchDeps) =>
   backgroundHandler(async (_event: unknown) => {
     const { requested } = await dispatchPolls(deps);
-    metrics.addMetric('PollsRequested', MetricUnit.Count, requested);
+    emitMetric('PollsRequested', requested);
     logger.info('dispatched polls', { requested });
     return { requested };
   });

@@ -9,7 +9,7 @@ import { type PollDeps, type PollSettings, pollStream } from '../core/triggers/p
 import { pollRequestSchema } from '../core/triggers/schemas.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { backgroundHandler, jsonOrUndefined } from '../shared/lambda.js';
-import { dimensionedMetric, logger, MetricUnit, metrics } from '../shared/observability.js';
+import { emitMetric, logger } from '../shared/observability.js';
 
 export const createPollHandler = (deps: PollDeps, settings: PollSettings) =>
   backgroundHandler(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
@@ -32,12 +32,15 @@ export const createPollHandler = (deps: PollDeps, settings: PollSettings) =>
           },
           settings,
         );
-        for (const [type, count] of Object.entries(result.published))
-          dimensionedMetric('EventsDetected', 'type', type, count);
-        if (result.lagSeconds !== undefined)
-          metrics.addMetric('PollLagSeconds', MetricUnit.Seconds, result.lagSeconds);
+        let published = 0;
+        for (const [type, count] of Object.entries(result.published)) {
+          emitMetric('EventsDetected', count, { type });
+          published += count;
+        }
+        if (published > 0) emitMetric('EventsPublished', published);
+        if (result.lagSeconds !== undefined) emitMetric('PollLagSeconds', result.lagSeconds);
         if (result.rejected.length > 0) {
-          metrics.addMetric('RecordsRejected', MetricUnit.Count, result.rejected.length);
+          emitMetric('RecordsRejected', result.rejected.length);
           for (const rejected of result.rejected) {
             logger.error('Konnektive record failed validation (schema drift)', {
               connectionId,
@@ -56,7 +59,7 @@ export const createPollHandler = (deps: PollDeps, settings: PollSettings) =>
           hwm: result.hwm,
         });
       } catch (error) {
-        metrics.addMetric('PollErrors', MetricUnit.Count, 1);
+        emitMetric('PollErrors', 1);
         // The core already turned it into a domain error (and marked a rejected connection invalid).
         const konnektive = konnektiveFailureOf(error);
         if (konnektive) {

@@ -1,7 +1,6 @@
 /** `POST /actions/{action}` — the five Zapier creates, idempotent by `Idempotency-Key`. */
 import * as z from 'zod';
 import { parseIdempotencyKey } from '../core/actions/idempotency.js';
-import { metricSinkFrom } from '../core/actions/observability.js';
 import { type RunActionDeps, runAction } from '../core/actions/run-action.js';
 import type { Connection } from '../core/model.js';
 import type { Dependencies } from '../shared/dependencies.js';
@@ -15,7 +14,7 @@ import {
   pathParam,
 } from '../shared/http.js';
 import { errorBody, toHttpError } from '../shared/http-errors.js';
-import { logger, metrics } from '../shared/observability.js';
+import { emitMetric, logger } from '../shared/observability.js';
 
 export interface RunActionHandlerDeps extends Omit<RunActionDeps, 'describeError' | 'metrics'> {
   authenticate: (event: ApiEvent) => Promise<Connection>;
@@ -25,7 +24,7 @@ export interface RunActionHandlerDeps extends Omit<RunActionDeps, 'describeError
 export const createRunActionHandler = (deps: RunActionHandlerDeps) => {
   const useCase: RunActionDeps = {
     ...deps,
-    metrics: deps.metrics ?? metricSinkFrom(metrics),
+    metrics: deps.metrics ?? { count: (name, dimensions) => emitMetric(name, 1, dimensions) },
     logger: deps.logger ?? logger,
     // The one error mapping, so a stored error answer replays exactly as it was first sent.
     describeError: (error, requestId) => {

@@ -23,6 +23,10 @@ import type { EventPublisher, HookSender } from '../../functions/core/ports.js';
 import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from '../../functions/core/triggers/deliver.js';
 import { TokenBucketPacer } from '../../functions/core/triggers/pacer.js';
 import { DEFAULT_POLL_SETTINGS, type PollSettings } from '../../functions/core/triggers/poll-stream.js';
+import {
+  DEFAULT_HOOK_ATTEMPT_TIMEOUT_MS,
+  DEFAULT_HOOK_RATE_PER_SECOND,
+} from '../../functions/core/triggers/settings.js';
 import { ensureTables } from '../dynamodb/bootstrap.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/dynamodb-local.js';
 import {
@@ -236,7 +240,7 @@ export const startRuntime = async (
         }
       },
     };
-    const fetchSender = new FetchHookSender(15_000);
+    const fetchSender = new FetchHookSender(DEFAULT_HOOK_ATTEMPT_TIMEOUT_MS);
     const observedSender: HookSender = {
       post: async (url, payload, headers) => {
         const started = Date.now();
@@ -300,7 +304,7 @@ export const startRuntime = async (
         pollQueue: new LocalPollRequestQueue(polls),
         deliveryQueue: observedControl,
         hookSender: observedSender,
-        hookPacer: new TokenBucketPacer(25),
+        hookPacer: new TokenBucketPacer(DEFAULT_HOOK_RATE_PER_SECOND),
         pollSettings: {
           ...DEFAULT_POLL_SETTINGS,
           settleMs: env.POLL_SETTLE_SECONDS * 1000,

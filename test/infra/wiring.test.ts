@@ -5,8 +5,7 @@ import {
   EVENT_SOURCE as PUBLISHED_SOURCE,
 } from '../../functions/adapters/eventbridge/event-bridge-publisher.js';
 import type { HandlerName } from '../../functions/handlers/catalog.js';
-import { METRICS_NAMESPACE as FUNCTIONS_NAMESPACE } from '../../functions/shared/observability.js';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lib/service-stack.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/shared/telemetry.js';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../../lib/stateful-stack.js';
 import {
   environmentOf,
@@ -261,7 +260,7 @@ describe('wiring', () => {
   it('uses the event source, detail type, namespace and service name the functions use', () => {
     expect(EVENT_SOURCE).toBe(PUBLISHED_SOURCE);
     expect(EVENT_DETAIL_TYPE).toBe(PUBLISHED_DETAIL_TYPE);
-    expect(METRICS_NAMESPACE).toBe(FUNCTIONS_NAMESPACE);
+    expect(METRICS_NAMESPACE).toBe('KonnektiveZapier');
     expect(SERVICE_NAME).toBe('konnektive-zapier');
   });
 });

@@ -34,6 +34,7 @@ import {
   serializeEvent,
   triggerOf,
 } from './detect.js';
+import { DEFAULT_POLL_SETTINGS } from './settings.js';
 import type { SettledEvents } from './settled-events.js';
 import { nextWindow, type PollWindow, splitWindow, type WindowSettings } from './window.js';
 
@@ -64,16 +65,7 @@ export interface PollSettings extends WindowSettings {
   ledgerConcurrency: number;
 }
 
-export const DEFAULT_POLL_SETTINGS: PollSettings = {
-  overlapMs: 5 * 60_000,
-  settleMs: 5_000,
-  sliceMs: 60 * 60_000,
-  leaseMs: 15 * 60_000,
-  ledgerRetentionMs: 400 * 86_400_000,
-  pageSize: 200,
-  minRemainingMs: 60_000,
-  ledgerConcurrency: 16,
-};
+export { DEFAULT_POLL_SETTINGS };
 
 export interface PollInput {
   connectionId: string;
