@@ -1,8 +1,9 @@
 /**
  * In-memory fakes of every port in functions/core/ports.ts and of the KonnektiveGateway, for core and handler
- * tests. They follow the DynamoDB adapters' semantics (conditional claims, leases, TTLs) so a use case tested
- * here behaves the same against DynamoDB Local.
+ * tests. The store fakes follow the DynamoDB adapters' semantics (conditional claims, leases, TTLs); the contract
+ * suites in test/contracts run against both, so a use case tested here behaves the same against DynamoDB Local.
  */
+import { StoreError, SubscriptionExistsError } from '../../functions/adapters/dynamodb/errors.js';
 import { ENDPOINTS } from '../../functions/adapters/konnektive/endpoints.js';
 import {
   type Campaign,
@@ -130,14 +131,6 @@ export class FakeTokenStore implements TokenStore {
   }
 }
 
-/** Thrown by FakeSubscriptionStore.put for different content under an existing id. */
-export class FakeSubscriptionExistsError extends Error {
-  constructor(subscriptionId: string) {
-    super(`Subscription ${subscriptionId} already exists with different content`);
-    this.name = 'FakeSubscriptionExistsError';
-  }
-}
-
 export class FakeSubscriptionStore implements SubscriptionStore {
   /** Keyed by `connectionId/subscriptionId`. */
   readonly items = new Map<string, Subscription>();
@@ -146,14 +139,34 @@ export class FakeSubscriptionStore implements SubscriptionStore {
     return `${connectionId}/${subscriptionId}`;
   }
 
-  /** Same content again succeeds (a retried put); different content under the same id throws. */
+  /**
+   * Same content again succeeds (a retried put); different content under the same id throws the adapter's
+   * SubscriptionExistsError. Only the model's attributes are kept.
+   */
   async put(subscription: Subscription): Promise<void> {
     const key = FakeSubscriptionStore.key(subscription.connectionId, subscription.subscriptionId);
+    const item: Subscription = {
+      subscriptionId: subscription.subscriptionId,
+      connectionId: subscription.connectionId,
+      trigger: subscription.trigger,
+      type: subscription.type,
+      targetUrl: subscription.targetUrl,
+      createdAt: subscription.createdAt,
+    };
     const existing = this.items.get(key);
-    if (existing !== undefined && JSON.stringify(existing) !== JSON.stringify(subscription)) {
-      throw new FakeSubscriptionExistsError(subscription.subscriptionId);
+    if (existing === undefined) {
+      this.items.set(key, item);
+      return;
     }
-    this.items.set(key, clone(subscription));
+    const same = (['trigger', 'type', 'targetUrl', 'createdAt'] as const).every(
+      (field) => existing[field] === item[field],
+    );
+    if (!same) {
+      throw new SubscriptionExistsError(subscription.subscriptionId, {
+        operation: 'SubscriptionStore.put',
+        tableName: 'fake',
+      });
+    }
   }
 
   async get(connectionId: string, subscriptionId: string): Promise<Subscription | undefined> {
@@ -386,8 +399,16 @@ export class FakeIdempotencyStore implements IdempotencyStore {
   async complete(args: { key: string; response: { statusCode: number; body: unknown } }): Promise<void> {
     this.maybeFail('complete');
     const existing = this.items.get(args.key);
-    if (existing === undefined) throw new Error(`Idempotency record ${args.key} no longer exists`);
-    this.items.set(args.key, { ...existing, status: 'COMPLETED', response: clone(args.response) });
+    if (existing === undefined) {
+      throw new StoreError(`Idempotency record ${args.key} no longer exists; cannot store its response`, {
+        operation: 'IdempotencyStore.complete',
+        tableName: 'fake',
+        retryable: false,
+      });
+    }
+    // Stored as JSON, like the adapter: what a replay returns is what JSON carries (no undefined, no Dates).
+    const response = JSON.parse(JSON.stringify(args.response)) as IdempotencyRecord['response'];
+    this.items.set(args.key, { ...existing, status: 'COMPLETED', response });
   }
 
   async release(key: string): Promise<void> {
