@@ -12,14 +12,13 @@ import { createGetSamplesHandler } from '../../functions/handlers/get-samples.js
 import { createListSubscriptionsHandler } from '../../functions/handlers/list-subscriptions.js';
 import { createAuthenticator } from '../../functions/shared/http.js';
 import { apiEvent, bodyOf, lambdaContext } from '../support/api-gateway.js';
-import { createFakes, type Fakes } from '../support/fakes.js';
-import { InMemoryKonnektive, order } from '../support/in-memory-konnektive.js';
+import { createFakes, FakeKonnektive, type Fakes, order } from '../support/fakes.js';
 
 const HOOK = 'https://hooks.zapier.com/hooks/standard/1/abc/';
 let fakes: Fakes;
 let handlers: ReturnType<typeof build>;
 
-const build = (konnektive = new InMemoryKonnektive('America/New_York')) => {
+const build = (konnektive = new FakeKonnektive(undefined, 'America/New_York')) => {
   const authenticate = createAuthenticator({ tokens: fakes.tokens, connections: fakes.connections });
   let n = 0;
   return {
@@ -215,7 +214,7 @@ describe('GET /triggers/{trigger}/samples', () => {
     expect((await samples('invoice', 'NEW_SALE')).statusCode).toBe(404);
     expect((await samples('order', 'REFUND')).statusCode).toBe(422);
     expect((await samples('order')).statusCode).toBe(422);
-    handlers.konnektive.failures.push(new KonnektiveTransientError('timeout', 'order/query'));
+    handlers.konnektive.failNext('queryOrders', new KonnektiveTransientError('timeout', 'order/query'));
     const outage = await samples('order', 'NEW_SALE');
     expect(outage.statusCode).toBe(503);
     expect(outage.headers?.['Retry-After']).toBeDefined();
