@@ -2,7 +2,8 @@
 import { type DropdownDeps, listCampaignProducts } from '../core/dropdowns/list-campaigns.js';
 import type { Connection } from '../core/model.js';
 import type { Dependencies } from '../shared/dependencies.js';
-import { type ApiEvent, apiHandler, createAuthenticator, json, pathParam } from '../shared/http.js';
+import { type ApiEvent, apiHandler, json, pathParam } from '../shared/http.js';
+import { dropdownDependencies } from './list-campaigns.js';
 
 export interface ListCampaignProductsDeps extends DropdownDeps {
   authenticate: (event: ApiEvent) => Promise<Connection>;
@@ -16,12 +17,4 @@ export const createListCampaignProductsHandler = (deps: ListCampaignProductsDeps
 
 /** The handler as deployed: its dependencies from the process container. */
 export const fromDependencies = (deps: Dependencies) =>
-  createListCampaignProductsHandler({
-    authenticate: createAuthenticator(deps.stores),
-    konnektive: deps.konnektive,
-    connections: deps.stores.connections,
-    cipher: deps.cipher,
-    clock: deps.clock,
-    cache: deps.campaignCache,
-    egressIps: deps.egressIps,
-  });
+  createListCampaignProductsHandler(dropdownDependencies(deps));

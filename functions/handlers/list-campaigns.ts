@@ -15,14 +15,17 @@ export const createListCampaignsHandler = (deps: ListCampaignsDeps) =>
     return json(200, await listCampaigns(deps, connection, query));
   });
 
+/** What both dropdown handlers take from the process container (they share its campaign cache). */
+export const dropdownDependencies = (deps: Dependencies): ListCampaignsDeps => ({
+  authenticate: createAuthenticator(deps.stores),
+  konnektive: deps.konnektive,
+  connections: deps.stores.connections,
+  cipher: deps.cipher,
+  clock: deps.clock,
+  cache: deps.campaignCache,
+  egressIps: deps.egressIps,
+});
+
 /** The handler as deployed: its dependencies from the process container. */
 export const fromDependencies = (deps: Dependencies) =>
-  createListCampaignsHandler({
-    authenticate: createAuthenticator(deps.stores),
-    konnektive: deps.konnektive,
-    connections: deps.stores.connections,
-    cipher: deps.cipher,
-    clock: deps.clock,
-    cache: deps.campaignCache,
-    egressIps: deps.egressIps,
-  });
+  createListCampaignsHandler(dropdownDependencies(deps));
