@@ -4,6 +4,7 @@
  * it with {@link stageSettingsSchema}; the stacks get plain props.
  */
 import { z } from 'zod';
+import { DEFAULT_HOOK_URL_ALLOWLIST, DEFAULT_KONNEKTIVE_API_URL } from '../functions/shared/config.js';
 
 /** CloudWatch Logs retention values (days). */
 export const RETENTION_DAYS = [
@@ -87,9 +88,12 @@ export const stageSettingsSchema = z
       .max(60)
       .refine((seconds) => 60 % seconds === 0, 'a divisor of 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60)')
       .default(10),
-    konnektiveApiUrl: httpsUrl.default('https://api.konnektive.com'),
+    konnektiveApiUrl: httpsUrl.default(DEFAULT_KONNEKTIVE_API_URL),
     /** URL prefixes a hook targetUrl must start with. */
-    hookUrlAllowlist: z.array(httpsUrl).min(1).default(['https://hooks.zapier.com/']),
+    hookUrlAllowlist: z
+      .array(httpsUrl)
+      .min(1)
+      .default([...DEFAULT_HOOK_URL_ALLOWLIST]),
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
     logRetentionDays: z
       .number()

@@ -44,7 +44,7 @@ export interface KonnektiveZapierStacks {
 export const createKonnektiveZapierStacks = (
   scope: Construct,
   config: DeploymentConfig,
-  options: { handlersDir?: string } = {},
+  options: { entriesDir?: string } = {},
 ): KonnektiveZapierStacks => {
   const prefix = `KonnektiveZapier-${config.stage}`;
   const env = config.env ? { env: { account: config.env.account, region: config.env.region } } : {};
@@ -75,7 +75,7 @@ export const createKonnektiveZapierStacks = (
     hookUrlAllowlist: config.hookUrlAllowlist,
     logLevel: config.logLevel,
     logRetention: config.logRetention,
-    ...(options.handlersDir ? { handlersDir: options.handlersDir } : {}),
+    ...(options.entriesDir ? { entriesDir: options.entriesDir } : {}),
   });
   // Explicit as well as implied by the references: the API mapping names the stateful stack's domain.
   service.addStackDependency(stateful);

@@ -13,6 +13,8 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { TableKey } from '../functions/adapters/dynamodb/tables.js';
+import type { HandlerName } from '../functions/handlers/catalog.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/telemetry.js';
 import { ActionApi, type ThrottleLimits } from './constructs/action-api.js';
 import {
   type EgressAddress,
@@ -24,24 +26,18 @@ import { HookDelivery } from './constructs/hook-delivery.js';
 import { KonnektivePoller } from './constructs/konnektive-poller.js';
 import { OperationsMonitoring } from './constructs/operations-monitoring.js';
 import type { PowertoolsLogLevel, ServiceFunction } from './constructs/service-function.js';
-import type { HandlerName } from './handlers.js';
 import type { AlarmTopics, StatefulQueues } from './stateful-stack.js';
 
-/** Powertools service name: the `service` dimension of every metric (functions/shared/observability.ts). */
-export const SERVICE_NAME = 'konnektive-zapier';
-/** Powertools metrics namespace (functions/shared/observability.ts `METRICS_NAMESPACE`). */
-export const METRICS_NAMESPACE = 'KonnektiveZapier';
-
-/** The real handler entries: `<repo>/functions/handlers`. */
-export const DEFAULT_HANDLERS_DIR = fileURLToPath(new URL('../functions/handlers', import.meta.url));
+/** The real Lambda entries: `<repo>/functions/lambda`. */
+export const DEFAULT_ENTRIES_DIR = fileURLToPath(new URL('../functions/lambda', import.meta.url));
 
 export interface ServiceStackProps extends StackProps {
   /** The tables, key, bus and egress Elastic IPs of the stateful stack. */
   readonly tables: Readonly<Record<TableKey, dynamodb.ITable>>;
   readonly credentialsKey: kms.IKey;
   readonly eventBus: events.IEventBus;
-  /** Directory of the `<name>.ts` handler entries. @default DEFAULT_HANDLERS_DIR */
-  readonly handlersDir?: string;
+  /** Directory of the `<name>.ts` Lambda entries. @default DEFAULT_ENTRIES_DIR */
+  readonly entriesDir?: string;
   /** One Elastic IP per availability zone of the egress VPC (one NAT gateway or instance each), in AZ order. */
   readonly egressAddresses: readonly EgressAddress[];
   /** NAT gateways or NAT instances. @default NAT gateways */
@@ -105,7 +101,7 @@ export class ServiceStack extends Stack {
     });
 
     const context: HandlerContext = {
-      handlersDir: props.handlersDir ?? DEFAULT_HANDLERS_DIR,
+      entriesDir: props.entriesDir ?? DEFAULT_ENTRIES_DIR,
       tables: props.tables,
       credentialsKey: props.credentialsKey,
       network: this.network,

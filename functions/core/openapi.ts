@@ -3,8 +3,8 @@
  * handlers validate with, so the document cannot drift from the code. Served at `GET /openapi.json`.
  */
 import * as z from 'zod';
+import { ACTION_NAMES, ACTIONS, type ActionName } from './actions/catalog.js';
 import { productLineJsonSchema } from './actions/fields.js';
-import { ACTION_NAMES, ACTION_SCHEMAS, type ActionName } from './actions/schemas.js';
 import { campaignProductsResponseSchema, campaignsResponseSchema } from './dropdowns/list-campaigns.js';
 import { createSessionRequestSchema, meResponseSchema, sessionResponseSchema } from './session/schemas.js';
 import {
@@ -39,7 +39,7 @@ const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
 
 /** Action bodies: the lenient `products` input hides its item shape, so it is stated here. */
 const actionRequestJsonSchema = (action: ActionName): JsonSchema => {
-  const schema = jsonSchema(ACTION_SCHEMAS[action].request, 'input');
+  const schema = jsonSchema(ACTIONS[action].requestSchema, 'input');
   const properties = schema.properties as Record<string, JsonSchema> | undefined;
   if (properties?.products !== undefined) {
     const { $schema: _dialect, ...item } = productLineJsonSchema() as JsonSchema;
@@ -79,22 +79,13 @@ const errorResponses = (statuses: number[]) =>
 
 const jsonContent = (schema: JsonSchema) => ({ 'application/json': { schema } });
 
-const ACTION_SUMMARY: Record<ActionName, string> = {
-  create_sale: 'Create a sale (Konnektive order/import); charges the card',
-  create_lead: 'Create or update a lead, a PARTIAL order (Konnektive leads/import)',
-  update_fulfillment:
-    'Update a fulfillment: shipped, RMA, returned, cancelled (Konnektive fulfillment/update)',
-  cancel_order: 'Cancel an order, optionally refunding it (Konnektive order/cancel)',
-  update_customer: "Change a customer's details; only given fields change (Konnektive customer/update)",
-};
-
 const actionPath = (action: ActionName) => ({
   post: {
     operationId: action,
     tags: ['actions'],
-    summary: ACTION_SUMMARY[action],
+    summary: ACTIONS[action].summary,
     description:
-      `Field names are Konnektive's parameter names; maps to ${ACTION_SCHEMAS[action].endpoint}. Numbers may be ` +
+      `Field names are Konnektive's parameter names; maps to ${ACTIONS[action].endpoint}. Numbers may be ` +
       'sent as strings, booleans as true/false/yes/no/1/0; empty strings count as absent.',
     parameters: [
       {
@@ -117,7 +108,7 @@ const actionPath = (action: ActionName) => ({
             schema: { type: 'string' },
           },
         },
-        content: jsonContent(jsonSchema(ACTION_SCHEMAS[action].result, 'output')),
+        content: jsonContent(jsonSchema(ACTIONS[action].resultSchema, 'output')),
       },
       ...errorResponses([400, 401, 403, 404, 409, 413, 422, 503]),
     },

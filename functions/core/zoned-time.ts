@@ -86,6 +86,9 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
+/** The zone of a Konnektive account that does not say otherwise (Konnektive's documented default). */
+export const DEFAULT_TIME_ZONE = 'America/New_York';
+
 /** True when `Intl` knows `zone` (an IANA name such as `America/New_York`, or `UTC`). */
 export function isValidTimeZone(zone: string): boolean {
   if (typeof zone !== 'string' || zone.trim() === '') return false;

@@ -14,8 +14,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { BACKGROUND_HANDLERS } from '../../functions/handlers/catalog.js';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../event-contract.js';
-import { DELIVER_HANDLER } from '../handlers.js';
 import { createHandlerFunction, type HandlerContext } from './handler-function.js';
 import { secureQueue } from './queues.js';
 import type { ServiceFunction } from './service-function.js';
@@ -89,13 +89,19 @@ export class HookDelivery extends Construct {
     this.queue = props.queue;
     this.deadLetterQueue = props.deadLetterQueue;
 
-    this.deliverFunction = createHandlerFunction(this, 'deliver-events', DELIVER_HANDLER, props.context, {
-      timeout: DELIVER_FUNCTION_TIMEOUT,
-      environment: {
-        DELIVERY_QUEUE_URL: this.queue.queueUrl,
-        DELIVERY_DLQ_URL: this.deadLetterQueue.queueUrl,
+    this.deliverFunction = createHandlerFunction(
+      this,
+      'deliver-events',
+      BACKGROUND_HANDLERS['deliver-events'],
+      props.context,
+      {
+        timeout: DELIVER_FUNCTION_TIMEOUT,
+        environment: {
+          DELIVERY_QUEUE_URL: this.queue.queueUrl,
+          DELIVERY_DLQ_URL: this.deadLetterQueue.queueUrl,
+        },
       },
-    });
+    );
     this.deliverFunction.function.addEventSource(
       new SqsEventSource(this.queue, { batchSize: DELIVER_BATCH_SIZE, reportBatchItemFailures: true }),
     );

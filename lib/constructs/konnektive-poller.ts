@@ -15,7 +15,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DISPATCH_HANDLER, POLL_HANDLER } from '../handlers.js';
+import { BACKGROUND_HANDLERS } from '../../functions/handlers/catalog.js';
 import { createHandlerFunction, type HandlerContext } from './handler-function.js';
 import { secureQueue } from './queues.js';
 import type { ServiceFunction } from './service-function.js';
@@ -90,13 +90,19 @@ export class KonnektivePoller extends Construct {
       deadLetterQueue: { queue: this.pollDeadLetterQueue, maxReceiveCount: 3 },
     });
 
-    this.dispatchFunction = createHandlerFunction(this, 'dispatch-polls', DISPATCH_HANDLER, props.context, {
-      timeout: DISPATCH_FUNCTION_TIMEOUT,
-      memorySize: 256,
-      environment: { POLL_QUEUE_URL: this.pollQueue.queueUrl },
-      // The next tick re-dispatches everything; a Lambda-level retry would only duplicate poll requests.
-      retryAttempts: 0,
-    });
+    this.dispatchFunction = createHandlerFunction(
+      this,
+      'dispatch-polls',
+      BACKGROUND_HANDLERS['dispatch-polls'],
+      props.context,
+      {
+        timeout: DISPATCH_FUNCTION_TIMEOUT,
+        memorySize: 256,
+        environment: { POLL_QUEUE_URL: this.pollQueue.queueUrl },
+        // The next tick re-dispatches everything; a Lambda-level retry would only duplicate poll requests.
+        retryAttempts: 0,
+      },
+    );
     this.dispatchFunction.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.pollQueue.queueArn] }),
     );
@@ -125,11 +131,17 @@ export class KonnektivePoller extends Construct {
         'LambdaInvoke grants lambda:InvokeFunction on the dispatcher and its qualified ARNs (versions/aliases) only',
     });
 
-    this.pollFunction = createHandlerFunction(this, 'poll-stream', POLL_HANDLER, props.context, {
-      timeout: POLL_FUNCTION_TIMEOUT,
-      memorySize: 1024,
-      environment: { EVENT_BUS_NAME: props.eventBus.eventBusName },
-    });
+    this.pollFunction = createHandlerFunction(
+      this,
+      'poll-stream',
+      BACKGROUND_HANDLERS['poll-stream'],
+      props.context,
+      {
+        timeout: POLL_FUNCTION_TIMEOUT,
+        memorySize: 1024,
+        environment: { EVENT_BUS_NAME: props.eventBus.eventBusName },
+      },
+    );
     this.pollFunction.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [props.eventBus.eventBusArn] }),
     );

@@ -1,7 +1,7 @@
 /**
  * What on-call watches: one CloudWatch dashboard and the alarms, sent to an SNS topic the stateful stack owns (with
- * the stage's subscribers). Business metrics come from Powertools (namespace `KonnektiveZapier`, every
- * metric with the dimension `service=konnektive-zapier`).
+ * the stage's subscribers). Business metrics are the registry's (functions/shared/telemetry.ts), emitted by
+ * Powertools under the stack's namespace with the dimension `service=<service name>`.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
@@ -11,9 +11,11 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ACTION_NAMES } from '../../functions/core/actions/catalog.js';
 import type { KonnektiveErrorClass } from '../../functions/core/konnektive.js';
 import { ORDER_TYPES, TRANSACTION_TYPES } from '../../functions/core/model.js';
-import { constructIdOf } from '../handlers.js';
+import { constructIdOf } from '../../functions/handlers/catalog.js';
+import type { MetricDimensions, MetricName } from '../../functions/shared/telemetry.js';
 
 /** `errorClass` values of `KonnektiveErrors`. */
 export const KONNEKTIVE_ERROR_CLASSES = [
@@ -27,15 +29,6 @@ export const KONNEKTIVE_ERROR_CLASSES = [
   'transient',
   'api',
 ] as const satisfies readonly KonnektiveErrorClass[];
-
-/** `action` values of `ActionCalls` / `ActionErrors` (the five Zapier creates). */
-export const ACTIONS = [
-  'create_sale',
-  'create_lead',
-  'update_fulfillment',
-  'cancel_order',
-  'update_customer',
-] as const;
 
 /** Thresholds of the alarms, in one place so the README and the tests can quote them. */
 export const ALARM_THRESHOLDS = {
@@ -92,10 +85,10 @@ export class OperationsMonitoring extends Construct {
   }
 
   /** A business metric with the `service` dimension plus `options.dimensions`. */
-  metric(
-    metricName: string,
+  metric<N extends MetricName>(
+    metricName: N,
     options: {
-      dimensions?: Record<string, string>;
+      dimensions?: Partial<MetricDimensions<N>>;
       statistic?: string;
       period?: Duration;
       label?: string;
@@ -249,9 +242,9 @@ export class OperationsMonitoring extends Construct {
         ),
         graph(
           'Actions: calls (left) and errors (right)',
-          ACTIONS.map((action) => this.metric('ActionCalls', { dimensions: { action }, label: action })),
+          ACTION_NAMES.map((action) => this.metric('ActionCalls', { dimensions: { action }, label: action })),
           {
-            right: ACTIONS.map((action) =>
+            right: ACTION_NAMES.map((action) =>
               this.metric('ActionErrors', { dimensions: { action }, label: `${action} errors` }),
             ),
           },

@@ -3,7 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ACTION_NAMES } from '../../functions/core/actions/schemas.js';
+import { ACTION_NAMES } from '../../functions/core/actions/catalog.js';
 import { buildOpenApiDocument } from '../../functions/core/openapi.js';
 import { createGetOpenapiHandler } from '../../functions/handlers/get-openapi.js';
 import { apiEvent, bodyOf, lambdaContext } from '../support/api-gateway.js';

@@ -1,18 +1,7 @@
 /**
  * POST /sessions, GET /me, DELETE /sessions/current through the real middy chain with API Gateway v2 events.
  */
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-
-// The handler modules build their AWS adapters at import time from the environment (cold start); give them one.
-vi.hoisted(() => {
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    CONNECTIONS_TABLE: 'test-Connections',
-    TOKENS_TABLE: 'test-Tokens',
-    IDEMPOTENCY_TABLE: 'test-Idempotency',
-    KMS_KEY_ID: 'alias/test',
-  });
-});
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { KonnektiveNotWhitelistedError, KonnektiveTransientError } from '../../functions/core/konnektive.js';
 import type { SessionDeps } from '../../functions/core/session/create-session.js';

@@ -2,18 +2,6 @@
  * Subscription and sample routes through the real middy chain with API Gateway v2 events: status codes and
  * messages a Zapier user or developer relies on.
  */
-import { vi } from 'vitest';
-
-vi.hoisted(() => {
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    CONNECTIONS_TABLE: 'test-Connections',
-    TOKENS_TABLE: 'test-Tokens',
-    SUBSCRIPTIONS_TABLE: 'test-Subscriptions',
-    CURSORS_TABLE: 'test-Cursors',
-    KMS_KEY_ID: 'alias/test',
-  });
-});
 
 import { beforeEach, describe, expect, it } from 'vitest';
 import { KonnektiveTransientError } from '../../functions/core/konnektive.js';
@@ -24,14 +12,13 @@ import { createGetSamplesHandler } from '../../functions/handlers/get-samples.js
 import { createListSubscriptionsHandler } from '../../functions/handlers/list-subscriptions.js';
 import { createAuthenticator } from '../../functions/shared/http.js';
 import { apiEvent, bodyOf, lambdaContext } from '../support/api-gateway.js';
-import { createFakes, type Fakes } from '../support/fakes.js';
-import { InMemoryKonnektive, order } from '../support/in-memory-konnektive.js';
+import { createFakes, FakeKonnektive, type Fakes, order } from '../support/fakes.js';
 
 const HOOK = 'https://hooks.zapier.com/hooks/standard/1/abc/';
 let fakes: Fakes;
 let handlers: ReturnType<typeof build>;
 
-const build = (konnektive = new InMemoryKonnektive('America/New_York')) => {
+const build = (konnektive = new FakeKonnektive(undefined, 'America/New_York')) => {
   const authenticate = createAuthenticator({ tokens: fakes.tokens, connections: fakes.connections });
   let n = 0;
   return {
@@ -46,9 +33,14 @@ const build = (konnektive = new InMemoryKonnektive('America/New_York')) => {
     }),
     list: createListSubscriptionsHandler({ authenticate, subscriptions: fakes.subscriptions }),
     remove: createDeleteSubscriptionHandler({ authenticate, subscriptions: fakes.subscriptions }),
-    samples: createGetSamplesHandler({ authenticate, konnektive, cipher: fakes.cipher, clock: fakes.clock }, [
-      '198.51.100.7',
-    ]),
+    samples: createGetSamplesHandler({
+      authenticate,
+      konnektive,
+      connections: fakes.connections,
+      cipher: fakes.cipher,
+      clock: fakes.clock,
+      egressIps: ['198.51.100.7'],
+    }),
   };
 };
 
@@ -222,7 +214,7 @@ describe('GET /triggers/{trigger}/samples', () => {
     expect((await samples('invoice', 'NEW_SALE')).statusCode).toBe(404);
     expect((await samples('order', 'REFUND')).statusCode).toBe(422);
     expect((await samples('order')).statusCode).toBe(422);
-    handlers.konnektive.failures.push(new KonnektiveTransientError('timeout', 'order/query'));
+    handlers.konnektive.failNext('queryOrders', new KonnektiveTransientError('timeout', 'order/query'));
     const outage = await samples('order', 'NEW_SALE');
     expect(outage.statusCode).toBe(503);
     expect(outage.headers?.['Retry-After']).toBeDefined();

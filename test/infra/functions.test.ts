@@ -6,11 +6,11 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLES, type TableKey } from '../../functions/adapters/dynamodb/tables.js';
+import type { HandlerName } from '../../functions/handlers/catalog.js';
 import { ServiceFunction } from '../../lib/constructs/service-function.js';
-import type { HandlerName } from '../../lib/handlers.js';
 import {
   EXPECTED_HANDLERS,
-  FIXTURE_HANDLERS_DIR,
+  FIXTURE_ENTRIES_DIR,
   logicalIdOf,
   resourceOf,
   type SynthesizedApp,
@@ -162,7 +162,7 @@ describe('ServiceFunction', () => {
   const build = (extra: Partial<ConstructorParameters<typeof ServiceFunction>[2]> = {}) => {
     const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Scratch');
     const fn = new ServiceFunction(stack, 'Probe', {
-      entry: join(FIXTURE_HANDLERS_DIR, 'get-me.ts'),
+      entry: join(FIXTURE_ENTRIES_DIR, 'get-me.ts'),
       powertools: { serviceName: 'svc', metricsNamespace: 'Ns', logLevel: 'DEBUG' },
       ...extra,
     });

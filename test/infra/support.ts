@@ -8,14 +8,14 @@ import { App, type CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
+import type { HandlerName } from '../../functions/handlers/catalog.js';
 import {
   createKonnektiveZapierStacks,
   type DeploymentConfig,
   type KonnektiveZapierStacks,
 } from '../../lib/app.js';
-import type { HandlerName } from '../../lib/handlers.js';
 
-export const FIXTURE_HANDLERS_DIR = fileURLToPath(new URL('./fixtures/handlers', import.meta.url));
+export const FIXTURE_ENTRIES_DIR = fileURLToPath(new URL('./fixtures/lambda', import.meta.url));
 
 /** The configuration tests build with; obviously fake values. */
 export const TEST_CONFIG: DeploymentConfig = {
@@ -83,7 +83,7 @@ export const synthesize = (
   const stacks = createKonnektiveZapierStacks(
     app,
     { ...TEST_CONFIG, ...overrides },
-    { handlersDir: FIXTURE_HANDLERS_DIR },
+    { entriesDir: FIXTURE_ENTRIES_DIR },
   );
   return {
     app,

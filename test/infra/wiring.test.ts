@@ -4,9 +4,8 @@ import {
   EVENT_DETAIL_TYPE as PUBLISHED_DETAIL_TYPE,
   EVENT_SOURCE as PUBLISHED_SOURCE,
 } from '../../functions/adapters/eventbridge/event-bridge-publisher.js';
-import { METRICS_NAMESPACE as FUNCTIONS_NAMESPACE } from '../../functions/shared/observability.js';
-import type { HandlerName } from '../../lib/handlers.js';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lib/service-stack.js';
+import type { HandlerName } from '../../functions/handlers/catalog.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/shared/telemetry.js';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../../lib/stateful-stack.js';
 import {
   environmentOf,
@@ -299,7 +298,7 @@ describe('wiring', () => {
   it('uses the event source, detail type, namespace and service name the functions use', () => {
     expect(EVENT_SOURCE).toBe(PUBLISHED_SOURCE);
     expect(EVENT_DETAIL_TYPE).toBe(PUBLISHED_DETAIL_TYPE);
-    expect(METRICS_NAMESPACE).toBe(FUNCTIONS_NAMESPACE);
+    expect(METRICS_NAMESPACE).toBe('KonnektiveZapier');
     expect(SERVICE_NAME).toBe('konnektive-zapier');
   });
 });

@@ -7,16 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
+// Logs on (vitest's config silences them; the logger reads its level once, when created): every line is captured
+// below and checked for secrets.
 vi.hoisted(() => {
-  Object.assign(process.env, {
-    // Logs on (vitest's config silences them): every line is captured below and checked for secrets.
-    POWERTOOLS_LOG_LEVEL: 'INFO',
-    AWS_REGION: 'us-east-1',
-    CONNECTIONS_TABLE: 'unused-Connections',
-    TOKENS_TABLE: 'unused-Tokens',
-    IDEMPOTENCY_TABLE: 'unused-Idempotency',
-    KMS_KEY_ID: 'alias/unused',
-  });
+  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
 });
 
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
@@ -32,7 +26,7 @@ import { createListCampaignProductsHandler } from '../../functions/handlers/list
 import { createListCampaignsHandler } from '../../functions/handlers/list-campaigns.js';
 import { createRevokeSessionHandler } from '../../functions/handlers/revoke-session.js';
 import { createRunActionHandler } from '../../functions/handlers/run-action.js';
-import { systemClock } from '../../functions/shared/aws.js';
+import { systemClock } from '../../functions/shared/dependencies.js';
 import { createAuthenticator, MAX_BODY_BYTES } from '../../functions/shared/http.js';
 import { logger } from '../../functions/shared/observability.js';
 import { freePort } from '../../local/dynamodb/dynamodb-local.js';

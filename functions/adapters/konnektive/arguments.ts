@@ -15,7 +15,6 @@ import type { EndpointSpec } from './endpoints.js';
 
 /** Konnektive's page size cap. */
 export const MAX_RESULTS_PER_PAGE = 200;
-export const DEFAULT_TIME_ZONE = 'America/New_York';
 
 const RPP_MESSAGE = `resultsPerPage must be an integer 1–${MAX_RESULTS_PER_PAGE}`;
 

@@ -23,3 +23,9 @@ export const ENDPOINTS = {
 } as const satisfies Record<string, EndpointSpec>;
 
 export type EndpointName = keyof typeof ENDPOINTS;
+
+/**
+ * Default timeouts: a read attempt (reads are retried), and a write (never retried), kept below API Gateway's 29 s
+ * integration cap so an action answers before the gateway gives up. `KONNEKTIVE_*_TIMEOUT_MS` override them.
+ */
+export const KONNEKTIVE_TIMEOUTS = { queryMs: 30_000, writeMs: 25_000 } as const;

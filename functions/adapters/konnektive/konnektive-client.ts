@@ -36,6 +36,7 @@ import {
   type TransactionRecord,
 } from '../../core/konnektive.js';
 import {
+  DEFAULT_TIME_ZONE,
   isKonnektiveDateTime,
   type KonnektiveWindow,
   parseKonnektiveDateTime,
@@ -47,11 +48,10 @@ import {
   checkOrderQuery,
   checkTransactionQuery,
   checkWriteParams,
-  DEFAULT_TIME_ZONE,
   MAX_RESULTS_PER_PAGE,
   scalarText,
 } from './arguments.js';
-import { ENDPOINTS, type EndpointSpec } from './endpoints.js';
+import { ENDPOINTS, type EndpointSpec, KONNEKTIVE_TIMEOUTS } from './endpoints.js';
 import { classifyEnvelope, type EnvelopeOutcome } from './envelope.js';
 import {
   checkCampaign,
@@ -82,9 +82,9 @@ export interface KonnektiveClientOptions {
   baseUrl: string;
   /** Default `globalThis.fetch`; tests inject a fake. */
   fetch?: typeof fetch;
-  /** Per-attempt timeout of reads; default 30 s. */
+  /** Per-attempt timeout of reads; default KONNEKTIVE_TIMEOUTS.queryMs. */
   queryTimeoutMs?: number;
-  /** Timeout of writes; default 60 s (a charge may take long, and a write is never retried). */
+  /** Timeout of writes (never retried); default KONNEKTIVE_TIMEOUTS.writeMs. */
   writeTimeoutMs?: number;
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** Waits between read retries; injectable so tests need no real time. */
@@ -96,8 +96,8 @@ export interface KonnektiveClientOptions {
 }
 
 const DEFAULTS = {
-  queryTimeoutMs: 30_000,
-  writeTimeoutMs: 60_000,
+  queryTimeoutMs: KONNEKTIVE_TIMEOUTS.queryMs,
+  writeTimeoutMs: KONNEKTIVE_TIMEOUTS.writeMs,
   maxAttempts: 4,
   baseDelayMs: 250,
   maxDelayMs: 5_000,

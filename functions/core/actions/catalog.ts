@@ -1,6 +1,8 @@
 /**
- * The five actions: how a validated body becomes Konnektive parameters, which gateway call sends them, and how
- * Konnektive's answer becomes the flat result a Zap sees.
+ * The action registry: for each of the five actions, its Konnektive endpoint, request and result schemas, whether a
+ * resend is harmless, how a validated body becomes Konnektive parameters, which gateway call sends them, and how
+ * Konnektive's answer becomes the flat result a Zap sees. The route, the OpenAPI document and the dashboard all
+ * list actions from here.
  */
 import type { z } from 'zod';
 import { NotFoundError } from '../errors.js';
@@ -8,18 +10,21 @@ import type { KonnektiveCredentials, KonnektiveGateway, KonnektiveParams } from 
 import { formatKonnektiveDate } from '../zoned-time.js';
 import type { DateValue, ProductLine } from './fields.js';
 import {
-  ACTION_NAMES,
-  type ActionName,
   type CancelOrderRequest,
   type CreateLeadRequest,
   type CreateSaleRequest,
   cancelOrderRequestSchema,
+  cancelOrderResultSchema,
   createLeadRequestSchema,
+  createLeadResultSchema,
   createSaleRequestSchema,
+  createSaleResultSchema,
   type UpdateCustomerRequest,
   type UpdateFulfillmentRequest,
   updateCustomerRequestSchema,
+  updateCustomerResultSchema,
   updateFulfillmentRequestSchema,
+  updateFulfillmentResultSchema,
 } from './schemas.js';
 
 /** A flat action result (Zapier create results must be plain objects). */
@@ -42,9 +47,15 @@ export interface PreparedAction {
 
 /** One action, its types erased so the route can pick it by name. */
 export interface ActionDefinition {
-  readonly name: ActionName;
+  /** The `{action}` path segment, e.g. `create_sale`. */
+  readonly name: string;
+  /** One line for the OpenAPI document. */
+  readonly summary: string;
   /** Konnektive endpoint path, e.g. `order/import`. */
   readonly endpoint: string;
+  /** The request body (before normalization) and the result a Zap sees. */
+  readonly requestSchema: z.ZodType;
+  readonly resultSchema: z.ZodType;
   /**
    * Whether sending the same request twice is harmless. True for writes that set a state (fulfillment, cancel,
    * customer fields): after a timeout they may simply be sent again. False where a repeat creates another
@@ -56,10 +67,12 @@ export interface ActionDefinition {
 }
 
 const define = <S extends z.ZodType>(spec: {
-  name: ActionName;
+  name: string;
+  summary: string;
   endpoint: string;
   retrySafe: boolean;
   schema: S;
+  resultSchema: z.ZodType;
   toParams(input: z.output<S>, context: ActionContext): KonnektiveParams;
   send(
     gateway: KonnektiveGateway,
@@ -69,7 +82,10 @@ const define = <S extends z.ZodType>(spec: {
   toResult(message: unknown, input: z.output<S>): ActionResult;
 }): ActionDefinition => ({
   name: spec.name,
+  summary: spec.summary,
   endpoint: spec.endpoint,
+  requestSchema: spec.schema,
+  resultSchema: spec.resultSchema,
   retrySafe: spec.retrySafe,
   prepare(body, context) {
     const input = spec.schema.parse(body);
@@ -295,30 +311,36 @@ export const createLeadResult = (message: unknown, input: CreateLeadRequest): Ac
 // ---------------------------------------------------------------------------------------------------------
 // The catalog
 
-export const ACTIONS: Readonly<Record<ActionName, ActionDefinition>> = {
+export const ACTIONS = {
   create_sale: define({
     name: 'create_sale',
+    summary: 'Create a sale (Konnektive order/import); charges the card',
     endpoint: 'order/import',
     retrySafe: false,
     schema: createSaleRequestSchema,
+    resultSchema: createSaleResultSchema,
     toParams: createSaleParams,
     send: (gateway, credentials, params) => gateway.importOrder(credentials, params),
     toResult: createSaleResult,
   }),
   create_lead: define({
     name: 'create_lead',
+    summary: 'Create or update a lead, a PARTIAL order (Konnektive leads/import)',
     endpoint: 'leads/import',
     retrySafe: false,
     schema: createLeadRequestSchema,
+    resultSchema: createLeadResultSchema,
     toParams: createLeadParams,
     send: (gateway, credentials, params) => gateway.importLead(credentials, params),
     toResult: createLeadResult,
   }),
   update_fulfillment: define({
     name: 'update_fulfillment',
+    summary: 'Update a fulfillment: shipped, RMA, returned, cancelled (Konnektive fulfillment/update)',
     endpoint: 'fulfillment/update',
     retrySafe: true,
     schema: updateFulfillmentRequestSchema,
+    resultSchema: updateFulfillmentResultSchema,
     toParams: updateFulfillmentParams,
     send: (gateway, credentials, params) => gateway.updateFulfillment(credentials, params),
     toResult: (message, input) => ({
@@ -331,18 +353,22 @@ export const ACTIONS: Readonly<Record<ActionName, ActionDefinition>> = {
   }),
   cancel_order: define({
     name: 'cancel_order',
+    summary: 'Cancel an order, optionally refunding it (Konnektive order/cancel)',
     endpoint: 'order/cancel',
     retrySafe: true,
     schema: cancelOrderRequestSchema,
+    resultSchema: cancelOrderResultSchema,
     toParams: cancelOrderParams,
     send: (gateway, credentials, params) => gateway.cancelOrder(credentials, params),
     toResult: (message, input) => ({ orderId: input.orderId, status: 'ok', ...konnektiveText(message) }),
   }),
   update_customer: define({
     name: 'update_customer',
+    summary: "Change a customer's details; only given fields change (Konnektive customer/update)",
     endpoint: 'customer/update',
     retrySafe: true,
     schema: updateCustomerRequestSchema,
+    resultSchema: updateCustomerResultSchema,
     toParams: updateCustomerParams,
     send: (gateway, credentials, params) => gateway.updateCustomer(credentials, params),
     toResult: (message, input) => ({
@@ -351,9 +377,13 @@ export const ACTIONS: Readonly<Record<ActionName, ActionDefinition>> = {
       ...konnektiveText(message),
     }),
   }),
-};
+} as const satisfies Record<string, ActionDefinition>;
 
-const isActionName = (name: string): name is ActionName => (ACTION_NAMES as readonly string[]).includes(name);
+export type ActionName = keyof typeof ACTIONS;
+/** Every action name, in registry order. */
+export const ACTION_NAMES = Object.keys(ACTIONS) as ActionName[];
+
+const isActionName = (name: string): name is ActionName => Object.hasOwn(ACTIONS, name);
 
 /** The action called `name`, or a NotFoundError (404) listing the ones that exist. */
 export const findAction = (name: string): ActionDefinition => {

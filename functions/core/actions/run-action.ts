@@ -12,12 +12,7 @@
  * | transient after sending (timeout, 5xx, garbage), retry-safe action | maybe, harmless twice | released |
  * | transient after sending, create_sale / create_lead | unknown (maybe charged) | 503 stored: never re-sent |
  */
-import {
-  CredentialsRejectedError,
-  IdempotencyInProgressError,
-  IdempotencyKeyReusedError,
-  UpstreamUnavailableError,
-} from '../errors.js';
+import { IdempotencyInProgressError, IdempotencyKeyReusedError } from '../errors.js';
 import {
   KonnektiveAuthError,
   KonnektiveDeclinedError,
@@ -31,14 +26,16 @@ import {
   KonnektiveTransientError,
   KonnektiveValidationError,
 } from '../konnektive.js';
+import {
+  type CredentialReader,
+  rejectStoredCredentials,
+  storedCredentials,
+  toDomainError,
+  UPSTREAM_RETRY_AFTER_SECONDS,
+  upstreamUnavailable,
+} from '../konnektive-access.js';
 import type { Connection } from '../model.js';
 import type { Clock, ConnectionStore, CredentialCipher, IdempotencyStore } from '../ports.js';
-import { UPSTREAM_RETRY_AFTER_SECONDS } from '../session/create-session.js';
-import {
-  CREDENTIALS_REJECTED_MESSAGE,
-  credentialsFor,
-  rejectStoredCredentials,
-} from '../session/credentials.js';
 import { type ActionDefinition, findAction } from './catalog.js';
 import {
   bodyHash,
@@ -59,7 +56,11 @@ export interface RunActionDeps {
   connections: ConnectionStore;
   idempotency: IdempotencyStore;
   cipher: CredentialCipher;
+  /** How stored passwords are read; default: decrypted with `cipher`. */
+  credentials?: CredentialReader;
   clock: Clock;
+  /** The stack's fixed egress IPs, named in the "not whitelisted" answer. */
+  egressIps: readonly string[];
   metrics: MetricSink;
   logger?: CoreLogger;
   /**
@@ -193,7 +194,7 @@ const execute = async (
   const { connection } = input;
   // Validation first: a 422 for bad input never touches the key, so the corrected request can reuse it.
   const prepared = definition.prepare(input.body, { timeZone: connection.timeZone });
-  const credentials = await credentialsFor(deps.cipher, connection);
+  const credentials = await storedCredentials(deps, connection);
 
   const key =
     input.idempotencyKey === undefined
@@ -243,30 +244,34 @@ const settleFailure = async (
   const { input, definition, key, error } = args;
 
   if (isDefinitive(error)) {
-    const shown = withoutSecrets(error, args.params);
+    const shown = toDomainError(withoutSecrets(error, args.params), { egressIps: deps.egressIps });
     if (key !== undefined) await store(deps, key, deps.describeError(shown, input.requestId));
     return shown;
   }
   if (isRefusedBeforeProcessing(error)) {
     if (key !== undefined) await release(deps, key);
-    return error instanceof KonnektiveAuthError ? await markInvalid(deps, input.connection, error) : error;
+    if (error instanceof KonnektiveAuthError) {
+      return await rejectStoredCredentials(deps, input.connection, error, (storeError) =>
+        (deps.logger ?? silentLogger).warn('could not mark the connection invalid', {
+          errorName: storeError instanceof Error ? storeError.name : typeof storeError,
+        }),
+      );
+    }
+    return toDomainError(error, { egressIps: deps.egressIps });
   }
   if (error instanceof KonnektiveError) {
     // Transient (or an answer we could not read): Konnektive may or may not have acted on it.
-    const unavailable = new UpstreamUnavailableError(
-      'Konnektive is unavailable or timed out; retry later',
-      UPSTREAM_RETRY_AFTER_SECONDS,
-      { cause: error },
-    );
     const harmlessToResend =
       definition.retrySafe || (error instanceof KonnektiveTransientError && requestNeverSent(error));
     if (key === undefined)
-      return harmlessToResend ? unavailable : unknownOutcome(UNKNOWN_OUTCOME_NO_KEY, error);
+      return harmlessToResend
+        ? upstreamUnavailable(error)
+        : upstreamUnavailable(error, UNKNOWN_OUTCOME_NO_KEY);
     if (harmlessToResend) {
       await release(deps, key);
-      return unavailable;
+      return upstreamUnavailable(error);
     }
-    const unknown = unknownOutcome(UNKNOWN_OUTCOME_KEPT, error);
+    const unknown = upstreamUnavailable(error, UNKNOWN_OUTCOME_KEPT);
     await store(deps, key, deps.describeError(unknown, input.requestId));
     deps.logger?.warn('action outcome unknown; key kept so a retry cannot repeat it', {
       action: definition.name,
@@ -279,9 +284,6 @@ const settleFailure = async (
   return error;
 };
 
-const unknownOutcome = (message: string, cause: unknown) =>
-  new UpstreamUnavailableError(message, UPSTREAM_RETRY_AFTER_SECONDS, { cause });
-
 /**
  * Stores the answer. A failure here is logged, not thrown: the action already happened in Konnektive and the
  * caller must hear about it; the claim then expires after IDEMPOTENCY_IN_PROGRESS_MS (the residual risk).
@@ -293,18 +295,6 @@ const store = async (deps: RunActionDeps, key: string, response: StoredResponse)
     (deps.logger ?? silentLogger).warn('could not store the idempotent response', {
       errorName: error instanceof Error ? error.name : typeof error,
     });
-  }
-};
-
-/** The 401 for rejected stored credentials; failing to record the status must not hide it. */
-const markInvalid = async (deps: RunActionDeps, connection: Connection, cause: KonnektiveAuthError) => {
-  try {
-    return await rejectStoredCredentials(deps, connection, cause);
-  } catch (error) {
-    (deps.logger ?? silentLogger).warn('could not mark the connection invalid', {
-      errorName: error instanceof Error ? error.name : typeof error,
-    });
-    return new CredentialsRejectedError(CREDENTIALS_REJECTED_MESSAGE, { cause });
   }
 };
 

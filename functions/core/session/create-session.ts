@@ -2,29 +2,17 @@
  * Session auth (design §2.1): verify a Konnektive API user, store its password encrypted, hand out a bearer token.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { CredentialsRejectedError, MissingPermissionsError } from '../errors.js';
 import {
-  CredentialsRejectedError,
-  InvalidCredentialsError,
-  MissingPermissionsError,
-  NotWhitelistedError,
-  UpstreamUnavailableError,
-} from '../errors.js';
-import {
-  KonnektiveAuthError,
   type KonnektiveCredentials,
   type KonnektiveGateway,
-  KonnektiveNotWhitelistedError,
   KonnektivePermissionError,
-  KonnektiveTransientError,
   type Page,
 } from '../konnektive.js';
+import { CREDENTIALS_REJECTED_MESSAGE, toDomainError } from '../konnektive-access.js';
 import type { Connection } from '../model.js';
 import type { Clock, ConnectionStore, CredentialCipher, TokenStore } from '../ports.js';
-import { CREDENTIALS_REJECTED_MESSAGE } from './credentials.js';
 import type { CreateSessionRequest, MeResponse, SessionResponse } from './schemas.js';
-
-/** How long to ask a client to wait after Konnektive was unreachable. */
-export const UPSTREAM_RETRY_AFTER_SECONDS = 30;
 
 export interface SessionDeps {
   konnektive: KonnektiveGateway;
@@ -47,14 +35,6 @@ export const tokenHashOf = (token: string): string =>
   createHash('sha256').update(token, 'utf8').digest('hex');
 
 export const randomToken = (): string => randomBytes(32).toString('base64url');
-
-/** The message of a 403 IP_NOT_WHITELISTED: exactly which IPs the merchant must add. */
-export const whitelistMessage = (egressIps: readonly string[], callerIp?: string): string => {
-  const seen = callerIp ? ` (it saw ${callerIp})` : '';
-  return egressIps.length > 0
-    ? `Konnektive refused our IP address${seen}. Add these IPs to the API user's IP whitelist: ${egressIps.join(', ')}`
-    : `Konnektive refused our IP address${seen}. Add the stack's EgressIps output to the API user's IP whitelist`;
-};
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -89,7 +69,8 @@ export const verifyCredentials = async (
         if (!missingPermissions.includes(error.permission)) missingPermissions.push(error.permission);
         continue;
       }
-      throw toSessionError(error, deps.egressIps);
+      // A new password: a rejected login is InvalidCredentialsError, and no connection is marked.
+      throw toDomainError(error, { egressIps: deps.egressIps, password: 'new' });
     }
   }
   if (missingPermissions.length > 0) {
@@ -98,28 +79,6 @@ export const verifyCredentials = async (
       missingPermissions,
     );
   }
-};
-
-const toSessionError = (error: unknown, egressIps: readonly string[]): unknown => {
-  if (error instanceof KonnektiveAuthError) {
-    return new InvalidCredentialsError(
-      'Konnektive rejected the login ID or password. Check the API user (Admin → Users) and that the password has no "&"',
-      { cause: error },
-    );
-  }
-  if (error instanceof KonnektiveNotWhitelistedError) {
-    return new NotWhitelistedError(whitelistMessage(egressIps, error.callerIp), [...egressIps], {
-      cause: error,
-    });
-  }
-  if (error instanceof KonnektiveTransientError) {
-    return new UpstreamUnavailableError(
-      'Konnektive is unavailable or timed out; try connecting again shortly',
-      UPSTREAM_RETRY_AFTER_SECONDS,
-      { cause: error },
-    );
-  }
-  return error;
 };
 
 /**

@@ -15,7 +15,8 @@ import type {
   Page,
   TransactionRecord,
 } from '../konnektive.js';
-import type { Cursor, DetectedEvent, Stream } from '../model.js';
+import { type CredentialReader, withStoredCredentials } from '../konnektive-access.js';
+import type { Connection, Cursor, DetectedEvent, Stream } from '../model.js';
 import type {
   Clock,
   ConnectionStore,
@@ -33,6 +34,7 @@ import {
   serializeEvent,
   triggerOf,
 } from './detect.js';
+import { DEFAULT_POLL_SETTINGS } from './settings.js';
 import type { SettledEvents } from './settled-events.js';
 import { nextWindow, type PollWindow, splitWindow, type WindowSettings } from './window.js';
 
@@ -46,6 +48,8 @@ export interface PollDeps {
   clock: Clock;
   /** Per-process memory of settled events, so overlap re-reads skip the ledger (optional optimization). */
   settled?: SettledEvents | undefined;
+  /** How stored passwords are read; default: decrypted with `cipher`. */
+  credentials?: CredentialReader;
 }
 
 export interface PollSettings extends WindowSettings {
@@ -61,16 +65,7 @@ export interface PollSettings extends WindowSettings {
   ledgerConcurrency: number;
 }
 
-export const DEFAULT_POLL_SETTINGS: PollSettings = {
-  overlapMs: 5 * 60_000,
-  settleMs: 5_000,
-  sliceMs: 60 * 60_000,
-  leaseMs: 15 * 60_000,
-  ledgerRetentionMs: 400 * 86_400_000,
-  pageSize: 200,
-  minRemainingMs: 60_000,
-  ledgerConcurrency: 16,
-};
+export { DEFAULT_POLL_SETTINGS };
 
 export interface PollInput {
   connectionId: string;
@@ -105,7 +100,7 @@ export const pollStream = async (
   if (connection?.status !== 'active') return result;
 
   const start = deps.clock.now();
-  let cursor = await deps.cursors.acquireLease({
+  const leased = await deps.cursors.acquireLease({
     connectionId: input.connectionId,
     stream: input.stream,
     owner: input.owner,
@@ -113,51 +108,64 @@ export const pollStream = async (
     leaseMs: settings.leaseMs,
     initialHwm: start.toISOString(),
   });
-  if (!cursor) return { ...result, status: 'busy' };
+  if (!leased) return { ...result, status: 'busy' };
 
   try {
-    const password = await deps.cipher.decrypt(connection.encryptedPassword, {
-      connectionId: input.connectionId,
-    });
-    const reader = new WindowReader(deps, settings, input.stream, {
-      credentials: { loginId: connection.loginId, password },
-      connectionId: input.connectionId,
-      timeZone: connection.timeZone,
-      label: connection.label,
-    });
-    result.status = 'done';
-    // One horizon for the whole poll: with a clock read per pass, every pass that took a second would find a new
-    // second and re-read the whole overlap again, for as long as the invocation lasts.
-    const horizon = deps.clock.now();
-    for (;;) {
-      const window = nextWindow(new Date(cursor.hwm), horizon, settings);
-      if (!window) break;
-      await reader.read(window, cursor);
-      const now = deps.clock.now();
-      cursor = await deps.cursors.checkpoint({
-        connectionId: input.connectionId,
-        stream: input.stream,
-        owner: input.owner,
-        expectedVersion: cursor.version,
-        hwm: window.end.toISOString(),
-        now,
-        leaseExpiresAt: now.getTime() + settings.leaseMs,
-      });
-      reader.checkpointed();
-      result.windows += 1;
-      if (input.remainingMs() < settings.minRemainingMs) {
-        result.status = nextWindow(new Date(cursor.hwm), horizon, settings) ? 'partial' : 'done';
-        break;
-      }
-    }
-    result.published = reader.published;
-    result.rejected = reader.rejected;
-    result.hwm = cursor.hwm;
-    result.lagSeconds = Math.max(0, (deps.clock.now().getTime() - new Date(cursor.hwm).getTime()) / 1000);
-    return result;
+    // Konnektive failures come out as domain errors (a rejected password marks the connection invalid); the
+    // handler logs them and leaves the window to the next tick. Nobody is shown the whitelist message here.
+    return await withStoredCredentials({ ...deps, egressIps: [] }, connection, (_konnektive, credentials) =>
+      readUntilCaughtUp(deps, input, settings, { connection, credentials, cursor: leased, result }),
+    );
   } finally {
     await deps.cursors.releaseLease(input.connectionId, input.stream, input.owner).catch(() => undefined);
   }
+};
+
+/** Reads window after window, checkpointing each, until caught up with the horizon or out of time. */
+const readUntilCaughtUp = async (
+  deps: PollDeps,
+  input: PollInput,
+  settings: PollSettings,
+  context: { connection: Connection; credentials: KonnektiveCredentials; cursor: Cursor; result: PollResult },
+): Promise<PollResult> => {
+  const { credentials, result } = context;
+  let cursor = context.cursor;
+  const reader = new WindowReader(deps, settings, input.stream, {
+    credentials,
+    connectionId: input.connectionId,
+    timeZone: context.connection.timeZone,
+    label: context.connection.label,
+  });
+  result.status = 'done';
+  // One horizon for the whole poll: with a clock read per pass, every pass that took a second would find a new
+  // second and re-read the whole overlap again, for as long as the invocation lasts.
+  const horizon = deps.clock.now();
+  for (;;) {
+    const window = nextWindow(new Date(cursor.hwm), horizon, settings);
+    if (!window) break;
+    await reader.read(window, cursor);
+    const now = deps.clock.now();
+    cursor = await deps.cursors.checkpoint({
+      connectionId: input.connectionId,
+      stream: input.stream,
+      owner: input.owner,
+      expectedVersion: cursor.version,
+      hwm: window.end.toISOString(),
+      now,
+      leaseExpiresAt: now.getTime() + settings.leaseMs,
+    });
+    reader.checkpointed();
+    result.windows += 1;
+    if (input.remainingMs() < settings.minRemainingMs) {
+      result.status = nextWindow(new Date(cursor.hwm), horizon, settings) ? 'partial' : 'done';
+      break;
+    }
+  }
+  result.published = reader.published;
+  result.rejected = reader.rejected;
+  result.hwm = cursor.hwm;
+  result.lagSeconds = Math.max(0, (deps.clock.now().getTime() - new Date(cursor.hwm).getTime()) / 1000);
+  return result;
 };
 
 interface ReaderContext {

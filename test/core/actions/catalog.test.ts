@@ -364,3 +364,21 @@ describe('results', () => {
     expect(() => findAction('refund_order')).toThrow(/create_sale, create_lead/);
   });
 });
+
+describe('the action registry', () => {
+  it('names each action by its key, with its endpoint, summary and both schemas', () => {
+    for (const [key, action] of Object.entries(ACTIONS)) {
+      expect(action.name).toBe(key);
+      expect(action.endpoint).toMatch(/^[a-z]+\/[a-z]+$/);
+      expect(action.summary).toContain(action.endpoint);
+      expect(action.requestSchema).toBeDefined();
+      expect(action.resultSchema).toBeDefined();
+    }
+  });
+
+  it('validates each action result against its result schema', () => {
+    const result = ACTIONS.cancel_order.prepare({ orderId: 'X1', cancelReason: 'r' }, NY).toResult({});
+    expect(ACTIONS.cancel_order.resultSchema.safeParse(result).success).toBe(true);
+    expect(ACTIONS.update_customer.resultSchema.safeParse(result).success).toBe(false);
+  });
+});

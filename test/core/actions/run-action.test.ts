@@ -11,9 +11,12 @@ import {
 } from '../../../functions/core/actions/run-action.js';
 import {
   CredentialsRejectedError,
+  DeclinedError,
   IdempotencyInProgressError,
   IdempotencyKeyReusedError,
+  MissingPermissionsError,
   NotFoundError,
+  NotWhitelistedError,
   UpstreamUnavailableError,
   ValidationError,
 } from '../../../functions/core/errors.js';
@@ -50,8 +53,7 @@ const saleBody = (overrides: Record<string, unknown> = {}) => ({
 
 /** Stand-in for the HTTP mapping: a status per error name, enough to see what gets stored. */
 const describeError = (error: unknown, requestId: string | undefined): StoredResponse => {
-  const status =
-    error instanceof KonnektiveDeclinedError ? 422 : error instanceof UpstreamUnavailableError ? 503 : 500;
+  const status = error instanceof DeclinedError ? 422 : error instanceof UpstreamUnavailableError ? 503 : 500;
   return {
     statusCode: status,
     body: { message: (error as Error).message, code: (error as Error).name, requestId },
@@ -83,7 +85,7 @@ beforeEach(async () => {
   connection = await setUp();
   counted = [];
   const metrics: MetricSink = { count: (name, dimensions) => counted.push([name, dimensions]) };
-  deps = { ...fakes, metrics, describeError };
+  deps = { ...fakes, egressIps: ['203.0.113.10'], metrics, describeError };
 });
 
 const run = (overrides: Partial<Parameters<typeof runAction>[1]> = {}) =>
@@ -191,13 +193,13 @@ describe('runAction', () => {
         'importOrder',
         new KonnektiveDeclinedError('Transaction Declined: Card Declined', 'order/import', 'Card Declined'),
       );
-      await expect(run({ requestId: 'req-1' })).rejects.toBeInstanceOf(KonnektiveDeclinedError);
+      await expect(run({ requestId: 'req-1' })).rejects.toBeInstanceOf(DeclinedError);
       const replay = await run({ requestId: 'req-2' });
       expect(replay).toEqual({
         statusCode: 422,
         body: {
           message: 'Transaction Declined: Card Declined',
-          code: 'KonnektiveDeclinedError',
+          code: 'DeclinedError',
           requestId: 'req-1',
         },
         headers: { 'Idempotency-Replayed': 'true' },
@@ -233,13 +235,20 @@ describe('runAction', () => {
           'order/import',
           '198.51.100.7',
         ),
+        NotWhitelistedError,
       ],
-      ['permission', new KonnektivePermissionError('Permission denied', 'order/import', 'Import Orders')],
+      [
+        'permission',
+        new KonnektivePermissionError('Permission denied', 'order/import', 'Import Orders'),
+        MissingPermissionsError,
+      ],
     ])(
-      '%s: the Konnektive error propagates and the key is released for a retry after the fix',
-      async (_name, error) => {
+      '%s: the domain error propagates and the key is released for a retry after the fix',
+      async (_name, error, domainError) => {
         fakes.konnektive.failNext('importOrder', error);
-        await expect(run()).rejects.toBe(error);
+        const thrown = await run().catch((e: unknown) => e);
+        expect(thrown).toBeInstanceOf(domainError);
+        expect((thrown as Error).cause).toBe(error);
         expect(fakes.idempotency.items.size).toBe(0);
         await expect(run()).resolves.toMatchObject({ statusCode: 200 });
       },
@@ -353,14 +362,14 @@ describe('Konnektive texts shown to the user', () => {
       }),
     );
     const error = await run().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(KonnektiveValidationError);
+    expect(error).toBeInstanceOf(ValidationError);
     expect(
       JSON.stringify({
         message: (error as Error).message,
-        fields: (error as KonnektiveValidationError).fields,
+        fields: (error as ValidationError).fields,
       }),
     ).not.toMatch(/0000.?0000.?0000.?0000/);
-    expect((error as Error).message).toBe('cardNumber [redacted] is invalid');
+    expect((error as Error).message).toBe('Konnektive rejected the input: cardNumber [redacted] is invalid');
     const stored = [...fakes.idempotency.items.values()][0]?.response;
     expect(JSON.stringify(stored)).not.toContain('0000000000000000');
   });

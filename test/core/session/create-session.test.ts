@@ -14,6 +14,7 @@ import {
   KonnektiveTransientError,
   type OrderQuery,
 } from '../../../functions/core/konnektive.js';
+import { storedCredentials } from '../../../functions/core/konnektive-access.js';
 import {
   connectionIdFor,
   createSession,
@@ -22,7 +23,6 @@ import {
   type SessionDeps,
   tokenHashOf,
 } from '../../../functions/core/session/create-session.js';
-import { credentialsFor } from '../../../functions/core/session/credentials.js';
 import { createSessionRequestSchema } from '../../../functions/core/session/schemas.js';
 import { createFakes, type Fakes } from '../../support/fakes.js';
 
@@ -216,11 +216,11 @@ describe('me, revoke and stored credentials', () => {
     await expect(revokeToken(deps, a.token)).resolves.toBeUndefined();
   });
 
-  it('credentialsFor decrypts with the connection as context', async () => {
+  it('storedCredentials decrypts with the connection as context', async () => {
     const session = await createSession(deps, request());
     const connection = await fakes.connections.get(session.connectionId);
     if (connection === undefined) throw new Error('connection missing');
-    await expect(credentialsFor(fakes.cipher, connection)).resolves.toEqual(LOGIN);
-    await expect(credentialsFor(fakes.cipher, { ...connection, connectionId: 'c_other' })).rejects.toThrow();
+    await expect(storedCredentials(fakes, connection)).resolves.toEqual(LOGIN);
+    await expect(storedCredentials(fakes, { ...connection, connectionId: 'c_other' })).rejects.toThrow();
   });
 });

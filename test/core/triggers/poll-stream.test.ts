@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { UpstreamUnavailableError } from '../../../functions/core/errors.js';
 import { KonnektiveTransientError } from '../../../functions/core/konnektive.js';
 import { CursorConflictError } from '../../../functions/core/ports.js';
 import { DEFAULT_POLL_SETTINGS, pollStream } from '../../../functions/core/triggers/poll-stream.js';
@@ -9,8 +10,10 @@ import {
   FakeCredentialCipher,
   FakeCursorStore,
   FakeEventLedger,
+  FakeKonnektive,
+  order,
+  transaction,
 } from '../../support/fakes.js';
-import { InMemoryKonnektive, order, transaction } from '../../support/in-memory-konnektive.js';
 import { RecordingPublisher } from '../../support/trigger-fakes.js';
 
 const cipher = new FakeCredentialCipher();
@@ -23,7 +26,7 @@ const fixture = async (timeZone = 'UTC') => {
   const cursors = new FakeCursorStore();
   const ledger = new FakeEventLedger();
   const publisher = new RecordingPublisher();
-  const konnektive = new InMemoryKonnektive(timeZone);
+  const konnektive = new FakeKonnektive(clock, timeZone);
   await connections.upsert(
     {
       connectionId: 'c1',
@@ -136,8 +139,11 @@ describe('pollStream', () => {
     const sale = order({ dateCreated: f.at(5_000) });
     f.konnektive.orders.push(sale);
     f.clock.advance(60_000);
-    f.konnektive.failures.push(new KonnektiveTransientError('HTTP 503', 'order/query', { status: 503 }));
-    await expect(f.poll()).rejects.toBeInstanceOf(KonnektiveTransientError);
+    f.konnektive.failNext(
+      'queryOrders',
+      new KonnektiveTransientError('HTTP 503', 'order/query', { status: 503 }),
+    );
+    await expect(f.poll()).rejects.toBeInstanceOf(UpstreamUnavailableError);
     f.clock.advance(60_000);
     await f.poll();
     expect(f.published()).toEqual([`NEW_SALE:${sale.orderId}`]);
