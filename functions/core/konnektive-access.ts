@@ -146,6 +146,11 @@ export interface KonnektiveAccessDeps {
   egressIps: readonly string[];
   /** How stored passwords are read; default: decrypted with `cipher` on every call. */
   credentials?: CredentialReader;
+  /**
+   * Told after Konnektive refused a stored password and the connection was marked invalid (the functions count
+   * it as `StoredCredentialsRejected`). Never called for a password being connected: that is the merchant typing.
+   */
+  onStoredCredentialsRejected?: (connectionId: string) => void;
 }
 
 /**
@@ -162,11 +167,12 @@ export const storedCredentials = async (
 };
 
 /**
- * Marks the connection invalid after Konnektive rejected its stored password, and returns the 401 error. Failing
- * to record the status must not hide the 401: `onStoreError` hears about it instead.
+ * Marks the connection invalid after Konnektive rejected its stored password, tells `onStoredCredentialsRejected`,
+ * and returns the 401 error. Failing to record the status must not hide the 401: `onStoreError` hears about it
+ * instead.
  */
 export const rejectStoredCredentials = async (
-  deps: Pick<KonnektiveAccessDeps, 'connections' | 'clock'>,
+  deps: Pick<KonnektiveAccessDeps, 'connections' | 'clock' | 'onStoredCredentialsRejected'>,
   connection: Pick<Connection, 'connectionId'>,
   cause: unknown,
   onStoreError?: (error: unknown) => void,
@@ -177,6 +183,7 @@ export const rejectStoredCredentials = async (
     if (!onStoreError) throw error;
     onStoreError(error);
   }
+  deps.onStoredCredentialsRejected?.(connection.connectionId);
   return new CredentialsRejectedError(CREDENTIALS_REJECTED_MESSAGE, { cause });
 };
 

@@ -5,6 +5,7 @@ import { getSamples, parseTriggerType, type SampleDeps } from '../core/triggers/
 import { samplesQuerySchema } from '../core/triggers/schemas.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { type ApiEvent, apiHandler, createAuthenticator, json, pathParam } from '../shared/http.js';
+import { recordStoredCredentialsRejected } from '../shared/observability.js';
 
 export interface GetSamplesDeps extends SampleDeps {
   authenticate: (event: ApiEvent) => Promise<Connection>;
@@ -31,4 +32,5 @@ export const fromDependencies = (deps: Dependencies) =>
     cipher: deps.cipher,
     clock: deps.clock,
     egressIps: deps.egressIps,
+    onStoredCredentialsRejected: recordStoredCredentialsRejected,
   });

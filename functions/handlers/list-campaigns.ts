@@ -3,6 +3,7 @@ import { campaignsQuerySchema, type DropdownDeps, listCampaigns } from '../core/
 import type { Connection } from '../core/model.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { type ApiEvent, apiHandler, createAuthenticator, json } from '../shared/http.js';
+import { recordStoredCredentialsRejected } from '../shared/observability.js';
 
 export interface ListCampaignsDeps extends DropdownDeps {
   authenticate: (event: ApiEvent) => Promise<Connection>;
@@ -24,6 +25,7 @@ export const dropdownDependencies = (deps: Dependencies): ListCampaignsDeps => (
   clock: deps.clock,
   cache: deps.campaignCache,
   egressIps: deps.egressIps,
+  onStoredCredentialsRejected: recordStoredCredentialsRejected,
 });
 
 /** The handler as deployed: its dependencies from the process container. */

@@ -5,6 +5,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { DetectedEvent } from '../core/model.js';
 import { loadConfig, powertoolsConfig } from './config.js';
 import { METRICS, type MetricDimensions, type MetricName } from './telemetry.js';
 
@@ -55,6 +56,31 @@ export const emitMetric = <N extends MetricName>(name: N, value: number, ...rest
   const single = metrics.singleMetric();
   for (const dimension of definition.dimensions) single.addDimension(dimension, dimensions[dimension] ?? '');
   single.addMetric(name, unit, value);
+};
+
+/**
+ * Milliseconds from an event's record time (its `occurredAt` in Konnektive) to `at`. Konnektive's clock a second
+ * ahead of ours would make it negative: that counts as 0.
+ */
+export const msSinceOccurred = (event: Pick<DetectedEvent, 'occurredAt'>, at: Date | string): number =>
+  Math.max(0, new Date(at).getTime() - Date.parse(event.occurredAt));
+
+/** `DetectionLatency` of one published event: record time → detected. */
+export const emitDetectionLatency = (event: Pick<DetectedEvent, 'occurredAt' | 'detectedAt'>): void =>
+  emitMetric('DetectionLatency', msSinceOccurred(event, event.detectedAt));
+
+/** `DeliveryLatency` of one delivered event: record time → the hook's 2xx (what the merchant's Zap sees). */
+export const emitDeliveryLatency = (event: Pick<DetectedEvent, 'occurredAt'>, deliveredAt: Date): void =>
+  emitMetric('DeliveryLatency', msSinceOccurred(event, deliveredAt));
+
+/**
+ * What a function does when Konnektive refused a connection's stored password and the connection was marked
+ * invalid (`onStoredCredentialsRejected` of functions/core/konnektive-access.ts): count it, and log the connection
+ * so on-call can tell the merchant to reconnect.
+ */
+export const recordStoredCredentialsRejected = (connectionId: string): void => {
+  emitMetric('StoredCredentialsRejected', 1);
+  logger.warn('Konnektive rejected the stored credentials: connection marked invalid', { connectionId });
 };
 
 /**

@@ -19,12 +19,18 @@ export interface MetricDefinition {
 }
 
 export const METRICS = {
+  // Detection: the poller.
   EventsDetected: { unit: 'Count', dimensions: ['type'], description: 'new events published, by event type' },
   EventsPublished: { unit: 'Count', dimensions: [], description: 'new events published, all types' },
+  DetectionLatency: {
+    unit: 'Milliseconds',
+    dimensions: [],
+    description: "record time (the event's occurredAt in Konnektive) to detected (published by a poll)",
+  },
   PollLagSeconds: {
     unit: 'Seconds',
     dimensions: [],
-    description: 'now minus the high-water mark after a poll',
+    description: 'now minus the high-water mark after a successful poll',
   },
   RecordsRejected: {
     unit: 'Count',
@@ -33,6 +39,39 @@ export const METRICS = {
   },
   PollErrors: { unit: 'Count', dimensions: [], description: 'polls that failed' },
   PollsRequested: { unit: 'Count', dimensions: [], description: 'poll requests the dispatcher queued' },
+  DispatcherHeartbeat: {
+    unit: 'Count',
+    dimensions: [],
+    description: '1 per dispatcher tick that queued its poll requests (missing = polling stopped)',
+  },
+  // Stream health: the monitor, from the tables alone (no Konnektive call), so it reports while polls fail.
+  StreamStalenessSeconds: {
+    unit: 'Seconds',
+    dimensions: [],
+    description:
+      'now minus the high-water mark, the largest over the streams in use of active connections (0 when none)',
+  },
+  StreamsInUse: {
+    unit: 'Count',
+    dimensions: [],
+    description: '(connection, stream) pairs with at least one subscription',
+  },
+  StuckLeases: {
+    unit: 'Count',
+    dimensions: [],
+    description: 'streams in use whose poll lease is held past its expiry or longer than a poll can run',
+  },
+  InvalidConnectionsInUse: {
+    unit: 'Count',
+    dimensions: [],
+    description: 'connections marked invalid (or gone) that still have subscriptions: their Zaps get nothing',
+  },
+  MonitorHeartbeat: {
+    unit: 'Count',
+    dimensions: [],
+    description: '1 per stream-monitor run (missing = the stream metrics above are not being published)',
+  },
+  // Delivery.
   HookDelivered: { unit: 'Count', dimensions: [], description: 'hook POSTs answered 2xx' },
   HookFailed: { unit: 'Count', dimensions: [], description: 'hook POSTs that failed (retried)' },
   HookGone: { unit: 'Count', dimensions: [], description: 'hooks answering 410 (subscription deleted)' },
@@ -41,14 +80,33 @@ export const METRICS = {
     dimensions: [],
     description: 'deliveries moved to the dead-letter queue',
   },
-  DeliveryLatency: { unit: 'Milliseconds', dimensions: [], description: 'detection to delivered' },
+  DeliveryLatency: {
+    unit: 'Milliseconds',
+    dimensions: [],
+    description: "record time (the event's occurredAt in Konnektive) to delivered (hook answered 2xx)",
+  },
+  // Konnektive and actions.
   KonnektiveLatency: { unit: 'Milliseconds', dimensions: [], description: 'one Konnektive HTTP attempt' },
   KonnektiveErrors: { unit: 'Count', dimensions: ['errorClass'], description: 'failed Konnektive attempts' },
+  StoredCredentialsRejected: {
+    unit: 'Count',
+    dimensions: [],
+    description:
+      'a stored password Konnektive now refuses (poll, action, dropdown, samples; never a connect attempt): ' +
+      'the connection was marked invalid',
+  },
   ActionCalls: { unit: 'Count', dimensions: ['action'], description: 'action requests' },
   ActionErrors: { unit: 'Count', dimensions: ['action'], description: 'action requests that failed' },
 } as const satisfies Record<string, MetricDefinition>;
 
 export type MetricName = keyof typeof METRICS;
+
+/**
+ * The message of the stream monitor's one log line per stream in use (fields: connectionId, stream,
+ * connectionStatus, stalenessSeconds, hwm, lease). The per-connection staleness rule and the runbook's queries
+ * select on it.
+ */
+export const STREAM_HEALTH_MESSAGE = 'stream health';
 
 /** The dimension values a metric needs (none for an undimensioned metric). */
 export type MetricDimensions<N extends MetricName> = Record<

@@ -186,6 +186,35 @@ describe('withStoredCredentials', () => {
     expect(error).toBeInstanceOf(NotWhitelistedError);
     expect((await fakes.connections.get('c_a'))?.status).toBe('active');
   });
+
+  it('tells onStoredCredentialsRejected, once, which connection it marked invalid', async () => {
+    const rejected: string[] = [];
+    const observed = { ...deps, onStoredCredentialsRejected: (id: string) => void rejected.push(id) };
+    await withStoredCredentials(observed, connection, async () => {
+      throw new KonnektiveAuthError('Could not authenticate credentials', E);
+    }).catch(() => undefined);
+    expect(rejected).toEqual(['c_a']);
+    // The connection is now invalid: the guard refuses it without asking Konnektive, and nothing is counted again.
+    await withStoredCredentials(observed, { ...connection, status: 'invalid' }, async () => undefined).catch(
+      () => undefined,
+    );
+    expect(rejected).toEqual(['c_a']);
+  });
+
+  it('does not call onStoredCredentialsRejected for other failures', async () => {
+    const rejected: string[] = [];
+    const observed = { ...deps, onStoredCredentialsRejected: (id: string) => void rejected.push(id) };
+    for (const failure of [
+      new KonnektiveNotWhitelistedError('IP must be whitelisted', E, undefined),
+      new KonnektiveTransientError('HTTP 503', E, { status: 503 }),
+      new KonnektivePermissionError('denied', E, 'Query Orders'),
+    ]) {
+      await withStoredCredentials(observed, connection, async () => {
+        throw failure;
+      }).catch(() => undefined);
+    }
+    expect(rejected).toEqual([]);
+  });
 });
 
 describe('samples under the policy', () => {
