@@ -22,13 +22,14 @@ import {
   hookConfig,
   konnektiveConfig,
   loadConfig,
+  monitorConfig,
   pollConfig,
   storageConfig,
   tableName,
 } from './config.js';
 import { type Dependencies, newSubscriptionId, systemClock } from './dependencies.js';
 import { createKonnektiveClient } from './konnektive.js';
-import { deliverySettingsFrom, pollSettingsFrom } from './settings.js';
+import { deliverySettingsFrom, pollSettingsFrom, streamHealthSettingsFrom } from './settings.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -42,6 +43,7 @@ export const createAwsDependencies = (env?: Env): Dependencies => {
     poll: () => loadConfig(pollConfig, env),
     dispatch: () => loadConfig(dispatchConfig, env),
     delivery: () => loadConfig(deliveryConfig, env),
+    monitor: () => loadConfig(monitorConfig, env),
   });
   const region = () => config.storage.AWS_REGION;
   const sqs = lazily({ client: () => new SQSClient({ region: region() }) });
@@ -69,6 +71,7 @@ export const createAwsDependencies = (env?: Env): Dependencies => {
     hookPacer: () => new TokenBucketPacer(config.delivery.HOOK_RATE_PER_SECOND),
     pollSettings: () => pollSettingsFrom(config.poll),
     deliverySettings: () => deliverySettingsFrom(config.delivery),
+    streamHealthSettings: () => streamHealthSettingsFrom(config.monitor),
     campaignCache: () => new CampaignCache({ clock: systemClock }),
     settledEvents: () => new SettledEvents(),
     newSubscriptionId: () => newSubscriptionId,

@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { TABLES, type TableKey } from '../adapters/dynamodb/tables.js';
 import { KONNEKTIVE_TIMEOUTS } from '../adapters/konnektive/endpoints.js';
+import { DEFAULT_STREAM_HEALTH_SETTINGS } from '../core/monitoring/assess-streams.js';
 import {
   DEFAULT_DELIVERY_SETTINGS,
   DEFAULT_HOOK_ATTEMPT_TIMEOUT_MS,
@@ -72,6 +73,15 @@ export const pollConfig = z.object({
   POLL_SLICE_MINUTES: positiveInt(DEFAULT_POLL_SETTINGS.sliceMs / MINUTE_MS),
   POLL_LEASE_SECONDS: positiveInt(DEFAULT_POLL_SETTINGS.leaseMs / SECOND_MS),
   LEDGER_RETENTION_DAYS: positiveInt(DEFAULT_POLL_SETTINGS.ledgerRetentionMs / DAY_MS),
+});
+
+/**
+ * What the stream monitor judges leases by: the poller's lease length (the same variable and default as
+ * `pollConfig`) and how long a poll can run at most (the stack sets it from the poll function's timeout).
+ */
+export const monitorConfig = z.object({
+  POLL_LEASE_SECONDS: positiveInt(DEFAULT_STREAM_HEALTH_SETTINGS.leaseMs / SECOND_MS),
+  MONITOR_MAX_POLL_SECONDS: positiveInt(DEFAULT_STREAM_HEALTH_SETTINGS.maxPollMs / SECOND_MS),
 });
 
 /** Queue the dispatcher fills with (connection, stream) poll requests. */

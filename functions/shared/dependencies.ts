@@ -8,6 +8,7 @@ import type { DeliveryQueueControl } from '../adapters/sqs/sqs-queues.js';
 import type { CampaignCache } from '../core/dropdowns/campaign-cache.js';
 import type { CachedCampaign } from '../core/dropdowns/list-campaigns.js';
 import type { KonnektiveGateway } from '../core/konnektive.js';
+import type { StreamHealthSettings } from '../core/monitoring/assess-streams.js';
 import type { Clock, CredentialCipher, EventPublisher, HookSender, Stores } from '../core/ports.js';
 import type { DeliverySettings, HookPacer } from '../core/triggers/deliver.js';
 import type { PollRequestQueue } from '../core/triggers/dispatch.js';
@@ -30,6 +31,8 @@ export interface Dependencies {
   readonly hookPacer: HookPacer;
   readonly pollSettings: PollSettings;
   readonly deliverySettings: DeliverySettings;
+  /** How the stream monitor judges leases. */
+  readonly streamHealthSettings: StreamHealthSettings;
   /** Per-process state that warm invocations share: the dropdowns' campaign lists … */
   readonly campaignCache: CampaignCache<CachedCampaign[]>;
   /** … and which overlap events the poller already knows are settled. */

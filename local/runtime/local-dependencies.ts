@@ -7,6 +7,7 @@ import type { DeliveryQueueControl } from '../../functions/adapters/sqs/sqs-queu
 import { CampaignCache } from '../../functions/core/dropdowns/campaign-cache.js';
 import type { KonnektiveGateway } from '../../functions/core/konnektive.js';
 import { lazily } from '../../functions/core/lazy.js';
+import { DEFAULT_STREAM_HEALTH_SETTINGS } from '../../functions/core/monitoring/assess-streams.js';
 import type {
   Clock,
   CredentialCipher,
@@ -55,6 +56,8 @@ export const createLocalDependencies = (parts: LocalParts): Dependencies => {
     hookPacer: () => parts.hookPacer,
     pollSettings: () => parts.pollSettings,
     deliverySettings: () => parts.deliverySettings,
+    // Leases are judged by the lease length the local poller uses.
+    streamHealthSettings: () => ({ ...DEFAULT_STREAM_HEALTH_SETTINGS, leaseMs: parts.pollSettings.leaseMs }),
     campaignCache: () => new CampaignCache({ clock }),
     settledEvents: () => new SettledEvents(),
     newSubscriptionId: () => newSubscriptionId,
