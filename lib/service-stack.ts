@@ -26,6 +26,7 @@ import { HookDelivery } from './constructs/hook-delivery.js';
 import { KonnektivePoller } from './constructs/konnektive-poller.js';
 import { OperationsMonitoring } from './constructs/operations-monitoring.js';
 import type { PowertoolsLogLevel, ServiceFunction } from './constructs/service-function.js';
+import { StreamMonitor } from './constructs/stream-monitor.js';
 import type { AlarmTopics, StatefulQueues } from './stateful-stack.js';
 
 /** The real Lambda entries: `<repo>/functions/lambda`. */
@@ -75,8 +76,9 @@ export class ServiceStack extends Stack {
   public readonly api: ActionApi;
   public readonly poller: KonnektivePoller;
   public readonly delivery: HookDelivery;
+  public readonly streamMonitor: StreamMonitor;
   public readonly monitoring: OperationsMonitoring;
-  /** All 14 functions by handler name. */
+  /** All 15 functions by handler name. */
   public readonly functions: Readonly<Record<HandlerName, ServiceFunction>>;
   /** Seconds between polls of one (connection, stream). */
   public readonly pollIntervalSeconds: number;
@@ -132,17 +134,25 @@ export class ServiceStack extends Stack {
       deadLetterQueue: props.queues.deliveryDeadLetter,
     });
 
+    this.streamMonitor = new StreamMonitor(this, 'StreamMonitor', {
+      context,
+      scheduleDeadLetterQueue: props.queues.scheduleDeadLetter,
+    });
+
     this.functions = {
       ...this.api.functions,
       'dispatch-polls': this.poller.dispatchFunction,
       'poll-stream': this.poller.pollFunction,
       'deliver-events': this.delivery.deliverFunction,
+      'monitor-streams': this.streamMonitor.monitorFunction,
     };
 
     this.monitoring = new OperationsMonitoring(this, 'Monitoring', {
       metricsNamespace: METRICS_NAMESPACE,
       serviceName: SERVICE_NAME,
       functions: Object.fromEntries(Object.entries(this.functions).map(([name, fn]) => [name, fn.function])),
+      pollLogGroup: this.poller.pollFunction.logGroup,
+      monitorLogGroup: this.streamMonitor.monitorFunction.logGroup,
       deliveryQueue: this.delivery.queue,
       pollQueue: this.poller.pollQueue,
       deadLetterQueues: {
@@ -151,7 +161,7 @@ export class ServiceStack extends Stack {
         Schedule: this.poller.scheduleDeadLetterQueue,
       },
       httpApi: this.api.httpApi,
-      alarmTopic: props.alarmTopics.page,
+      alarmTopics: props.alarmTopics,
     });
 
     this.apiUrl = this.api.url;

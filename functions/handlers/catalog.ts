@@ -10,7 +10,7 @@ import type { TableKey } from '../adapters/dynamodb/tables.js';
 /**
  * DynamoDB access levels; each maps to an explicit action list (no wildcards).
  * - `read`: GetItem, BatchGetItem, Query.
- * - `readScan`: `read` plus Scan (the dispatcher walks every subscription).
+ * - `readScan`: `read` plus Scan (the dispatcher walks every subscription; the stream monitor reads whole tables).
  * - `readDelete`: `read` plus DeleteItem (the deliverer drops a subscription whose Zap answered 410).
  * - `readUpdate`: `read` plus UpdateItem (a function that marks a connection invalid when Konnektive rejects its
  *   stored password).
@@ -53,8 +53,11 @@ export interface ApiRouteSpec extends HandlerSpec {
   readonly public?: boolean;
 }
 
-/** What invokes a background function. */
-export type BackgroundSource = 'schedule' | 'poll-queue' | 'delivery-queue';
+/**
+ * What invokes a background function: the dispatcher's schedule, the stream monitor's own schedule (separate, so a
+ * stopped dispatcher schedule is seen), or a queue.
+ */
+export type BackgroundSource = 'schedule' | 'monitor-schedule' | 'poll-queue' | 'delivery-queue';
 
 /** A function invoked by the scheduler or a queue. */
 export interface BackgroundSpec extends HandlerSpec {
@@ -191,6 +194,15 @@ export const BACKGROUND_HANDLERS = {
     callsKonnektive: false,
     tables: { subscriptions: 'readDelete', deliveries: 'readWrite' },
     hookAllowlist: true,
+  },
+  /** Scheduled every minute, independently of the dispatcher: stream staleness, stuck leases, invalid connections. */
+  'monitor-streams': {
+    kind: 'background',
+    source: 'monitor-schedule',
+    summary: 'publishes the staleness of every stream in use, stuck leases and invalid connections in use',
+    callsKonnektive: false,
+    // Read-only: it scans what is in use and judges it; it never changes anything.
+    tables: { subscriptions: 'readScan', cursors: 'readScan', connections: 'readScan' },
   },
 } as const satisfies Record<string, BackgroundSpec>;
 

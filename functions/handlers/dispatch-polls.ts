@@ -1,4 +1,7 @@
-/** Scheduled every minute: one poll request per (connection, stream) in use. */
+/**
+ * Scheduled every minute: one poll request per (connection, stream) in use. Each tick that queued its requests
+ * beats `DispatcherHeartbeat`: its absence (a schedule that stopped, a dispatcher that keeps failing) is an alarm.
+ */
 import type { SubscriptionStore } from '../core/ports.js';
 import { dispatchPolls, type PollRequestQueue } from '../core/triggers/dispatch.js';
 import type { Dependencies } from '../shared/dependencies.js';
@@ -14,6 +17,7 @@ export const createDispatchHandler = (deps: DispatchDeps) =>
   backgroundHandler(async (_event: unknown) => {
     const { requested } = await dispatchPolls(deps);
     emitMetric('PollsRequested', requested);
+    emitMetric('DispatcherHeartbeat', 1);
     logger.info('dispatched polls', { requested });
     return { requested };
   });

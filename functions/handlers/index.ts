@@ -16,6 +16,7 @@ import * as getSamples from './get-samples.js';
 import * as listCampaignProducts from './list-campaign-products.js';
 import * as listCampaigns from './list-campaigns.js';
 import * as listSubscriptions from './list-subscriptions.js';
+import * as monitorStreams from './monitor-streams.js';
 import * as pollStream from './poll-stream.js';
 import * as revokeSession from './revoke-session.js';
 import * as runAction from './run-action.js';
@@ -35,4 +36,5 @@ export const HANDLER_FACTORIES = {
   'dispatch-polls': dispatchPolls.fromDependencies,
   'poll-stream': pollStream.fromDependencies,
   'deliver-events': deliverEvents.fromDependencies,
+  'monitor-streams': monitorStreams.fromDependencies,
 } as const satisfies Record<HandlerName, (deps: Dependencies) => unknown>;

@@ -23,7 +23,12 @@ export type ScheduledLambda = (event: unknown, context: Context) => Promise<unkn
 export interface LocalHandlers {
   routes: Route[];
   /** The background functions by what invokes them. */
-  background: { schedule: ScheduledLambda; 'poll-queue': QueueLambda; 'delivery-queue': QueueLambda };
+  background: {
+    schedule: ScheduledLambda;
+    'monitor-schedule': ScheduledLambda;
+    'poll-queue': QueueLambda;
+    'delivery-queue': QueueLambda;
+  };
 }
 
 export const buildLocalHandlers = (deps: Dependencies): LocalHandlers => {

@@ -34,10 +34,15 @@ const EXPECTED_TABLES: Record<HandlerName, TableKey[]> = {
   'dispatch-polls': ['subscriptions'],
   'poll-stream': ['connections', 'cursors', 'ledger'],
   'deliver-events': ['subscriptions', 'deliveries'],
+  'monitor-streams': ['subscriptions', 'cursors', 'connections'],
 };
 
 const EXPECTED_TIMEOUT_SECONDS = (name: HandlerName): number =>
-  name === 'poll-stream' ? 300 : name === 'dispatch-polls' || name === 'deliver-events' ? 60 : 28;
+  name === 'poll-stream'
+    ? 300
+    : name === 'dispatch-polls' || name === 'deliver-events' || name === 'monitor-streams'
+      ? 60
+      : 28;
 
 /** Environment variables beyond tables and Powertools that each handler needs. */
 const EXPECTED_EXTRA_ENV: Record<HandlerName, string[]> = {
@@ -55,6 +60,7 @@ const EXPECTED_EXTRA_ENV: Record<HandlerName, string[]> = {
   'dispatch-polls': ['POLL_QUEUE_URL'],
   'poll-stream': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS', 'EVENT_BUS_NAME'],
   'deliver-events': ['HOOK_URL_ALLOWLIST', 'DELIVERY_QUEUE_URL', 'DELIVERY_DLQ_URL'],
+  'monitor-streams': ['MONITOR_MAX_POLL_SECONDS'],
 };
 
 const POWERTOOLS_ENV = {
@@ -79,7 +85,7 @@ interface FunctionProperties {
   FunctionName?: string;
 }
 
-describe('the 14 functions', () => {
+describe('the 15 functions', () => {
   let synthesized: SynthesizedApp;
   const propertiesOf = (name: HandlerName): FunctionProperties =>
     resourceOf(synthesized.serviceTemplate, logicalIdOf(synthesized.service.functions[name].function))

@@ -41,6 +41,8 @@ const EXPECTED_DATA: Record<HandlerName, Partial<Record<TableKey, Access>>> = {
   'dispatch-polls': { subscriptions: 'scan' },
   'poll-stream': { connections: 'update', cursors: 'rw', ledger: 'rw' },
   'deliver-events': { subscriptions: 'delete', deliveries: 'rw' },
+  // Read-only: the stream monitor judges what is in use and changes nothing.
+  'monitor-streams': { subscriptions: 'scan', cursors: 'scan', connections: 'scan' },
 };
 
 /** KMS actions per handler. */
@@ -231,22 +233,31 @@ describe('IAM', () => {
     expect(new Set(targets)).toEqual(new Set([queue]));
   });
 
-  it('lets the scheduler invoke only the dispatcher and dead-letter only to its queue', () => {
-    const { serviceTemplate: template, service } = synthesized;
-    const schedule = Object.values(template.findResources('AWS::Scheduler::Schedule'))[0];
-    const roleId = referencedId(schedule?.Properties.Target.RoleArn);
-    const statements = statementsOfRole(template, roleId ?? '');
-    const dispatchId = logicalIdOf(service.functions['dispatch-polls'].function);
-    expect(statements.flatMap(actionsOf).sort()).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
-    const invoke = statements.find((statement) => actionsOf(statement).includes('lambda:InvokeFunction'));
-    expect(new Set(referencedIdsIn(invoke?.Resource))).toEqual(new Set([dispatchId]));
-    const send = statements.find((statement) => actionsOf(statement).includes('sqs:SendMessage'));
-    expect(resourcesOf(send as Statement).map(targetOf)).toEqual([
-      logicalIdOf(service.poller.scheduleDeadLetterQueue),
-    ]);
-    const role = template.toJSON().Resources[roleId ?? ''];
-    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
-      expect.objectContaining({ Principal: { Service: 'scheduler.amazonaws.com' } }),
-    ]);
-  });
+  it.each([
+    ['dispatch-polls', 'dispatcher'],
+    ['monitor-streams', 'stream monitor'],
+  ] as const)(
+    'lets the %s schedule invoke only the %s and dead-letter only to the schedule queue',
+    (name, _role) => {
+      const { serviceTemplate: template, service } = synthesized;
+      const functionId = logicalIdOf(service.functions[name].function);
+      const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')).filter(
+        (candidate) => referencedId(candidate.Properties.Target.Arn) === functionId,
+      );
+      expect(schedules).toHaveLength(1);
+      const roleId = referencedId(schedules[0]?.Properties.Target.RoleArn);
+      const statements = statementsOfRole(template, roleId ?? '');
+      expect(statements.flatMap(actionsOf).sort()).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
+      const invoke = statements.find((statement) => actionsOf(statement).includes('lambda:InvokeFunction'));
+      expect(new Set(referencedIdsIn(invoke?.Resource))).toEqual(new Set([functionId]));
+      const send = statements.find((statement) => actionsOf(statement).includes('sqs:SendMessage'));
+      expect(resourcesOf(send as Statement).map(targetOf)).toEqual([
+        logicalIdOf(service.poller.scheduleDeadLetterQueue),
+      ]);
+      const role = template.toJSON().Resources[roleId ?? ''];
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        expect.objectContaining({ Principal: { Service: 'scheduler.amazonaws.com' } }),
+      ]);
+    },
+  );
 });
