@@ -32,6 +32,10 @@ export interface AlarmSpec {
   readonly perFunction?: boolean;
 }
 
+/** `periods` consecutive datapoints of `periodMinutes` each, all over the threshold. */
+const sustained = (periodMinutes: number, periods: number) =>
+  ({ periodMinutes, evaluationPeriods: periods, datapointsToAlarm: periods }) as const;
+
 /** The delivery and detection target: an event reaches its Zap within 20 s at p99. */
 export const LATENCY_TARGET_MS = 20_000;
 
@@ -47,9 +51,7 @@ export const ALARMS = {
     condition: 'a stream in use has not been read up to date for over 10 minutes, 5 minutes in a row',
     threshold: 600,
     comparison: 'GreaterThanThreshold',
-    periodMinutes: 1,
-    evaluationPeriods: 5,
-    datapointsToAlarm: 5,
+    ...sustained(1, 5),
     missingData: 'breaching',
   },
   MonitorHeartbeatMissing: {
@@ -58,9 +60,7 @@ export const ALARMS = {
     condition: 'the stream monitor has not run for 5 minutes',
     threshold: 1,
     comparison: 'LessThanThreshold',
-    periodMinutes: 1,
-    evaluationPeriods: 5,
-    datapointsToAlarm: 5,
+    ...sustained(1, 5),
     missingData: 'breaching',
   },
   DispatcherHeartbeatMissing: {
@@ -69,9 +69,7 @@ export const ALARMS = {
     condition: 'no poll has been dispatched for 5 minutes',
     threshold: 1,
     comparison: 'LessThanThreshold',
-    periodMinutes: 1,
-    evaluationPeriods: 5,
-    datapointsToAlarm: 5,
+    ...sustained(1, 5),
     missingData: 'breaching',
   },
   InvalidConnectionsInUse: {
@@ -81,9 +79,7 @@ export const ALARMS = {
       'a connection whose password Konnektive refuses still has Zaps, for 10 minutes (they get nothing)',
     threshold: 1,
     comparison: 'GreaterThanOrEqualToThreshold',
-    periodMinutes: 1,
-    evaluationPeriods: 10,
-    datapointsToAlarm: 10,
+    ...sustained(1, 10),
     missingData: 'breaching',
   },
   DeliveryDeadLetterQueueNotEmpty: {
@@ -92,9 +88,7 @@ export const ALARMS = {
     condition: 'an event could not be delivered for 4 days (or was malformed) and waits in the DLQ',
     threshold: 1,
     comparison: 'GreaterThanOrEqualToThreshold',
-    periodMinutes: 1,
-    evaluationPeriods: 1,
-    datapointsToAlarm: 1,
+    ...sustained(1, 1),
     missingData: 'notBreaching',
   },
   DeliveryFailureRate: {
@@ -103,9 +97,7 @@ export const ALARMS = {
     condition: 'more than 20% of at least 10 hook POSTs failed in 15 minutes',
     threshold: 20,
     comparison: 'GreaterThanThreshold',
-    periodMinutes: 15,
-    evaluationPeriods: 1,
-    datapointsToAlarm: 1,
+    ...sustained(15, 1),
     missingData: 'notBreaching',
     minimumCount: 10,
   },
@@ -115,9 +107,7 @@ export const ALARMS = {
     condition: 'p99 over 2 minutes (6× the target) for 30 minutes',
     threshold: 6 * LATENCY_TARGET_MS,
     comparison: 'GreaterThanThreshold',
-    periodMinutes: 5,
-    evaluationPeriods: 6,
-    datapointsToAlarm: 6,
+    ...sustained(5, 6),
     missingData: 'notBreaching',
   },
   // ---- ticket: degraded ------------------------------------------------------------------------------------------
@@ -127,9 +117,7 @@ export const ALARMS = {
     condition: 'p99 over the 20 s target for 15 minutes',
     threshold: LATENCY_TARGET_MS,
     comparison: 'GreaterThanThreshold',
-    periodMinutes: 5,
-    evaluationPeriods: 3,
-    datapointsToAlarm: 3,
+    ...sustained(5, 3),
     missingData: 'notBreaching',
   },
   PollErrorRate: {
@@ -138,9 +126,7 @@ export const ALARMS = {
     condition: 'more than 20% of at least 10 polls failed in 15 minutes',
     threshold: 20,
     comparison: 'GreaterThanThreshold',
-    periodMinutes: 15,
-    evaluationPeriods: 1,
-    datapointsToAlarm: 1,
+    ...sustained(15, 1),
     missingData: 'notBreaching',
     minimumCount: 10,
   },
@@ -150,9 +136,7 @@ export const ALARMS = {
     condition: 'a lease has been stuck for 10 minutes',
     threshold: 1,
     comparison: 'GreaterThanOrEqualToThreshold',
-    periodMinutes: 1,
-    evaluationPeriods: 10,
-    datapointsToAlarm: 10,
+    ...sustained(1, 10),
     missingData: 'breaching',
   },
   StoredCredentialsRejected: {
@@ -162,9 +146,7 @@ export const ALARMS = {
     condition: 'Konnektive refused a stored password (connection marked invalid)',
     threshold: 1,
     comparison: 'GreaterThanOrEqualToThreshold',
-    periodMinutes: 5,
-    evaluationPeriods: 1,
-    datapointsToAlarm: 1,
+    ...sustained(5, 1),
     missingData: 'notBreaching',
   },
   KonnektiveNotWhitelisted: {
@@ -173,9 +155,7 @@ export const ALARMS = {
     condition: 'Konnektive refused our egress IP at least 10 times in 15 minutes',
     threshold: 10,
     comparison: 'GreaterThanOrEqualToThreshold',
-    periodMinutes: 15,
-    evaluationPeriods: 1,
-    datapointsToAlarm: 1,
+    ...sustained(15, 1),
     missingData: 'notBreaching',
   },
   KonnektiveSlow: {
@@ -184,9 +164,7 @@ export const ALARMS = {
     condition: 'p90 over 10 s for 15 minutes',
     threshold: 10_000,
     comparison: 'GreaterThanThreshold',
-    periodMinutes: 5,
-    evaluationPeriods: 3,
-    datapointsToAlarm: 3,
+    ...sustained(5, 3),
     missingData: 'notBreaching',
   },
   PollDeadLetterQueueNotEmpty: {
@@ -195,9 +173,7 @@ export const ALARMS = {
     condition: 'a poll request failed 3 times for a reason other than Konnektive',
     threshold: 1,
     comparison: 'GreaterThanOrEqualToThreshold',
-    periodMinutes: 1,
-    evaluationPeriods: 1,
-    datapointsToAlarm: 1,
+    ...sustained(1, 1),
     missingData: 'notBreaching',
   },
   ScheduleDeadLetterQueueNotEmpty: {
@@ -206,9 +182,7 @@ export const ALARMS = {
     condition: 'the scheduler could not invoke the dispatcher or the monitor after its retries',
     threshold: 1,
     comparison: 'GreaterThanOrEqualToThreshold',
-    periodMinutes: 1,
-    evaluationPeriods: 1,
-    datapointsToAlarm: 1,
+    ...sustained(1, 1),
     missingData: 'notBreaching',
   },
   FunctionFailureRate: {
@@ -218,9 +192,7 @@ export const ALARMS = {
       'more than 20% of at least 10 invocations of one function failed or were throttled in 15 minutes',
     threshold: 20,
     comparison: 'GreaterThanThreshold',
-    periodMinutes: 15,
-    evaluationPeriods: 1,
-    datapointsToAlarm: 1,
+    ...sustained(15, 1),
     missingData: 'notBreaching',
     minimumCount: 10,
     perFunction: true,

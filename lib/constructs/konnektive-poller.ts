@@ -6,16 +6,15 @@
  * The two dead-letter queues ({@link PollDeadLetterQueues}) hold what needs a human, so they live in the stateful
  * stack and are retained. The poll request queue stays here: the dispatcher regenerates its content every tick.
  */
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BACKGROUND_HANDLERS } from '../../functions/handlers/catalog.js';
+import { createFunctionSchedule } from './function-schedule.js';
 import { createHandlerFunction, type HandlerContext } from './handler-function.js';
 import { secureQueue } from './queues.js';
 import type { ServiceFunction } from './service-function.js';
@@ -107,28 +106,12 @@ export class KonnektivePoller extends Construct {
       new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.pollQueue.queueArn] }),
     );
 
-    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-      description: 'EventBridge Scheduler: invoke the poll dispatcher, dead-letter failed invocations',
-    });
-    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+    this.schedule = createFunctionSchedule(this, {
+      target: this.dispatchFunction,
+      targetName: 'the poll dispatcher',
       description: 'Dispatches Konnektive polls',
-      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(pollRateMinutes)),
-      timeWindow: scheduler.TimeWindow.off(),
-      target: new LambdaInvoke(this.dispatchFunction.function, {
-        role: schedulerRole,
-        deadLetterQueue: this.scheduleDeadLetterQueue,
-        // A tick older than a minute is superseded by the next one; two quick retries cover a transient failure.
-        retryAttempts: 2,
-        maxEventAge: Duration.seconds(60),
-      }),
-    });
-    Validations.of(schedulerRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${logicalIdRef(this.dispatchFunction)}.Arn>:*]`,
-      reason:
-        'LambdaInvoke grants lambda:InvokeFunction on the dispatcher and its qualified ARNs (versions/aliases) only',
+      deadLetterQueue: this.scheduleDeadLetterQueue,
+      rateMinutes: pollRateMinutes,
     });
 
     this.pollFunction = createHandlerFunction(
@@ -150,7 +133,3 @@ export class KonnektivePoller extends Construct {
     );
   }
 }
-
-/** The token cdk-nag prints for a function's ARN: `<LogicalId.Arn>`. */
-const logicalIdRef = (fn: ServiceFunction): string =>
-  Stack.of(fn).resolve((fn.function.node.defaultChild as lambda.CfnFunction).logicalId) as string;

@@ -335,6 +335,8 @@ export class OperationsMonitoring extends Construct {
         { legendPosition: cloudwatch.LegendPosition.RIGHT },
       );
     const label = (name: string) => ({ label: name });
+    /** The largest value of each period: depths, ages and gauges. */
+    const max = (name: string) => ({ label: name, statistic: cloudwatch.Stats.MAXIMUM });
     const percentiles = (name: 'DetectionLatency' | 'DeliveryLatency' | 'KonnektiveLatency') =>
       ['p50', 'p90', 'p99'].map((statistic) => this.metric(name, { statistic, label: statistic }));
     const target = { value: LATENCY_TARGET_MS, label: 'target p99' };
@@ -447,36 +449,20 @@ export class OperationsMonitoring extends Construct {
       [header('## Queues')],
       [
         graph('Queue depth', [
-          this.props.deliveryQueue.metricApproximateNumberOfMessagesVisible({
-            label: 'delivery visible',
-            statistic: cloudwatch.Stats.MAXIMUM,
-          }),
-          this.props.deliveryQueue.metricApproximateNumberOfMessagesNotVisible({
-            label: 'delivery waiting for retry or in flight',
-            statistic: cloudwatch.Stats.MAXIMUM,
-          }),
-          this.props.pollQueue.metricApproximateNumberOfMessagesVisible({
-            label: 'poll visible',
-            statistic: cloudwatch.Stats.MAXIMUM,
-          }),
+          this.props.deliveryQueue.metricApproximateNumberOfMessagesVisible(max('delivery visible')),
+          this.props.deliveryQueue.metricApproximateNumberOfMessagesNotVisible(
+            max('delivery waiting for retry or in flight'),
+          ),
+          this.props.pollQueue.metricApproximateNumberOfMessagesVisible(max('poll visible')),
         ]),
         graph('Age of oldest message (s)', [
-          this.props.deliveryQueue.metricApproximateAgeOfOldestMessage({
-            label: 'delivery',
-            statistic: cloudwatch.Stats.MAXIMUM,
-          }),
-          this.props.pollQueue.metricApproximateAgeOfOldestMessage({
-            label: 'poll',
-            statistic: cloudwatch.Stats.MAXIMUM,
-          }),
+          this.props.deliveryQueue.metricApproximateAgeOfOldestMessage(max('delivery')),
+          this.props.pollQueue.metricApproximateAgeOfOldestMessage(max('poll')),
         ]),
         graph(
           'Dead-letter queue depth',
           Object.entries(this.props.deadLetterQueues).map(([name, queue]) =>
-            (queue as sqs.IQueue).metricApproximateNumberOfMessagesVisible({
-              label: name,
-              statistic: cloudwatch.Stats.MAXIMUM,
-            }),
+            (queue as sqs.IQueue).metricApproximateNumberOfMessagesVisible(max(name)),
           ),
         ),
       ],

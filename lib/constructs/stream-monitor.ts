@@ -4,14 +4,12 @@
  * use and its own heartbeat. It calls no Konnektive API and runs outside the VPC, so it keeps reporting when polls,
  * the NAT or the dispatcher's schedule fail; its alarms treat missing data as breaching.
  */
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Duration } from 'aws-cdk-lib';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BACKGROUND_HANDLERS } from '../../functions/handlers/catalog.js';
+import { createFunctionSchedule } from './function-schedule.js';
 import { createHandlerFunction, type HandlerContext } from './handler-function.js';
 import { POLL_FUNCTION_TIMEOUT } from './konnektive-poller.js';
 import type { ServiceFunction } from './service-function.js';
@@ -47,30 +45,11 @@ export class StreamMonitor extends Construct {
       },
     );
 
-    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-      description: 'EventBridge Scheduler: invoke the stream monitor, dead-letter failed invocations',
-    });
-    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+    this.schedule = createFunctionSchedule(this, {
+      target: this.monitorFunction,
+      targetName: 'the stream monitor',
       description: 'Measures the freshness of every Konnektive stream in use',
-      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(1)),
-      timeWindow: scheduler.TimeWindow.off(),
-      target: new LambdaInvoke(this.monitorFunction.function, {
-        role: schedulerRole,
-        deadLetterQueue: props.scheduleDeadLetterQueue,
-        retryAttempts: 2,
-        maxEventAge: Duration.seconds(60),
-      }),
-    });
-    const functionId = Stack.of(this).resolve(
-      (this.monitorFunction.function.node.defaultChild as lambda.CfnFunction).logicalId,
-    ) as string;
-    Validations.of(schedulerRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${functionId}.Arn>:*]`,
-      reason:
-        'LambdaInvoke grants lambda:InvokeFunction on the monitor and its qualified ARNs (versions/aliases) only',
+      deadLetterQueue: props.scheduleDeadLetterQueue,
     });
   }
 }

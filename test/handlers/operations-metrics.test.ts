@@ -15,8 +15,6 @@ vi.hoisted(() => {
 import { KonnektiveAuthError } from '../../functions/core/konnektive.js';
 import { createSession } from '../../functions/core/session/create-session.js';
 import { createSessionRequestSchema } from '../../functions/core/session/schemas.js';
-import { DEFAULT_DELIVERY_SETTINGS } from '../../functions/core/triggers/deliver.js';
-import { DEFAULT_POLL_SETTINGS } from '../../functions/core/triggers/poll-stream.js';
 import { createDispatchHandler } from '../../functions/handlers/dispatch-polls.js';
 import { HANDLER_FACTORIES } from '../../functions/handlers/index.js';
 import {
@@ -26,10 +24,9 @@ import {
   metrics,
   msSinceOccurred,
 } from '../../functions/shared/observability.js';
-import { createLocalDependencies } from '../../local/runtime/handlers.js';
 import { apiEvent, lambdaContext } from '../support/api-gateway.js';
+import { fakeContainer } from '../support/fake-container.js';
 import { createFakes, type Fakes } from '../support/fakes.js';
-import { RecordingPublisher, ScriptedHookSender } from '../support/trigger-fakes.js';
 
 const NOW = '2026-11-25T12:00:00.000Z';
 const ago = (ms: number) => new Date(Date.parse(NOW) - ms).toISOString();
@@ -40,21 +37,7 @@ let lines: Record<string, unknown>[];
 let fakes: Fakes;
 
 const container = () =>
-  createLocalDependencies({
-    stores: fakes,
-    cipher: fakes.cipher,
-    konnektive: fakes.konnektive,
-    clock: fakes.clock,
-    egressIps: ['203.0.113.10'],
-    hookAllowlist: ['https://hooks.zapier.com/'],
-    publisher: new RecordingPublisher(),
-    pollQueue: { enqueue: async () => undefined },
-    deliveryQueue: { retryLater: async () => undefined, deadLetter: async () => undefined },
-    hookSender: new ScriptedHookSender(),
-    hookPacer: { acquire: async () => undefined },
-    pollSettings: DEFAULT_POLL_SETTINGS,
-    deliverySettings: DEFAULT_DELIVERY_SETTINGS,
-  });
+  fakeContainer(fakes, { egressIps: ['203.0.113.10'], hookAllowlist: ['https://hooks.zapier.com/'] });
 
 const scheduled = { 'detail-type': 'Scheduled Event', source: 'aws.scheduler', detail: {} };
 const valuesOf = (name: string) => added.filter(([metric]) => metric === name).map(([, value]) => value);

@@ -3,33 +3,14 @@
  * same factory as its Lambda entry.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DELIVERY_SETTINGS } from '../../functions/core/triggers/deliver.js';
-import { DEFAULT_POLL_SETTINGS } from '../../functions/core/triggers/poll-stream.js';
 import { API_HANDLERS, BACKGROUND_HANDLERS, HANDLER_NAMES } from '../../functions/handlers/catalog.js';
 import { HANDLER_FACTORIES } from '../../functions/handlers/index.js';
-import { buildLocalHandlers, createLocalDependencies } from '../../local/runtime/handlers.js';
+import { buildLocalHandlers } from '../../local/runtime/handlers.js';
 import { apiEvent, bodyOf, lambdaContext } from '../support/api-gateway.js';
+import { fakeContainer } from '../support/fake-container.js';
 import { createFakes } from '../support/fakes.js';
-import { RecordingPublisher, ScriptedHookSender } from '../support/trigger-fakes.js';
 
-const localDependencies = () => {
-  const fakes = createFakes();
-  return createLocalDependencies({
-    stores: fakes,
-    cipher: fakes.cipher,
-    konnektive: fakes.konnektive,
-    clock: fakes.clock,
-    egressIps: ['127.0.0.1'],
-    hookAllowlist: ['http://127.0.0.1'],
-    publisher: new RecordingPublisher(),
-    pollQueue: { enqueue: async () => undefined },
-    deliveryQueue: { retryLater: async () => undefined, deadLetter: async () => undefined },
-    hookSender: new ScriptedHookSender(),
-    hookPacer: { acquire: async () => undefined },
-    pollSettings: DEFAULT_POLL_SETTINGS,
-    deliverySettings: DEFAULT_DELIVERY_SETTINGS,
-  });
-};
+const localDependencies = () => fakeContainer(createFakes());
 
 describe('local handlers', () => {
   it('serve exactly the routes of the function table', () => {
