@@ -3,7 +3,7 @@ import type { Bundle, PlainInputField, ZObject } from 'zapier-platform-core';
 import { apiUrl } from '../config.js';
 import { isRecord, stableStringify } from '../json.js';
 
-/** The five actions of our API (`POST /actions/{action}`), FIXED keys of the Zapier app. */
+/** The five actions of our API (`POST /actions/{action}`); Zaps store these keys, so they never change. */
 export type ActionKey =
   | 'create_sale'
   | 'create_lead'
@@ -132,8 +132,10 @@ export interface ActionSpec {
   fields: readonly PlainInputField[];
 }
 
-/** The creates whose requests carry an Idempotency-Key. The updates set a state: running one twice is harmless,
- * and replaying a stored answer could hide a later change (Update Customer A → B → A). */
+/**
+ * The creates whose requests carry an Idempotency-Key. The updates set a state: running one twice is harmless, and
+ * replaying a stored answer would swallow a real later change (Update Customer A → B → A within 24 h).
+ */
 export const IDEMPOTENT_ACTIONS = ['create_sale', 'create_lead'] as const;
 export type IdempotentAction = (typeof IDEMPOTENT_ACTIONS)[number];
 

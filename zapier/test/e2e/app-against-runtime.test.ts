@@ -97,7 +97,7 @@ const ISO_WITH_OFFSET = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:
 
 /**
  * How Zapier renders a string connection label: `{{key}}` from the auth fields and the test's answer hoisted to
- * the top level (zapier-platform.md §3).
+ * the top level.
  */
 const renderLabel = (template: string, context: Json): string =>
   template.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_, key: string) => {
