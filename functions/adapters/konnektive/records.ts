@@ -185,8 +185,9 @@ const phpDateTimeSchema = z.looseObject({
 /**
  * The `message` of a successful write, as a record. `leads/import` sends `dateCreated` as a PHP DateTime object
  * (`{date: "2015-01-16 12:20:49.000000", timezone_type: 3, timezone: "America/New_York"}`); it is normalized
- * to the `YYYY-MM-DD HH:MM:SS` string every other record uses, and the object is kept as `dateCreatedRaw`
- * (its `timezone` is informational: the wall time is read in the account zone like every other date).
+ * to the `YYYY-MM-DD HH:MM:SS` string every other record uses (its `timezone` is informational: the wall time is
+ * read in the account zone like every other date). No raw copy is kept: the record serializer would have to turn
+ * it into a date again, and a second key with the same date helps no Zap.
  * A string message (some writes answer a sentence) becomes `{ message }`.
  */
 export function normalizeWriteMessage(message: unknown): Record<string, unknown> {
@@ -195,5 +196,5 @@ export function normalizeWriteMessage(message: unknown): Record<string, unknown>
   if (!created.success) return { ...message };
   const wall = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})/.exec(created.data.date)?.[1];
   if (wall === undefined) return { ...message };
-  return { ...message, dateCreated: wall, dateCreatedRaw: message.dateCreated };
+  return { ...message, dateCreated: wall };
 }
