@@ -318,6 +318,11 @@ describe('actions', () => {
       'DECLINED',
     );
     expect(body.message).toBe('Transaction Declined: Card Declined');
+    // Not stored: the same key with the card fixed reaches Konnektive and charges.
+    sim.sim.clearRequestLog();
+    const fixed = await act(token, 'create_sale', saleBody(), { key: 'decline-1' });
+    expect(fixed.statusCode).toBe(200);
+    expect(importsLogged().map((entry) => entry.result)).toEqual(['SUCCESS']);
   });
 
   it('each bad-input class is answered without calling Konnektive', async () => {
@@ -431,14 +436,16 @@ describe('actions', () => {
     expect((await act(token, 'create_sale', saleBody(), { key: 'ip-1' })).statusCode).toBe(200);
   });
 
-  it('a changed password → 401 CREDENTIALS_REJECTED until the user reconnects', async () => {
+  it('a changed password → 403 CREDENTIALS_REJECTED until the user reconnects; the stale password is never tried again', async () => {
     const token = await connect();
     sim.sim.updateUser(DEMO.loginId, { password: 'rotated-fake-password' });
-    expectError(await act(token, 'create_sale', saleBody()), 401, 'CREDENTIALS_REJECTED');
+    expectError(await act(token, 'create_sale', saleBody()), 403, 'CREDENTIALS_REJECTED');
     sim.sim.clearRequestLog();
-    expectError(await act(token, 'create_sale', saleBody()), 401, 'CREDENTIALS_REJECTED');
-    expectError(await me(token), 401, 'CREDENTIALS_REJECTED');
-    expect(importsLogged()).toHaveLength(0); // no repeated bad logins
+    expectError(await act(token, 'create_sale', saleBody()), 403, 'CREDENTIALS_REJECTED');
+    expectError(await me(token), 403, 'CREDENTIALS_REJECTED');
+    // Zapier's session refresh with the stale password is answered from memory.
+    expectError(await createSession(DEMO), 403, 'INVALID_CREDENTIALS');
+    expect(sim.sim.requestLog()).toEqual([]); // no repeated bad logins
 
     const fresh = await connect({ loginId: DEMO.loginId, password: 'rotated-fake-password' });
     expect((await act(fresh, 'create_sale', saleBody())).statusCode).toBe(200);
@@ -462,13 +469,14 @@ describe('actions', () => {
     const ordersBefore = sim.sim.listOrders().length;
     sim.sim.setFaults({ hangRate: 1, hangMs: 15_000, endpoints: ['order/import'], afterProcessing: true });
     const first = await act(token, 'create_sale', saleBody(), { key: 'timeout-1' });
-    const body = expectError(first, 503, 'KONNEKTIVE_UNAVAILABLE');
+    const body = expectError(first, 502, 'OUTCOME_UNKNOWN');
     expect(body.message).toMatch(/may or may not have gone through/);
     expect(sim.sim.listOrders().length).toBe(ordersBefore + 1); // it did go through
 
     sim.sim.setFaults({ hangRate: 0 });
     const retry = await act(token, 'create_sale', saleBody(), { key: 'timeout-1' });
-    expect(retry.statusCode).toBe(503);
+    expect(retry.statusCode).toBe(502);
+    expect(retry.body).toBe(first.body);
     expect(retry.headers?.['Idempotency-Replayed']).toBe('true');
     expect(importsLogged()).toHaveLength(1);
     expect(sim.sim.listOrders().length).toBe(ordersBefore + 1);

@@ -58,10 +58,12 @@ export interface ActionDefinition {
   readonly resultSchema: z.ZodType;
   /**
    * Whether sending the same request twice is harmless. True for writes that set a state (fulfillment, cancel,
-   * customer fields): after a timeout they may simply be sent again. False where a repeat creates another
-   * record or charges again (sale, lead).
+   * customer fields): they ignore an Idempotency-Key (replaying a stored answer would swallow a later change,
+   * A → B → A). False where a repeat creates another record or charges again (sale, lead): only these honour one.
    */
   readonly retrySafe: boolean;
+  /** What the action makes happen, for messages: "the sale (and its charge)". */
+  readonly subject: string;
   /** Validates the parsed JSON body; throws the ZodError (422 naming the fields) when invalid. */
   prepare(body: unknown, context: ActionContext): PreparedAction;
 }
@@ -71,6 +73,7 @@ const define = <S extends z.ZodType>(spec: {
   summary: string;
   endpoint: string;
   retrySafe: boolean;
+  subject: string;
   schema: S;
   resultSchema: z.ZodType;
   toParams(input: z.output<S>, context: ActionContext): KonnektiveParams;
@@ -87,6 +90,7 @@ const define = <S extends z.ZodType>(spec: {
   requestSchema: spec.schema,
   resultSchema: spec.resultSchema,
   retrySafe: spec.retrySafe,
+  subject: spec.subject,
   prepare(body, context) {
     const input = spec.schema.parse(body);
     const params = spec.toParams(input, context);
@@ -317,6 +321,7 @@ export const ACTIONS = {
     summary: 'Create a sale (Konnektive order/import); charges the card',
     endpoint: 'order/import',
     retrySafe: false,
+    subject: 'the sale (and its charge)',
     schema: createSaleRequestSchema,
     resultSchema: createSaleResultSchema,
     toParams: createSaleParams,
@@ -328,6 +333,7 @@ export const ACTIONS = {
     summary: 'Create or update a lead, a PARTIAL order (Konnektive leads/import)',
     endpoint: 'leads/import',
     retrySafe: false,
+    subject: 'the lead',
     schema: createLeadRequestSchema,
     resultSchema: createLeadResultSchema,
     toParams: createLeadParams,
@@ -339,6 +345,7 @@ export const ACTIONS = {
     summary: 'Update a fulfillment: shipped, RMA, returned, cancelled (Konnektive fulfillment/update)',
     endpoint: 'fulfillment/update',
     retrySafe: true,
+    subject: 'the fulfillment update',
     schema: updateFulfillmentRequestSchema,
     resultSchema: updateFulfillmentResultSchema,
     toParams: updateFulfillmentParams,
@@ -356,6 +363,7 @@ export const ACTIONS = {
     summary: 'Cancel an order, optionally refunding it (Konnektive order/cancel)',
     endpoint: 'order/cancel',
     retrySafe: true,
+    subject: 'the cancellation',
     schema: cancelOrderRequestSchema,
     resultSchema: cancelOrderResultSchema,
     toParams: cancelOrderParams,
@@ -367,6 +375,7 @@ export const ACTIONS = {
     summary: "Change a customer's details; only given fields change (Konnektive customer/update)",
     endpoint: 'customer/update',
     retrySafe: true,
+    subject: 'the customer update',
     schema: updateCustomerRequestSchema,
     resultSchema: updateCustomerResultSchema,
     toParams: updateCustomerParams,
