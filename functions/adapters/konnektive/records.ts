@@ -6,7 +6,13 @@
  * page's `rejected` list instead of failing the page (schema drift must not stop other records).
  */
 import * as z from 'zod';
-import type { Campaign, CampaignProduct, OrderRecord, TransactionRecord } from '../../core/konnektive.js';
+import type {
+  Campaign,
+  CampaignProduct,
+  CustomerRecord,
+  OrderRecord,
+  TransactionRecord,
+} from '../../core/konnektive.js';
 import { isKonnektiveDateTime } from '../../core/zoned-time.js';
 
 /** `YYYY-MM-DD HH:MM:SS` (or a form `parseKonnektiveDateTime` accepts). */
@@ -34,6 +40,16 @@ export const transactionRecordSchema = z.looseObject({
   txnType: z.string().min(1),
   responseType: z.string().min(1),
   dateCreated: wallTime,
+  dateUpdated: z.string().nullish(),
+});
+
+/**
+ * A customer. `customerId` is an integer, as a JSON number or a digit string (made a number, its one type). The
+ * dates are not format-checked: a record is worth more than a date the serializer then answers as null.
+ */
+export const customerRecordSchema = z.looseObject({
+  customerId: z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/).transform(Number)]),
+  dateCreated: z.string().nullish(),
   dateUpdated: z.string().nullish(),
 });
 
@@ -74,6 +90,12 @@ export function checkTransaction(raw: unknown): RecordCheck<TransactionRecord> {
   const parsed = transactionRecordSchema.safeParse(raw);
   if (parsed.success) return { ok: true, record: parsed.data };
   return { ok: false, id: idOf(raw, 'transactionId'), issue: describeIssues(parsed.error) };
+}
+
+export function checkCustomer(raw: unknown): RecordCheck<CustomerRecord> {
+  const parsed = customerRecordSchema.safeParse(raw);
+  if (parsed.success) return { ok: true, record: parsed.data };
+  return { ok: false, id: idOf(raw, 'customerId'), issue: describeIssues(parsed.error) };
 }
 
 /** One order line as Konnektive sends it (`productId`, `name`, `qty`, `price`, … kept as sent). */
