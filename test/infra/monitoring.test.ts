@@ -145,7 +145,7 @@ describe('monitoring', () => {
     });
   });
 
-  it('has no alarm beyond those (3 DLQs, lag, failure rate, 2 Konnektive classes, 14 functions)', () => {
+  it('has no alarm beyond those (3 DLQs, lag, failure rate, 2 Konnektive classes, 16 functions)', () => {
     expect(alarms()).toHaveLength(3 + 1 + 1 + 2 + EXPECTED_HANDLERS.length);
   });
 
@@ -229,7 +229,7 @@ describe('monitoring', () => {
       }
     });
 
-    it('graphs errors, throttles and duration of all 14 functions and the depth of the 3 dead-letter queues', () => {
+    it('graphs errors, throttles and duration of all 16 functions and the depth of the 3 dead-letter queues', () => {
       for (const name of ['Errors', 'Throttles', 'Duration']) {
         expect(graphed.filter((metric) => metric.id === `AWS/Lambda/${name}`)).toHaveLength(
           EXPECTED_HANDLERS.length,

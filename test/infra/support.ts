@@ -37,7 +37,7 @@ export const TEST_CONFIG: DeploymentConfig = {
   logRetention: RetentionDays.ONE_MONTH,
 };
 
-/** The 14 handlers and the route or trigger each serves, as the issue lists them. */
+/** The 16 handlers and the route or trigger each serves, as the issue lists them. */
 export const EXPECTED_HANDLERS: readonly HandlerName[] = [
   'create-session',
   'get-me',
@@ -47,6 +47,8 @@ export const EXPECTED_HANDLERS: readonly HandlerName[] = [
   'delete-subscription',
   'get-samples',
   'run-action',
+  'find-orders',
+  'find-customers',
   'list-campaigns',
   'list-campaign-products',
   'get-openapi',
@@ -60,6 +62,8 @@ export const KONNEKTIVE_CALLERS: readonly HandlerName[] = [
   'create-session',
   'get-samples',
   'run-action',
+  'find-orders',
+  'find-customers',
   'list-campaigns',
   'list-campaign-products',
   'poll-stream',
