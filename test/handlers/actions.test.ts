@@ -19,6 +19,7 @@ import {
   KonnektiveRedirectError,
   KonnektiveTransientError,
 } from '../../functions/core/konnektive.js';
+import { customerSchema, orderSchema } from '../../functions/core/records/schemas.js';
 import { createSession } from '../../functions/core/session/create-session.js';
 import { createSessionRequestSchema } from '../../functions/core/session/schemas.js';
 import { createRunActionHandler } from '../../functions/handlers/run-action.js';
@@ -130,11 +131,18 @@ const expectError = (
 };
 
 describe('POST /actions/{action}: success', () => {
-  it('200 with the flat result for each action', async () => {
+  it("200 with the resource's new state for each action: the order, or the customer", async () => {
     const sale = await post('create_sale', saleBody(), { key: 'k1' });
     expect(sale.statusCode).toBe(200);
-    expect(bodyOf(sale)).toMatchObject({ orderStatus: 'COMPLETE', campaignId: 1, cardLast4: '0000' });
-    const orderId = bodyOf(sale).orderId as string;
+    const order = orderSchema.parse(bodyOf(sale));
+    expect(order).toMatchObject({
+      orderStatus: 'COMPLETE',
+      campaignId: 1,
+      cardLast4: '0000',
+      connection: 'tenant-a',
+    });
+    const orderId = order.orderId;
+    expect(order.id).toBe(orderId);
 
     const lead = await post('create_lead', {
       campaignId: 1,
@@ -142,25 +150,27 @@ describe('POST /actions/{action}: success', () => {
       lastName: 'M',
       emailAddress: 'l@example.com',
     });
-    expect(bodyOf(lead)).toMatchObject({ orderStatus: 'PARTIAL' });
+    expect(orderSchema.parse(bodyOf(lead))).toMatchObject({ orderStatus: 'PARTIAL', firstName: 'L' });
     const fulfilled = await post('update_fulfillment', {
       orderId,
       fulfillmentStatus: 'SHIPPED',
       trackingNumber: '1Z999',
       dateShipped: '2026-11-25',
     });
-    expect(bodyOf(fulfilled)).toEqual({
+    expect(orderSchema.parse(bodyOf(fulfilled))).toMatchObject({ id: orderId, orderId });
+    expect(
+      orderSchema.parse(bodyOf(await post('cancel_order', { orderId, cancelReason: 'asked' }))),
+    ).toMatchObject({
       orderId,
-      fulfillmentStatus: 'SHIPPED',
-      status: 'ok',
-      message: 'Fulfillment updated',
+      orderStatus: 'CANCELLED',
     });
-    expect(bodyOf(await post('cancel_order', { orderId, cancelReason: 'asked' }))).toMatchObject({
-      status: 'ok',
-    });
-    expect(bodyOf(await post('update_customer', { customerId: 5, city: 'Peoria' }))).toMatchObject({
-      customerId: 5,
-      status: 'ok',
+    const customer = customerSchema.parse(
+      bodyOf(await post('update_customer', { customerId: order.customerId, city: 'Peoria' })),
+    );
+    expect(customer).toMatchObject({
+      id: String(order.customerId),
+      customerId: order.customerId,
+      city: 'Peoria',
     });
     expect(fakes.konnektive.callsTo('updateFulfillment')[0]?.args).toMatchObject({
       dateShipped: '11/25/2026',

@@ -18,6 +18,7 @@
 import { IdempotencyInProgressError, IdempotencyKeyReusedError, OutcomeUnknownError } from '../errors.js';
 import {
   KonnektiveAuthError,
+  type KonnektiveCredentials,
   KonnektiveDeclinedError,
   KonnektiveError,
   type KonnektiveGateway,
@@ -38,7 +39,9 @@ import {
 } from '../konnektive-access.js';
 import type { Connection } from '../model.js';
 import type { Clock, ConnectionStore, CredentialCipher, IdempotencyStore } from '../ports.js';
-import { type ActionDefinition, findAction } from './catalog.js';
+import { serializeCustomer, serializeOrder } from '../records/serialize.js';
+import { readCustomer, readOrder } from '../searches/find-records.js';
+import { type ActionDefinition, findAction, type PreparedAction } from './catalog.js';
 import {
   bodyHash,
   IDEMPOTENCY_IN_PROGRESS_MS,
@@ -237,9 +240,49 @@ const execute = async (
   } catch (error) {
     throw await settleFailure(deps, { input, definition, key, error, params: prepared.params });
   }
-  const response: StoredResponse = { statusCode: 200, body: prepared.toResult(message) };
+  const body = await newState(deps, { connection, definition, prepared, message, credentials });
+  const response: StoredResponse = { statusCode: 200, body };
   if (key !== undefined) await store(deps, key, response);
   return { ...response, headers: {}, replayed: false };
+};
+
+/**
+ * The resource's new state, the answer of a successful write: the order (or customer) read back from Konnektive and
+ * serialized like `GET /orders` (`GET /customers`). The write already happened, so a failed read-back never fails
+ * the action: the answer is then what is known without it (Konnektive's answer and the request's own fields), with
+ * every other field null.
+ */
+const newState = async (
+  deps: RunActionDeps,
+  args: {
+    connection: Connection;
+    definition: ActionDefinition;
+    prepared: PreparedAction;
+    message: unknown;
+    credentials: KonnektiveCredentials;
+  },
+): Promise<Record<string, unknown>> => {
+  const { connection, definition, prepared, message, credentials } = args;
+  const { timeZone } = connection;
+  const id = prepared.target(message);
+  let record: Record<string, unknown> | undefined;
+  if (id !== undefined) {
+    try {
+      record =
+        definition.resource === 'order'
+          ? await readOrder(deps.konnektive, credentials, String(id), timeZone)
+          : await readCustomer(deps.konnektive, credentials, Number(id), timeZone);
+    } catch (error) {
+      (deps.logger ?? silentLogger).warn('could not read the record back after the write', {
+        action: definition.name,
+        errorClass: error instanceof KonnektiveError ? error.errorClass : 'internal',
+      });
+    }
+  }
+  const known = record ?? prepared.fallback(message);
+  return definition.resource === 'order'
+    ? serializeOrder(known, { timeZone, connectionLabel: connection.label })
+    : serializeCustomer(known, { timeZone });
 };
 
 /** Decides what a Konnektive failure does to the key, and which error the client gets. */

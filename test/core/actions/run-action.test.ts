@@ -31,6 +31,7 @@ import {
   KonnektiveValidationError,
 } from '../../../functions/core/konnektive.js';
 import type { Connection } from '../../../functions/core/model.js';
+import { customerSchema, orderSchema } from '../../../functions/core/records/schemas.js';
 import { createFakes, type Fakes } from '../../support/fakes.js';
 
 const PASSWORD = 'fake-pass-for-tests';
@@ -376,6 +377,72 @@ describe('runAction', () => {
       );
       expect(response.statusCode).toBe(200);
       expect(warnings).toEqual(['could not store the idempotent response']);
+    });
+  });
+});
+
+describe("the answer: the resource's new state", () => {
+  it('create_sale answers the order read back from Konnektive, serialized like GET /orders', async () => {
+    const response = await run();
+    const body = response.body as Record<string, unknown>;
+    expect(fakes.konnektive.calls.map((call) => call.method)).toEqual(['importOrder', 'queryOrders']);
+    expect(fakes.konnektive.callsTo('queryOrders')[0]?.args).toEqual({
+      orderId: body.orderId,
+      timeZone: 'America/New_York',
+    });
+    expect(orderSchema.parse(body)).toMatchObject({
+      id: body.orderId,
+      connection: 'tenant-a',
+      orderStatus: 'COMPLETE',
+      customerId: expect.any(Number),
+      items: [],
+    });
+    expect(String(body.dateCreated)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
+    // The replay is that same record.
+    expect((await run()).body).toEqual(body);
+  });
+
+  it('a failed read-back never fails the write: what is known, every other field null, and a warning', async () => {
+    const warnings: string[] = [];
+    fakes.konnektive.failAlways('queryOrders', new KonnektiveTransientError('timed out', 'order/query'));
+    const response = await runAction(
+      { ...deps, logger: { warn: (message) => warnings.push(message) } },
+      { connection, action: 'create_sale', body: saleBody(), idempotencyKey: 'k' },
+    );
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toMatchObject({
+      orderStatus: 'COMPLETE',
+      firstName: 'Testy',
+      campaignId: 1,
+      couponCode: null,
+      fulfillments: [],
+      items: [],
+    });
+    expect(JSON.stringify(response.body)).not.toContain('0000000000000000');
+    expect(warnings).toEqual(['could not read the record back after the write']);
+  });
+
+  it('cancel_order answers the cancelled order; update_customer the customer with its new fields', async () => {
+    const sale = (await run({ idempotencyKey: undefined })).body as { orderId: string; customerId: number };
+    const cancelled = await run({
+      action: 'cancel_order',
+      body: { orderId: sale.orderId, cancelReason: 'asked' },
+    });
+    expect(cancelled.body).toMatchObject({ id: sale.orderId, orderStatus: 'CANCELLED' });
+    const updated = await run({
+      action: 'update_customer',
+      body: { customerId: String(sale.customerId), city: 'Shelbyville' },
+    });
+    expect(customerSchema.parse(updated.body)).toMatchObject({
+      id: String(sale.customerId),
+      customerId: sale.customerId,
+      city: 'Shelbyville',
+      firstName: 'Testy',
+      shipCity: null,
+    });
+    expect(fakes.konnektive.callsTo('queryCustomers')[0]?.args).toEqual({
+      customerId: sale.customerId,
+      timeZone: 'America/New_York',
     });
   });
 });
