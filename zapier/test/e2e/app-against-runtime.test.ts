@@ -5,7 +5,7 @@
  * the Konnektive simulator behind it and a local hook receiver standing in for hooks.zapier.com.
  *
  * The steps share one runtime and run in order, like a user's session: connect → switch Zaps on (subscribe) and
- * see hooks arrive → run actions → replay an action → search → switch a Zap off. Everything the app's functions
+ * see hooks arrive → run actions → replay an action → search → switch a Zap off → meet the error classes (Konnektive down, an unknown outcome, a password changed in the CRM). Everything the app's functions
  * return is captured and run through Zapier's integration checks at the end; with UPDATE_LIVE_RESULTS=1 it is also
  * written to zapier/test/fixtures/live-results.json, which the unit tests check on every run.
  */
@@ -89,7 +89,7 @@ const asJsonArray = (value: unknown, what: string): Json[] => {
 
 const sortedKeys = (value: Json): string[] => Object.keys(value).sort();
 
-/** What the app's functions returned, in the live-results format (checked in step 7). */
+/** What the app's functions returned, in the live-results format (checked in step 8). */
 const captured: LiveResult[] = [];
 
 /** A date-time as the contract wants it in every record: ISO-8601 with the account's offset. */
@@ -741,11 +741,146 @@ describe('6. unsubscribe', { timeout: STEP_TIMEOUT }, () => {
   });
 });
 
-// ----------------------------------------------------------------------------------------- 7. Integration checks
+// ------------------------------------------------------------------------------------------- 7. Error classes
+
+/** The simulator's request log as its control API answers it (`GET /_sim/requests`): what Konnektive saw. */
+const konnektiveSaw = async (): Promise<Json[]> => {
+  const response = await fetch(`${h().simulator.url}/_sim/requests`);
+  return asJsonArray(asJson(await response.json(), '/_sim/requests').requests, 'requests');
+};
+
+describe('7. error classes as Zapier sees them', { timeout: STEP_TIMEOUT }, () => {
+  const search = (key: 'find_order' | 'find_customer') => fn(App.searches[key].operation.perform);
+
+  it('Konnektive down for a read → ThrottledError (503 with Retry-After): Zapier retries the step later', async () => {
+    const { sim } = h();
+    sim.setFaults({ errorRate: 1, endpoints: ['order/query'] });
+    try {
+      const error = await rejection(
+        appTester(search('find_order'), {
+          authData: auth(),
+          inputData: { orderId: String(theSale().orderId) },
+        }),
+      );
+      expect(error.name).toBe('ThrottledError');
+      expect(error.message).toMatch(/Konnektive is unavailable/);
+    } finally {
+      sim.setFaults({ errorRate: 0, endpoints: null });
+    }
+  });
+
+  it('a sale Konnektive processed but never answered → OUTCOME_UNKNOWN, an error the user reads (never a retry); the replayed step charges nothing', async () => {
+    const { sim } = h();
+    sim.clearRequestLog();
+    const ordersBefore = sim.listOrders().length;
+    // Konnektive processes the sale, then the answer is lost (an HTTP 5xx instead of the order).
+    sim.setFaults({ errorRate: 1, endpoints: ['order/import'], afterProcessing: true });
+    const bundle = { authData: auth(), inputData: saleInput({ uniqueSourceId: 'e2e-unknown-1' }) };
+    try {
+      const error = await rejection(appTester(create('create_sale'), bundle));
+      expect(error.name).not.toBe('ThrottledError');
+      const payload = errorPayload(error);
+      expect(payload).toMatchObject({ code: 'OUTCOME_UNKNOWN', status: 502 });
+      expect(String(payload.message)).toMatch(/may or may not have gone through\. Check Konnektive/);
+      expect(sim.listOrders().length).toBe(ordersBefore + 1);
+    } finally {
+      sim.setFaults({ errorRate: 0, endpoints: null, afterProcessing: false });
+    }
+    // The user (or Autoreplay) runs the step again: the stored answer, no second order/import.
+    const again = await rejection(appTester(create('create_sale'), bundle));
+    expect(errorPayload(again)).toMatchObject({ code: 'OUTCOME_UNKNOWN', status: 502 });
+    expect(sim.requestLog().filter((entry) => entry.endpoint === 'order/import')).toHaveLength(1);
+    expect(sim.listOrders().length).toBe(ordersBefore + 1);
+  });
+
+  it('a password changed in Konnektive → ExpiredAuthError on every step, with one refused login at Konnektive, not one per step', async () => {
+    const harness = h();
+    const rotated = 'rotated-demo-password-456';
+    harness.sim.updateUser(DEMO.loginId, { password: rotated });
+    harness.sim.clearRequestLog();
+    const exchange = fn(App.authentication?.sessionConfig?.perform);
+    const connectionTest = fn(App.authentication?.test);
+    const customerId = String(theSale().customerId);
+    const steps: ReadonlyArray<[string, () => Promise<unknown>]> = [
+      [
+        'Find Order',
+        () =>
+          appTester(search('find_order'), {
+            authData: auth(),
+            inputData: { emailAddress: buyer.emailAddress },
+          }),
+      ],
+      [
+        'Update Customer',
+        () =>
+          appTester(create('update_customer'), {
+            authData: auth(),
+            inputData: { customerId, city: 'Capital City' },
+          }),
+      ],
+      [
+        'Create New Sale',
+        () =>
+          appTester(create('create_sale'), {
+            authData: auth(),
+            inputData: saleInput({ custom1: 'e2e-expired' }),
+          }),
+      ],
+      [
+        'New Order Event sample',
+        () =>
+          appTester(hookOps('order').performList, {
+            authData: auth(),
+            inputData: { orderType: 'NEW_SALE' },
+            meta: { isLoadingSample: true },
+          }),
+      ],
+      ['connection test', () => appTester(connectionTest, { authData: auth() })],
+      // Zapier refreshing the session with the stale password it holds.
+      ['session refresh', () => appTester(exchange, { authData: auth() })],
+      [
+        'Find Customer',
+        () =>
+          appTester(search('find_customer'), {
+            authData: auth(),
+            inputData: { emailAddress: buyer.emailAddress },
+          }),
+      ],
+    ];
+    for (const [name, step] of steps) {
+      const error = await rejection(step());
+      expect(error.name, name).toBe('ExpiredAuthError');
+      expect(error.message, name).not.toContain(DEMO.password);
+      expect(error.message, name).not.toContain(TEST_CARD);
+    }
+    // Konnektive saw the stale password exactly once (the first step), however many steps ran after it.
+    const seen = await konnektiveSaw();
+    expect(seen.map((entry) => entry.endpoint)).toEqual(['order/query']);
+    expect(seen.map((entry) => entry.result)).toEqual(['ERROR']);
+    expect(JSON.stringify(seen)).not.toContain(DEMO.password);
+
+    // The user reconnects with the new password: the steps work again.
+    const session = asJson(
+      await appTester(exchange, { authData: { loginId: DEMO.loginId, password: rotated } }),
+      'reconnect',
+    );
+    const reconnected = { loginId: DEMO.loginId, password: rotated, sessionKey: String(session.sessionKey) };
+    const found = asJsonArray(
+      await appTester(search('find_order'), {
+        authData: reconnected,
+        inputData: { orderId: String(theSale().orderId) },
+      }),
+      'find_order after reconnecting',
+    );
+    expect(found.map((order) => order.orderId)).toEqual([theSale().orderId]);
+  });
+});
+
+// ----------------------------------------------------------------------------------------- 8. Integration checks
 
 const LIVE_RESULTS = fileURLToPath(new URL('../fixtures/live-results.json', import.meta.url));
 
-describe('7. Zapier integration checks on everything the app returned', () => {
+describe('8. Zapier integration checks on everything the app returned', () => {
   it('passes the T and Z checks, holds no secret, and is written to the fixture with UPDATE_LIVE_RESULTS=1', () => {
     expect(captured.length).toBeGreaterThan(0);
     expect(checkLiveResults(App, captured)).toEqual([]);
