@@ -76,7 +76,7 @@ export class ServiceStack extends Stack {
   public readonly poller: KonnektivePoller;
   public readonly delivery: HookDelivery;
   public readonly monitoring: OperationsMonitoring;
-  /** All 14 functions by handler name. */
+  /** Every function by handler name (functions/handlers/catalog.ts). */
   public readonly functions: Readonly<Record<HandlerName, ServiceFunction>>;
   /** Seconds between polls of one (connection, stream). */
   public readonly pollIntervalSeconds: number;
