@@ -2,7 +2,7 @@
 import type { KonnektiveAccessDeps } from '../core/konnektive-access.js';
 import type { Connection } from '../core/model.js';
 import { findOrders, orderSearchSchema } from '../core/searches/find-records.js';
-import type { Dependencies } from '../shared/dependencies.js';
+import { type Dependencies, konnektiveAccessOf } from '../shared/dependencies.js';
 import { type ApiEvent, apiHandler, createAuthenticator, json } from '../shared/http.js';
 
 export interface FindOrdersDeps extends KonnektiveAccessDeps {
@@ -19,11 +19,7 @@ export const createFindOrdersHandler = (deps: FindOrdersDeps) =>
 /** What both search handlers take from the process container. */
 export const searchDependencies = (deps: Dependencies): FindOrdersDeps => ({
   authenticate: createAuthenticator(deps.stores),
-  konnektive: deps.konnektive,
-  connections: deps.stores.connections,
-  cipher: deps.cipher,
-  clock: deps.clock,
-  egressIps: deps.egressIps,
+  ...konnektiveAccessOf(deps),
 });
 
 /** The handler as deployed: its dependencies from the process container. */

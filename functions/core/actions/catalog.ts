@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { NotFoundError } from '../errors.js';
 import type { KonnektiveCredentials, KonnektiveGateway, KonnektiveParams } from '../konnektive.js';
 import { customerSchema, orderSchema } from '../records/schemas.js';
+import { CONTACT_FIELDS, SHIPPING_FIELDS } from '../records/serialize.js';
 import { formatKonnektiveDate } from '../zoned-time.js';
 import type { DateValue, ProductLine } from './fields.js';
 import {
@@ -157,31 +158,8 @@ export const productParams = (products: readonly ProductLine[]): KonnektiveParam
   return params;
 };
 
-const BILLING_KEYS = [
-  'firstName',
-  'lastName',
-  'companyName',
-  'address1',
-  'address2',
-  'city',
-  'state',
-  'postalCode',
-  'country',
-  'emailAddress',
-  'phoneNumber',
-  'ipAddress',
-] as const;
-const SHIPPING_KEYS = [
-  'shipFirstName',
-  'shipLastName',
-  'shipCompanyName',
-  'shipAddress1',
-  'shipAddress2',
-  'shipCity',
-  'shipState',
-  'shipPostalCode',
-  'shipCountry',
-] as const;
+const BILLING_KEYS = [...CONTACT_FIELDS, 'ipAddress'] as const;
+const SHIPPING_KEYS = SHIPPING_FIELDS;
 const TRACKING_KEYS = [
   'affId',
   'sourceValue1',

@@ -132,20 +132,23 @@ export const ORDER_FIELDS: readonly string[] = Object.keys(SAMPLE_ORDER);
 /** The fields every transaction carries (Konnektive's documented transaction record). */
 export const TRANSACTION_FIELDS: readonly string[] = Object.keys(SAMPLE_TRANSACTION);
 
-/** The fields every customer carries. */
-export const CUSTOMER_FIELDS: readonly string[] = [
-  'customerId',
+/** A person's name, contact and billing address fields, as Konnektive names them on orders and customers. */
+export const CONTACT_FIELDS = [
   'firstName',
   'lastName',
   'companyName',
-  'emailAddress',
-  'phoneNumber',
   'address1',
   'address2',
   'city',
   'state',
   'postalCode',
   'country',
+  'emailAddress',
+  'phoneNumber',
+] as const;
+
+/** The shipping address fields. */
+export const SHIPPING_FIELDS = [
   'shipFirstName',
   'shipLastName',
   'shipCompanyName',
@@ -155,6 +158,13 @@ export const CUSTOMER_FIELDS: readonly string[] = [
   'shipState',
   'shipPostalCode',
   'shipCountry',
+] as const;
+
+/** The fields every customer carries. */
+export const CUSTOMER_FIELDS: readonly string[] = [
+  'customerId',
+  ...CONTACT_FIELDS,
+  ...SHIPPING_FIELDS,
   'dateCreated',
   'dateUpdated',
 ];
