@@ -1,5 +1,5 @@
 /**
- * Session auth (design §2.1): verify a Konnektive API user, store its password encrypted, hand out a bearer token.
+ * Session auth: verify a Konnektive API user, store its password encrypted, hand out a bearer token.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { CredentialsRejectedError, InvalidCredentialsError, MissingPermissionsError } from '../errors.js';
