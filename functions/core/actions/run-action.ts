@@ -67,6 +67,8 @@ export interface RunActionDeps {
   clock: Clock;
   /** The stack's fixed egress IPs, named in the "not whitelisted" answer. */
   egressIps: readonly string[];
+  /** How long reading the record back after a write may take; default READ_BACK_TIMEOUT_MS. */
+  readBackTimeoutMs?: number;
   metrics: MetricSink;
   logger?: CoreLogger;
   /**
@@ -240,19 +242,48 @@ const execute = async (
   } catch (error) {
     throw await settleFailure(deps, { input, definition, key, error, params: prepared.params });
   }
-  const body = await newState(deps, { connection, definition, prepared, message, credentials });
-  const response: StoredResponse = { statusCode: 200, body };
+  // The write happened. What is known of the record goes under the key at once: a function that dies while reading
+  // the record back then leaves an answer to replay, not a claim that expires and lets a retry charge again.
+  const known = serializeRecord(definition, prepared.fallback(message), connection);
+  if (key !== undefined) await store(deps, key, { statusCode: 200, body: known });
+  const current = await readBack(deps, { connection, definition, prepared, message, credentials });
+  if (current === undefined) return { statusCode: 200, body: known, headers: {}, replayed: false };
+  const response: StoredResponse = {
+    statusCode: 200,
+    body: serializeRecord(definition, current, connection),
+  };
   if (key !== undefined) await store(deps, key, response);
   return { ...response, headers: {}, replayed: false };
 };
 
+/** The action's record as `GET /orders` or `GET /customers` answers it. */
+const serializeRecord = (
+  definition: ActionDefinition,
+  record: Record<string, unknown>,
+  connection: Connection,
+): Record<string, unknown> =>
+  definition.resource === 'order'
+    ? serializeOrder(record, { timeZone: connection.timeZone, connectionLabel: connection.label })
+    : serializeCustomer(record, { timeZone: connection.timeZone });
+
+/** How long the read-back after a write may take before the answer goes out without it. */
+export const READ_BACK_TIMEOUT_MS = 5_000;
+
+const timeout = (ms: number): { promise: Promise<never>; clear: () => void } => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const promise = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return { promise, clear: () => clearTimeout(timer) };
+};
+
 /**
- * The resource's new state, the answer of a successful write: the order (or customer) read back from Konnektive and
- * serialized like `GET /orders` (`GET /customers`). The write already happened, so a failed read-back never fails
- * the action: the answer is then what is known without it (Konnektive's answer and the request's own fields), with
- * every other field null.
+ * The resource's new state, the answer of a successful write: the order (or customer) read back from Konnektive, or
+ * undefined when that fails or takes longer than READ_BACK_TIMEOUT_MS (the write already happened, so the action
+ * still succeeds, answering what is known without it: Konnektive's answer and the request's own fields, every other
+ * field null).
  */
-const newState = async (
+const readBack = async (
   deps: RunActionDeps,
   args: {
     connection: Connection;
@@ -261,28 +292,26 @@ const newState = async (
     message: unknown;
     credentials: KonnektiveCredentials;
   },
-): Promise<Record<string, unknown>> => {
+): Promise<Record<string, unknown> | undefined> => {
   const { connection, definition, prepared, message, credentials } = args;
-  const { timeZone } = connection;
   const id = prepared.target(message);
-  let record: Record<string, unknown> | undefined;
-  if (id !== undefined) {
-    try {
-      record =
-        definition.resource === 'order'
-          ? await readOrder(deps.konnektive, credentials, String(id), timeZone)
-          : await readCustomer(deps.konnektive, credentials, Number(id), timeZone);
-    } catch (error) {
-      (deps.logger ?? silentLogger).warn('could not read the record back after the write', {
-        action: definition.name,
-        errorClass: error instanceof KonnektiveError ? error.errorClass : 'internal',
-      });
-    }
+  if (id === undefined) return undefined;
+  const limit = timeout(deps.readBackTimeoutMs ?? READ_BACK_TIMEOUT_MS);
+  try {
+    const read =
+      definition.resource === 'order'
+        ? readOrder(deps.konnektive, credentials, String(id), connection.timeZone)
+        : readCustomer(deps.konnektive, credentials, Number(id), connection.timeZone);
+    return await Promise.race([read, limit.promise]);
+  } catch (error) {
+    (deps.logger ?? silentLogger).warn('could not read the record back after the write', {
+      action: definition.name,
+      errorClass: error instanceof KonnektiveError ? error.errorClass : 'timeout',
+    });
+    return undefined;
+  } finally {
+    limit.clear();
   }
-  const known = record ?? prepared.fallback(message);
-  return definition.resource === 'order'
-    ? serializeOrder(known, { timeZone, connectionLabel: connection.label })
-    : serializeCustomer(known, { timeZone });
 };
 
 /** Decides what a Konnektive failure does to the key, and which error the client gets. */

@@ -422,6 +422,36 @@ describe("the answer: the resource's new state", () => {
     expect(warnings).toEqual(['could not read the record back after the write']);
   });
 
+  it('while the record is read back, the key already holds what is known: a retry then replays it, never charges again', async () => {
+    const hold = fakes.konnektive.hold('queryOrders');
+    const first = run();
+    await hold.reached;
+    const replay = await run();
+    expect(replay).toMatchObject({
+      statusCode: 200,
+      replayed: true,
+      body: { orderStatus: 'COMPLETE', couponCode: null },
+    });
+    expect(fakes.konnektive.callsTo('importOrder')).toHaveLength(1);
+    hold.release();
+    const answered = await first;
+    expect(answered.replayed).toBe(false);
+    // Once read back, the full record replaces it under the key.
+    expect((await run()).body).toEqual(answered.body);
+  });
+
+  it('a read-back slower than its limit is given up: the answer goes out with what is known', async () => {
+    const warnings: string[] = [];
+    const hold = fakes.konnektive.hold('queryOrders');
+    const response = await runAction(
+      { ...deps, readBackTimeoutMs: 20, logger: { warn: (message) => warnings.push(message) } },
+      { connection, action: 'create_sale', body: saleBody(), idempotencyKey: 'slow' },
+    );
+    expect(response).toMatchObject({ statusCode: 200, body: { orderStatus: 'COMPLETE', fulfillments: [] } });
+    expect(warnings).toEqual(['could not read the record back after the write']);
+    hold.release();
+  });
+
   it('cancel_order answers the cancelled order; update_customer the customer with its new fields', async () => {
     const sale = (await run({ idempotencyKey: undefined })).body as { orderId: string; customerId: number };
     const cancelled = await run({
