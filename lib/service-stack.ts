@@ -78,7 +78,7 @@ export class ServiceStack extends Stack {
   public readonly delivery: HookDelivery;
   public readonly streamMonitor: StreamMonitor;
   public readonly monitoring: OperationsMonitoring;
-  /** All 15 functions by handler name. */
+  /** Every function by handler name (functions/handlers/catalog.ts). */
   public readonly functions: Readonly<Record<HandlerName, ServiceFunction>>;
   /** Seconds between polls of one (connection, stream). */
   public readonly pollIntervalSeconds: number;

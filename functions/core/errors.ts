@@ -79,7 +79,10 @@ export class IdempotencyKeyReusedError extends Error {
   }
 }
 
-/** Konnektive is down, timing out or answering garbage; retry after `retryAfterSeconds`. */
+/**
+ * Konnektive is down, timing out or answering garbage, and nothing was changed by this request (it never reached
+ * Konnektive, or it only read); retry after `retryAfterSeconds`.
+ */
 export class UpstreamUnavailableError extends Error {
   constructor(
     message: string,
@@ -88,6 +91,29 @@ export class UpstreamUnavailableError extends Error {
   ) {
     super(message, options);
     this.name = 'UpstreamUnavailableError';
+  }
+}
+
+/**
+ * A write reached Konnektive and no answer came back (timeout, HTTP 5xx, an unreadable answer): it may or may not
+ * have happened. Retrying blindly could charge twice, so the caller must look in Konnektive first.
+ */
+export class OutcomeUnknownError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'OutcomeUnknownError';
+  }
+}
+
+/** Konnektive refused the request for its rate (HTTP 429) without processing it; retry after `retryAfterSeconds`. */
+export class RateLimitedError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'RateLimitedError';
   }
 }
 

@@ -7,12 +7,14 @@
  * | stored credentials rejected | CredentialsRejectedError | the connection is marked invalid |
  * | IP not whitelisted | NotWhitelistedError, listing the egress IPs | |
  * | permission missing | MissingPermissionsError | |
+ * | HTTP 429 | RateLimitedError (Retry-After) | |
  * | timeout, 5xx, garbage | UpstreamUnavailableError (Retry-After) | |
  * | declined / redirect / invalid input / not found | DeclinedError / RedirectRequiredError / ValidationError / NotFoundError | |
  * | anything else | UpstreamError | |
  *
  * Session verification tests a NEW password: it skips the stored-connection steps, and a rejected login there is
- * InvalidCredentialsError (`toDomainError(error, { egressIps, password: 'new' })`).
+ * InvalidCredentialsError (`toDomainError(error, { egressIps, password: 'new' })`). A write that was sent and got no
+ * answer is not decided here: whether it may be repeated depends on the action (functions/core/actions/run-action.ts).
  */
 import {
   CredentialsRejectedError,
@@ -21,6 +23,7 @@ import {
   MissingPermissionsError,
   NotFoundError,
   NotWhitelistedError,
+  RateLimitedError,
   RedirectRequiredError,
   UpstreamError,
   UpstreamUnavailableError,
@@ -45,7 +48,7 @@ import type { Clock, ConnectionStore, CredentialCipher } from './ports.js';
 /** How long to ask a client to wait after Konnektive was unreachable. */
 export const UPSTREAM_RETRY_AFTER_SECONDS = 30;
 
-/** What a 401 CREDENTIALS_REJECTED says. */
+/** What a 403 CREDENTIALS_REJECTED says. */
 export const CREDENTIALS_REJECTED_MESSAGE =
   'Konnektive rejected the stored credentials (was the API user password changed?); reconnect the account';
 
@@ -98,6 +101,13 @@ export const toDomainError = (error: unknown, context: ErrorContext): unknown =>
     return new MissingPermissionsError(
       `The Konnektive API user lacks the "${error.permission}" permission`,
       [error.permission],
+      cause,
+    );
+  }
+  if (error instanceof KonnektiveTransientError && error.status === 429) {
+    return new RateLimitedError(
+      'Konnektive is refusing requests for their rate; retry later',
+      UPSTREAM_RETRY_AFTER_SECONDS,
       cause,
     );
   }
@@ -155,8 +165,8 @@ export interface KonnektiveAccessDeps {
 
 /**
  * A connection's credentials, guarded: a connection already marked `invalid` is refused without calling
- * Konnektive (repeating a rejected login can lock the API user; the 401 makes Zapier re-run the session exchange,
- * which re-verifies and reactivates it).
+ * Konnektive (repeating a rejected login can lock the API user). The 403 CREDENTIALS_REJECTED makes the Zapier app
+ * ask the user to reconnect; connecting again with a working password reactivates the connection.
  */
 export const storedCredentials = async (
   deps: Pick<KonnektiveAccessDeps, 'cipher' | 'credentials'>,
@@ -168,7 +178,7 @@ export const storedCredentials = async (
 
 /**
  * Marks the connection invalid after Konnektive rejected its stored password, tells `onStoredCredentialsRejected`,
- * and returns the 401 error. Failing to record the status must not hide the 401: `onStoreError` hears about it
+ * and returns the 403 error. Failing to record the status must not hide the 403: `onStoreError` hears about it
  * instead.
  */
 export const rejectStoredCredentials = async (

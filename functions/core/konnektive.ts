@@ -32,6 +32,13 @@ export type TransactionRecord = Record<string, unknown> & {
   dateUpdated?: string | null | undefined;
 };
 
+/** A Konnektive customer record, every field kept as sent. */
+export type CustomerRecord = Record<string, unknown> & {
+  customerId: number;
+  dateCreated?: string | null | undefined;
+  dateUpdated?: string | null | undefined;
+};
+
 export interface CampaignProduct {
   campaignProductId: number | string;
   name: string;
@@ -52,13 +59,25 @@ export interface InstantRange {
   end: Date;
 }
 
+/**
+ * How a query's `range` is sent. `daily` (the default): one call sequence per local day with `startTime`/`endTime`,
+ * exact, what a poll needs. `whole-days`: one call sequence for every local date the range touches, without times
+ * (a search over months, where a call per day would be hundreds of calls). Either way the records are filtered to
+ * the exact range afterwards.
+ */
+export type RangeCalls = 'daily' | 'whole-days';
+
 export interface OrderQuery {
   range?: InstantRange | undefined;
+  rangeCalls?: RangeCalls | undefined;
   dateRangeType?: 'dateCreated' | 'dateUpdated' | undefined;
   orderStatus?: 'COMPLETE' | 'PARTIAL' | 'DECLINED' | 'REFUNDED' | 'CANCELLED' | undefined;
   orderType?: string | undefined;
   orderId?: string | undefined;
   customerId?: number | string | undefined;
+  /** Exact-match filters (Konnektive compares them as stored). */
+  emailAddress?: string | undefined;
+  phoneNumber?: string | undefined;
   /** IANA zone of the account; default America/New_York. */
   timeZone?: string | undefined;
   /** 1..200; default 200. */
@@ -73,6 +92,19 @@ export interface TransactionQuery {
   txnType?: 'SALE' | 'AUTHORIZE' | 'CAPTURE' | 'VOID' | 'REFUND' | undefined;
   responseType?: 'SUCCESS' | 'HARD_DECLINE' | 'SOFT_DECLINE' | undefined;
   orderId?: string | undefined;
+  timeZone?: string | undefined;
+  resultsPerPage?: number | undefined;
+  sortDir?: 0 | 1 | undefined;
+}
+
+/** `customer/query`: by customerId alone, or any filter with a `range` (Konnektive wants dates then). */
+export interface CustomerQuery {
+  customerId?: number | string | undefined;
+  emailAddress?: string | undefined;
+  phoneNumber?: string | undefined;
+  range?: InstantRange | undefined;
+  rangeCalls?: RangeCalls | undefined;
+  dateRangeType?: 'dateCreated' | 'dateUpdated' | undefined;
   timeZone?: string | undefined;
   resultsPerPage?: number | undefined;
   sortDir?: 0 | 1 | undefined;
@@ -102,6 +134,10 @@ export interface KonnektiveGateway {
     credentials: KonnektiveCredentials,
     query?: { campaignId?: number | string; resultsPerPage?: number },
   ): AsyncIterable<Page<Campaign>>;
+  queryCustomers(
+    credentials: KonnektiveCredentials,
+    query: CustomerQuery,
+  ): AsyncIterable<Page<CustomerRecord>>;
   importOrder(credentials: KonnektiveCredentials, params: KonnektiveParams): Promise<Record<string, unknown>>;
   importLead(credentials: KonnektiveCredentials, params: KonnektiveParams): Promise<Record<string, unknown>>;
   updateFulfillment(credentials: KonnektiveCredentials, params: KonnektiveParams): Promise<unknown>;

@@ -3,9 +3,8 @@ import { ValidationError } from '../core/errors.js';
 import type { Connection } from '../core/model.js';
 import { getSamples, parseTriggerType, type SampleDeps } from '../core/triggers/samples.js';
 import { samplesQuerySchema } from '../core/triggers/schemas.js';
-import type { Dependencies } from '../shared/dependencies.js';
+import { type Dependencies, konnektiveAccessOf } from '../shared/dependencies.js';
 import { type ApiEvent, apiHandler, createAuthenticator, json, pathParam } from '../shared/http.js';
-import { recordStoredCredentialsRejected } from '../shared/observability.js';
 
 export interface GetSamplesDeps extends SampleDeps {
   authenticate: (event: ApiEvent) => Promise<Connection>;
@@ -25,12 +24,4 @@ export const createGetSamplesHandler = (deps: GetSamplesDeps) =>
 
 /** The handler as deployed: its dependencies from the process container. */
 export const fromDependencies = (deps: Dependencies) =>
-  createGetSamplesHandler({
-    authenticate: createAuthenticator(deps.stores),
-    konnektive: deps.konnektive,
-    connections: deps.stores.connections,
-    cipher: deps.cipher,
-    clock: deps.clock,
-    egressIps: deps.egressIps,
-    onStoredCredentialsRejected: recordStoredCredentialsRejected,
-  });
+  createGetSamplesHandler({ authenticate: createAuthenticator(deps.stores), ...konnektiveAccessOf(deps) });

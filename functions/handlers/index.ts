@@ -10,6 +10,8 @@ import * as createSubscription from './create-subscription.js';
 import * as deleteSubscription from './delete-subscription.js';
 import * as deliverEvents from './deliver-events.js';
 import * as dispatchPolls from './dispatch-polls.js';
+import * as findCustomers from './find-customers.js';
+import * as findOrders from './find-orders.js';
 import * as getMe from './get-me.js';
 import * as getOpenapi from './get-openapi.js';
 import * as getSamples from './get-samples.js';
@@ -30,6 +32,8 @@ export const HANDLER_FACTORIES = {
   'delete-subscription': deleteSubscription.fromDependencies,
   'get-samples': getSamples.fromDependencies,
   'run-action': runAction.fromDependencies,
+  'find-orders': findOrders.fromDependencies,
+  'find-customers': findCustomers.fromDependencies,
   'list-campaigns': listCampaigns.fromDependencies,
   'list-campaign-products': listCampaignProducts.fromDependencies,
   'get-openapi': getOpenapi.fromDependencies,

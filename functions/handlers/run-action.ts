@@ -1,6 +1,5 @@
-/** `POST /actions/{action}` — the five Zapier creates, idempotent by `Idempotency-Key`. */
+/** `POST /actions/{action}` — the five Zapier creates; the sale and the lead idempotent by `Idempotency-Key`. */
 import * as z from 'zod';
-import { parseIdempotencyKey } from '../core/actions/idempotency.js';
 import { type RunActionDeps, runAction } from '../core/actions/run-action.js';
 import type { Connection } from '../core/model.js';
 import type { Dependencies } from '../shared/dependencies.js';
@@ -39,7 +38,7 @@ export const createRunActionHandler = (deps: RunActionHandlerDeps) => {
     const response = await runAction(useCase, {
       connection,
       action,
-      idempotencyKey: parseIdempotencyKey(header(event, 'idempotency-key')),
+      idempotencyKey: header(event, 'idempotency-key'),
       body: parseJsonBody(event, z.unknown()),
       requestId: event.requestContext?.requestId,
     });

@@ -8,12 +8,14 @@ import type { DeliveryQueueControl } from '../adapters/sqs/sqs-queues.js';
 import type { CampaignCache } from '../core/dropdowns/campaign-cache.js';
 import type { CachedCampaign } from '../core/dropdowns/list-campaigns.js';
 import type { KonnektiveGateway } from '../core/konnektive.js';
+import type { KonnektiveAccessDeps } from '../core/konnektive-access.js';
 import type { StreamHealthSettings } from '../core/monitoring/assess-streams.js';
 import type { Clock, CredentialCipher, EventPublisher, HookSender, Stores } from '../core/ports.js';
 import type { DeliverySettings, HookPacer } from '../core/triggers/deliver.js';
 import type { PollRequestQueue } from '../core/triggers/dispatch.js';
 import type { PollSettings } from '../core/triggers/poll-stream.js';
 import type { SettledEvents } from '../core/triggers/settled-events.js';
+import { recordStoredCredentialsRejected } from './observability.js';
 
 export interface Dependencies {
   readonly stores: Stores;
@@ -45,3 +47,14 @@ export const systemClock: Clock = { now: () => new Date() };
 
 /** `sub_` + 32 hex characters. */
 export const newSubscriptionId = (): string => `sub_${randomUUID().replaceAll('-', '')}`;
+
+/** What a handler that reads Konnektive under the access policy (functions/core/konnektive-access.ts) takes. */
+export const konnektiveAccessOf = (deps: Dependencies): KonnektiveAccessDeps => ({
+  konnektive: deps.konnektive,
+  connections: deps.stores.connections,
+  cipher: deps.cipher,
+  clock: deps.clock,
+  egressIps: deps.egressIps,
+  // A stored password Konnektive now refuses is counted (alarm StoredCredentialsRejected) wherever it is found.
+  onStoredCredentialsRejected: recordStoredCredentialsRejected,
+});

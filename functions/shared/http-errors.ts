@@ -13,6 +13,8 @@ import {
   MissingPermissionsError,
   NotFoundError,
   NotWhitelistedError,
+  OutcomeUnknownError,
+  RateLimitedError,
   RedirectRequiredError,
   UpstreamError,
   UpstreamUnavailableError,
@@ -72,8 +74,10 @@ export const toHttpError = (error: unknown): HttpError => {
   if (error instanceof NotFoundError) return new HttpError(404, 'NOT_FOUND', error.message);
   if (error instanceof InvalidCredentialsError)
     return new HttpError(403, 'INVALID_CREDENTIALS', error.message);
+  // 403, not 401: with session auth every 401 makes Zapier re-run the session exchange, which would try the stale
+  // password against Konnektive again on every step. Only an unknown or revoked token answers 401.
   if (error instanceof CredentialsRejectedError)
-    return new HttpError(401, 'CREDENTIALS_REJECTED', error.message);
+    return new HttpError(403, 'CREDENTIALS_REJECTED', error.message);
   if (error instanceof MissingPermissionsError) {
     return new HttpError(403, 'PERMISSION_DENIED', error.message, {
       missingPermissions: error.missingPermissions,
@@ -100,6 +104,19 @@ export const toHttpError = (error: unknown): HttpError => {
       true,
     );
   }
+  if (error instanceof RateLimitedError) {
+    return new HttpError(
+      429,
+      'RATE_LIMITED',
+      error.message,
+      {},
+      { 'Retry-After': String(error.retryAfterSeconds) },
+      true,
+    );
+  }
+  // 502, never 503: a 503 invites an automatic retry, and this request may already have charged a card.
+  if (error instanceof OutcomeUnknownError)
+    return new HttpError(502, 'OUTCOME_UNKNOWN', error.message, {}, {}, true);
   if (error instanceof DeclinedError) return new HttpError(422, 'DECLINED', error.message);
   if (error instanceof RedirectRequiredError) return new HttpError(422, 'REDIRECT_REQUIRED', error.message);
   if (error instanceof UpstreamError) return new HttpError(502, 'KONNEKTIVE_ERROR', error.message);

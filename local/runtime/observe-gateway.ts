@@ -43,6 +43,7 @@ export const observeGateway = (inner: KonnektiveGateway, activity: ActivityLog):
   queryTransactions: (credentials, query) =>
     observeQuery(inner.queryTransactions(credentials, query), 'transactions', credentials, activity),
   queryCampaigns: (credentials, query) => inner.queryCampaigns(credentials, query),
+  queryCustomers: (credentials, query) => inner.queryCustomers(credentials, query),
   importOrder: (credentials, params) => inner.importOrder(credentials, params),
   importLead: (credentials, params) => inner.importLead(credentials, params),
   updateFulfillment: (credentials, params) => inner.updateFulfillment(credentials, params),

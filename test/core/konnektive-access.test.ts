@@ -10,6 +10,7 @@ import {
   MissingPermissionsError,
   NotFoundError,
   NotWhitelistedError,
+  RateLimitedError,
   RedirectRequiredError,
   UpstreamError,
   UpstreamUnavailableError,
@@ -122,6 +123,18 @@ describe('toDomainError', () => {
     ) as ValidationError;
     expect(validation.fields).toEqual({ zip: 'bad' });
     expect(validation.message).toBe('Konnektive rejected the input: bad zip');
+  });
+
+  it('HTTP 429 is RateLimitedError with the Retry-After; other transient failures stay UpstreamUnavailableError', () => {
+    const throttled = toDomainError(new KonnektiveTransientError('HTTP 429', E, { status: 429 }), {
+      egressIps: [],
+    });
+    expect(throttled).toBeInstanceOf(RateLimitedError);
+    expect((throttled as RateLimitedError).retryAfterSeconds).toBe(UPSTREAM_RETRY_AFTER_SECONDS);
+    const overloaded = toDomainError(new KonnektiveTransientError('HTTP 503', E, { status: 503 }), {
+      egressIps: [],
+    });
+    expect(overloaded).toBeInstanceOf(UpstreamUnavailableError);
   });
 
   it('a new password that Konnektive rejects is InvalidCredentialsError, not a rejected connection', () => {

@@ -117,12 +117,12 @@ describe('GET /campaigns', () => {
     expect(unavailable.headers?.['Retry-After']).toBeDefined();
   });
 
-  it('401 CREDENTIALS_REJECTED when Konnektive rejects the stored password', async () => {
+  it('403 CREDENTIALS_REJECTED when Konnektive rejects the stored password', async () => {
     fakes.konnektive.failNext(
       'queryCampaigns',
       new KonnektiveAuthError('Could not authenticate credentials', 'campaign/query'),
     );
-    expectError(await listCampaigns(), 401, 'CREDENTIALS_REJECTED');
+    expectError(await listCampaigns(), 403, 'CREDENTIALS_REJECTED');
   });
 });
 

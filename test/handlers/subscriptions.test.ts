@@ -6,6 +6,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { KonnektiveTransientError } from '../../functions/core/konnektive.js';
 import { tokenHashOf } from '../../functions/core/session/create-session.js';
+import { konnektiveDateTimeToIso } from '../../functions/core/zoned-time.js';
 import { createCreateSubscriptionHandler } from '../../functions/handlers/create-subscription.js';
 import { createDeleteSubscriptionHandler } from '../../functions/handlers/delete-subscription.js';
 import { createGetSamplesHandler } from '../../functions/handlers/get-samples.js';
@@ -189,8 +190,11 @@ describe('GET /triggers/{trigger}/samples', () => {
     expect(body.source).toBe('live');
     expect(body.samples).toHaveLength(3);
     const newest = handlers.konnektive.orders[3];
+    if (!newest) throw new Error('no orders');
     expect(body.samples[0]).toMatchObject({
       ...newest,
+      dateCreated: konnektiveDateTimeToIso(newest.dateCreated, 'America/New_York'),
+      dateUpdated: konnektiveDateTimeToIso(String(newest.dateUpdated), 'America/New_York'),
       id: `NEW_SALE-${String(newest?.orderId)}`,
       event: 'order.NEW_SALE',
       connection: 'merchant-a',

@@ -28,6 +28,8 @@ const EXPECTED_TABLES: Record<HandlerName, TableKey[]> = {
   'delete-subscription': ['tokens', 'connections', 'subscriptions'],
   'get-samples': ['tokens', 'connections'],
   'run-action': ['tokens', 'connections', 'idempotency'],
+  'find-orders': ['tokens', 'connections'],
+  'find-customers': ['tokens', 'connections'],
   'list-campaigns': ['tokens', 'connections'],
   'list-campaign-products': ['tokens', 'connections'],
   'get-openapi': [],
@@ -54,6 +56,8 @@ const EXPECTED_EXTRA_ENV: Record<HandlerName, string[]> = {
   'delete-subscription': [],
   'get-samples': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS'],
   'run-action': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS'],
+  'find-orders': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS'],
+  'find-customers': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS'],
   'list-campaigns': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS'],
   'list-campaign-products': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS'],
   'get-openapi': [],
@@ -85,7 +89,7 @@ interface FunctionProperties {
   FunctionName?: string;
 }
 
-describe('the 15 functions', () => {
+describe('the 17 functions', () => {
   let synthesized: SynthesizedApp;
   const propertiesOf = (name: HandlerName): FunctionProperties =>
     resourceOf(synthesized.serviceTemplate, logicalIdOf(synthesized.service.functions[name].function))

@@ -23,7 +23,7 @@ type Access = 'r' | 'rw' | 'scan' | 'delete' | 'update';
 
 /**
  * Data access per handler, from the issue's function table (written independently of functions/handlers/catalog.ts), corrected
- * where the handlers do more: run-action, the campaign dropdowns and the poller call `connections.setStatus` on a
+ * where the handlers do more: run-action, the searches, the campaign dropdowns and the poller call `connections.setStatus` on a
  * Konnektive auth error.
  */
 const EXPECTED_DATA: Record<HandlerName, Partial<Record<TableKey, Access>>> = {
@@ -35,6 +35,8 @@ const EXPECTED_DATA: Record<HandlerName, Partial<Record<TableKey, Access>>> = {
   'delete-subscription': { tokens: 'r', connections: 'r', subscriptions: 'rw' },
   'get-samples': { tokens: 'r', connections: 'update' },
   'run-action': { tokens: 'r', connections: 'update', idempotency: 'rw' },
+  'find-orders': { tokens: 'r', connections: 'update' },
+  'find-customers': { tokens: 'r', connections: 'update' },
   'list-campaigns': { tokens: 'r', connections: 'update' },
   'list-campaign-products': { tokens: 'r', connections: 'update' },
   'get-openapi': {},
@@ -50,6 +52,8 @@ const EXPECTED_KMS: Partial<Record<HandlerName, string[]>> = {
   'create-session': ['kms:Decrypt', 'kms:Encrypt'],
   'get-samples': ['kms:Decrypt'],
   'run-action': ['kms:Decrypt'],
+  'find-orders': ['kms:Decrypt'],
+  'find-customers': ['kms:Decrypt'],
   'list-campaigns': ['kms:Decrypt'],
   'list-campaign-products': ['kms:Decrypt'],
   'poll-stream': ['kms:Decrypt'],

@@ -90,7 +90,7 @@ describe('monitoring', () => {
       const ids = expectedAlarms().map(([constructId]) => constructId);
       expect(Object.keys(synthesized.service.monitoring.alarms).sort()).toEqual([...ids].sort());
       expect(allAlarms()).toHaveLength(ids.length);
-      expect(ids).toHaveLength(Object.keys(ALARMS).length - 1 + 15);
+      expect(ids).toHaveLength(Object.keys(ALARMS).length - 1 + EXPECTED_HANDLERS.length);
     });
 
     it('gives every alarm the threshold, comparison, periods, missing-data treatment and route of its entry', () => {
@@ -268,7 +268,7 @@ describe('monitoring', () => {
     });
 
     it.each(EXPECTED_HANDLERS)(
-      'files a ticket when more than 20%% of at least 10 invocations of %s fail or are throttled',
+      'files a ticket when more than 20 percent of at least 10 invocations of %s fail or are throttled',
       (name) => {
         const alarm = propertiesOf(`${constructIdOf(name)}FailureRate`);
         expect(alarm).toMatchObject({ Threshold: 20, ComparisonOperator: 'GreaterThanThreshold' });
@@ -594,7 +594,7 @@ describe('monitoring', () => {
       }
     });
 
-    it('graphs errors, throttles and duration of all 15 functions and the depth of the 3 dead-letter queues', () => {
+    it('graphs errors, throttles and duration of all 17 functions and the depth of the 3 dead-letter queues', () => {
       for (const name of ['Errors', 'Throttles', 'Duration']) {
         expect(graphed.filter((metric) => metric.id === `AWS/Lambda/${name}`)).toHaveLength(
           EXPECTED_HANDLERS.length,

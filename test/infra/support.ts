@@ -37,7 +37,7 @@ export const TEST_CONFIG: DeploymentConfig = {
   logRetention: RetentionDays.ONE_MONTH,
 };
 
-/** The 15 handlers and the route or trigger each serves: the 14 and the stream monitor. */
+/** The 17 handlers and the route or trigger each serves: the 14, the stream monitor and the two searches. */
 export const EXPECTED_HANDLERS: readonly HandlerName[] = [
   'create-session',
   'get-me',
@@ -47,6 +47,8 @@ export const EXPECTED_HANDLERS: readonly HandlerName[] = [
   'delete-subscription',
   'get-samples',
   'run-action',
+  'find-orders',
+  'find-customers',
   'list-campaigns',
   'list-campaign-products',
   'get-openapi',
@@ -61,6 +63,8 @@ export const KONNEKTIVE_CALLERS: readonly HandlerName[] = [
   'create-session',
   'get-samples',
   'run-action',
+  'find-orders',
+  'find-customers',
   'list-campaigns',
   'list-campaign-products',
   'poll-stream',

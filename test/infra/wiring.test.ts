@@ -27,6 +27,8 @@ const ROUTES: [string, HandlerName][] = [
   ['DELETE /subscriptions/{id}', 'delete-subscription'],
   ['GET /triggers/{trigger}/samples', 'get-samples'],
   ['POST /actions/{action}', 'run-action'],
+  ['GET /orders', 'find-orders'],
+  ['GET /customers', 'find-customers'],
   ['GET /campaigns', 'list-campaigns'],
   ['GET /campaigns/{campaignId}/products', 'list-campaign-products'],
   ['GET /openapi.json', 'get-openapi'],

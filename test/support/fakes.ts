@@ -7,6 +7,8 @@ import { StoreError, SubscriptionExistsError } from '../../functions/adapters/dy
 import { ENDPOINTS } from '../../functions/adapters/konnektive/endpoints.js';
 import {
   type Campaign,
+  type CustomerQuery,
+  type CustomerRecord,
   KonnektiveAuthError,
   type KonnektiveCredentials,
   type KonnektiveGateway,
@@ -466,10 +468,10 @@ interface Hold {
 }
 
 /**
- * The one in-memory KonnektiveGateway of the core and handler tests. Queries page through `orders`, `transactions`
- * and `campaigns` like the real API (filters: status, type, id, date range in the query's zone; `sortDir`;
- * `resultsPerPage`; every page is selected anew, so records changed between pages shift as they would).
- * Writes answer plausible records and add the order to `orders`. Script failures with `failNext`/`failAlways`,
+ * The one in-memory KonnektiveGateway of the core and handler tests. Queries page through `orders`, `transactions`,
+ * `campaigns` and `customers` like the real API (filters: status, type, id, email, phone, date range in the query's
+ * zone; `sortDir`; `resultsPerPage`; every page is selected anew, so records changed between pages shift as they
+ * would). Writes answer plausible records, add the order to `orders` and its customer to `customers`. Script failures with `failNext`/`failAlways`,
  * replace a write with `onWrite`, refuse endpoints with `deny`, hold a call in flight with `hold`, and change
  * data mid-pagination with `afterPage`.
  */
@@ -477,6 +479,7 @@ export class FakeKonnektive implements KonnektiveGateway {
   orders: OrderRecord[] = [];
   transactions: TransactionRecord[] = [];
   campaigns: Campaign[] = [];
+  customers: CustomerRecord[] = [];
   readonly calls: FakeCall[] = [];
   /** When set, any other loginId/password gets KonnektiveAuthError. */
   validCredentials: KonnektiveCredentials | undefined;
@@ -600,6 +603,8 @@ export class FakeKonnektive implements KonnektiveGateway {
           (query.orderType === undefined || order.orderType === query.orderType) &&
           (query.orderId === undefined || order.orderId === query.orderId) &&
           (query.customerId === undefined || String(order.customerId) === String(query.customerId)) &&
+          sameText(order.emailAddress, query.emailAddress) &&
+          sameText(order.phoneNumber, query.phoneNumber) &&
           inRange(order[field], query.range, zone),
       );
     yield* this.paginate(() => sortBy(matching(), field, query.sortDir ?? 1), query.resultsPerPage);
@@ -636,6 +641,24 @@ export class FakeKonnektive implements KonnektiveGateway {
         ),
       query.resultsPerPage,
     );
+  }
+
+  async *queryCustomers(
+    credentials: KonnektiveCredentials,
+    query: CustomerQuery,
+  ): AsyncIterable<Page<CustomerRecord>> {
+    await this.enter('queryCustomers', credentials, query);
+    const zone = query.timeZone ?? this.timeZone;
+    const field = query.dateRangeType ?? 'dateCreated';
+    const matching = () =>
+      this.customers.filter(
+        (customer) =>
+          (query.customerId === undefined || String(customer.customerId) === String(query.customerId)) &&
+          sameText(customer.emailAddress, query.emailAddress) &&
+          sameText(customer.phoneNumber, query.phoneNumber) &&
+          inRange(customer[field], query.range, zone),
+      );
+    yield* this.paginate(() => sortBy(matching(), field, query.sortDir ?? 1), query.resultsPerPage);
   }
 
   async importOrder(
@@ -681,7 +704,13 @@ export class FakeKonnektive implements KonnektiveGateway {
   }
 
   async updateCustomer(credentials: KonnektiveCredentials, params: KonnektiveParams): Promise<unknown> {
-    return this.simpleWrite('updateCustomer', credentials, params, 'Customer updated');
+    const answer = await this.simpleWrite('updateCustomer', credentials, params, 'Customer updated');
+    const customer = this.customers.find((c) => String(c.customerId) === String(params.customerId));
+    if (customer !== undefined) {
+      const { customerId: _id, ...changes } = params;
+      Object.assign(customer, changes, { dateUpdated: this.wall(this.clock.now()) });
+    }
+    return answer;
   }
 
   private async simpleWrite(
@@ -731,6 +760,17 @@ export class FakeKonnektive implements KonnektiveGateway {
     const index = this.orders.findIndex((o) => o.orderId === record.orderId);
     if (index === -1) this.orders.push(record);
     else this.orders[index] = { ...this.orders[index], ...record };
+    const customerId = Number(record.customerId);
+    if (!this.customers.some((c) => c.customerId === customerId)) {
+      this.customers.push({
+        customerId,
+        firstName: record.firstName ?? null,
+        lastName: record.lastName ?? null,
+        emailAddress: record.emailAddress ?? null,
+        dateCreated: record.dateCreated,
+        dateUpdated: record.dateCreated,
+      });
+    }
   }
 }
 
@@ -742,6 +782,10 @@ const totalOf = (params: KonnektiveParams): string => {
   }
   return total.toFixed(2);
 };
+
+/** An exact-match text filter, case-insensitive like Konnektive's; no filter matches everything. */
+const sameText = (value: unknown, filter: string | undefined): boolean =>
+  filter === undefined || (typeof value === 'string' && value.toLowerCase() === filter.toLowerCase());
 
 const inRange = (value: unknown, range: { start: Date; end: Date } | undefined, zone: string): boolean => {
   if (range === undefined) return true;

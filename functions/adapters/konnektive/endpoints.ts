@@ -15,6 +15,7 @@ export const ENDPOINTS = {
   queryOrders: { path: 'order/query', permission: 'Query Orders', kind: 'read' },
   queryTransactions: { path: 'transactions/query', permission: 'Query Transactions', kind: 'read' },
   queryCampaigns: { path: 'campaign/query', permission: 'Query Campaigns', kind: 'read' },
+  queryCustomers: { path: 'customer/query', permission: 'Query Customers', kind: 'read' },
   importOrder: { path: 'order/import', permission: 'Import Orders', kind: 'write' },
   importLead: { path: 'leads/import', permission: 'Import Leads', kind: 'write' },
   updateFulfillment: { path: 'fulfillment/update', permission: 'Update Fulfillment', kind: 'write' },

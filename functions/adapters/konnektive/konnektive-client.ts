@@ -9,6 +9,7 @@
  * Query semantics (see also `windowsFor`):
  * - `range` becomes one call sequence per local day of the account zone (`startDate = endDate`, plus
  *   `startTime`/`endTime`), each paginated; with `sortDir` 0 (newest first) the days are walked newest first.
+ *   With `rangeCalls: 'whole-days'` it is one call sequence over every local date the range touches, no times.
  * - Every API call that answers yields exactly one `Page`. An empty result (Konnektive's "No … matching
  *   those parameters could be found" ERROR) on a day's first page yields one empty page (`totalResults` 0); on a
  *   later page it just ends that day. So a multi-day range may yield several pages numbered from 1 per day.
@@ -22,6 +23,8 @@
  */
 import {
   type Campaign,
+  type CustomerQuery,
+  type CustomerRecord,
   type InstantRange,
   type KonnektiveCredentials,
   KonnektiveError,
@@ -37,6 +40,7 @@ import {
 } from '../../core/konnektive.js';
 import {
   DEFAULT_TIME_ZONE,
+  formatKonnektiveDate,
   isKonnektiveDateTime,
   type KonnektiveWindow,
   parseKonnektiveDateTime,
@@ -45,6 +49,7 @@ import {
 import {
   checkCampaignQuery,
   checkCredentials,
+  checkCustomerQuery,
   checkOrderQuery,
   checkTransactionQuery,
   checkWriteParams,
@@ -55,6 +60,7 @@ import { ENDPOINTS, type EndpointSpec, KONNEKTIVE_TIMEOUTS } from './endpoints.j
 import { classifyEnvelope, type EnvelopeOutcome } from './envelope.js';
 import {
   checkCampaign,
+  checkCustomer,
   checkOrder,
   checkTransaction,
   describeIssues,
@@ -179,9 +185,12 @@ export class KonnektiveClient implements KonnektiveGateway {
       orderType: q.orderType,
       orderId: q.orderId,
       customerId: q.customerId,
+      emailAddress: q.emailAddress,
+      phoneNumber: q.phoneNumber,
     };
     yield* this.walkRange(spec, creds, {
       range: q.range,
+      rangeCalls: q.rangeCalls,
       zone,
       dateRangeType,
       sortDir: q.sortDir ?? 1,
@@ -203,6 +212,7 @@ export class KonnektiveClient implements KonnektiveGateway {
     const dateRangeType = q.dateRangeType ?? 'dateCreated';
     yield* this.walkRange(spec, creds, {
       range: q.range,
+      rangeCalls: undefined,
       zone,
       dateRangeType,
       sortDir: q.sortDir ?? 1,
@@ -237,6 +247,31 @@ export class KonnektiveClient implements KonnektiveGateway {
       q.resultsPerPage ?? MAX_RESULTS_PER_PAGE,
       reader,
     );
+  }
+
+  /**
+   * `customer/query`: by `customerId` alone (no dates), or by email or phone over a `range` of the query's
+   * `dateRangeType`; paginated, filtered to the exact range like orders.
+   */
+  async *queryCustomers(
+    credentials: KonnektiveCredentials,
+    query: CustomerQuery,
+  ): AsyncGenerator<Page<CustomerRecord>> {
+    const spec = ENDPOINTS.queryCustomers;
+    const creds = checkCredentials(credentials, spec);
+    const q = checkCustomerQuery(query, spec);
+    const zone = q.timeZone ?? DEFAULT_TIME_ZONE;
+    const dateRangeType = q.dateRangeType ?? 'dateCreated';
+    yield* this.walkRange(spec, creds, {
+      range: q.range,
+      rangeCalls: q.rangeCalls,
+      zone,
+      dateRangeType,
+      sortDir: q.sortDir ?? 1,
+      resultsPerPage: q.resultsPerPage ?? MAX_RESULTS_PER_PAGE,
+      filters: { customerId: q.customerId, emailAddress: q.emailAddress, phoneNumber: q.phoneNumber },
+      reader: recordReader(checkCustomer, q.range, dateRangeType, zone),
+    });
   }
 
   // ---------------------------------------------------------------- writes (never retried)
@@ -287,6 +322,7 @@ export class KonnektiveClient implements KonnektiveGateway {
     credentials: KonnektiveCredentials,
     args: {
       range: InstantRange | undefined;
+      rangeCalls: 'daily' | 'whole-days' | undefined;
       zone: string;
       dateRangeType: 'dateCreated' | 'dateUpdated';
       sortDir: 0 | 1;
@@ -297,11 +333,19 @@ export class KonnektiveClient implements KonnektiveGateway {
   ): AsyncGenerator<Page<T>> {
     const base = wireParams({ ...args.filters, sortDir: args.sortDir });
     if (args.range === undefined) {
-      // Only allowed with an orderId (checked): Konnektive needs no dates then.
+      // Only allowed with an orderId or customerId (checked): Konnektive needs no dates then.
       yield* this.paginate(spec, credentials, base, args.resultsPerPage, args.reader);
       return;
     }
-    const windows: KonnektiveWindow[] = windowsFor(args.range, args.zone);
+    const windows: Array<KonnektiveWindow | { startDate: string; endDate: string }> =
+      args.rangeCalls === 'whole-days'
+        ? [
+            {
+              startDate: formatKonnektiveDate(args.range.start, args.zone),
+              endDate: formatKonnektiveDate(args.range.end, args.zone),
+            },
+          ]
+        : windowsFor(args.range, args.zone);
     if (args.sortDir === 0) windows.reverse();
     for (const window of windows) {
       const params = { ...base, dateRangeType: args.dateRangeType, ...window };

@@ -1,15 +1,19 @@
 /**
- * Session auth (design §2.1): verify a Konnektive API user, store its password encrypted, hand out a bearer token.
+ * Session auth: verify a Konnektive API user, store its password encrypted, hand out a bearer token.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { CredentialsRejectedError, MissingPermissionsError } from '../errors.js';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { CredentialsRejectedError, InvalidCredentialsError, MissingPermissionsError } from '../errors.js';
 import {
   type KonnektiveCredentials,
   type KonnektiveGateway,
   KonnektivePermissionError,
   type Page,
 } from '../konnektive.js';
-import { CREDENTIALS_REJECTED_MESSAGE, toDomainError } from '../konnektive-access.js';
+import {
+  CREDENTIALS_REJECTED_MESSAGE,
+  INVALID_CREDENTIALS_MESSAGE,
+  toDomainError,
+} from '../konnektive-access.js';
 import type { Connection } from '../model.js';
 import type { Clock, ConnectionStore, CredentialCipher, TokenStore } from '../ports.js';
 import type { CreateSessionRequest, MeResponse, SessionResponse } from './schemas.js';
@@ -82,18 +86,73 @@ export const verifyCredentials = async (
 };
 
 /**
+ * How long a password Konnektive refused is answered from memory: within this time, connecting a connection that
+ * is `invalid` with that same password answers INVALID_CREDENTIALS without asking Konnektive (repeated bad logins
+ * can lock the API user, and Zapier re-runs the session exchange on its own). After it, one attempt may reach
+ * Konnektive again, in case the refusal was the API's mistake or the password was restored.
+ */
+export const REFUSED_PASSWORD_HOLD_MS = 60 * 60 * 1000;
+
+const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+
+/** Whether `password` is the one stored (already refused) for `connection`; a failure to decrypt means no. */
+const isStoredPassword = async (
+  deps: Pick<SessionDeps, 'cipher'>,
+  connection: Connection,
+  password: string,
+): Promise<boolean> => {
+  try {
+    const stored = await deps.cipher.decrypt(connection.encryptedPassword, {
+      connectionId: connection.connectionId,
+    });
+    return timingSafeEqual(sha256(stored), sha256(password));
+  } catch {
+    return false;
+  }
+};
+
+/**
  * `POST /sessions`: verifies the credentials BEFORE storing anything, then creates or updates the connection
  * for this loginId (same tenant every time; status back to active), and issues a new token. Other tokens of
  * the connection (other Zapier connections) stay valid.
+ *
+ * A connection Konnektive already refused (`invalid`) is never tested again with the refused password within
+ * REFUSED_PASSWORD_HOLD_MS; a new password it refuses replaces the stored one, so that one is not re-tested either.
  */
 export const createSession = async (
   deps: SessionDeps,
   input: CreateSessionRequest,
 ): Promise<SessionResponse> => {
   const credentials = { loginId: input.loginId, password: input.password };
-  await verifyCredentials(deps, credentials, input.timeZone);
-
   const connectionId = connectionIdFor(input.loginId);
+  const known = await deps.connections.get(connectionId);
+  const refused = known?.status === 'invalid' ? known : undefined;
+  if (
+    refused !== undefined &&
+    deps.clock.now().getTime() - Date.parse(refused.updatedAt) < REFUSED_PASSWORD_HOLD_MS &&
+    (await isStoredPassword(deps, refused, input.password))
+  ) {
+    throw new InvalidCredentialsError(INVALID_CREDENTIALS_MESSAGE);
+  }
+  try {
+    await verifyCredentials(deps, credentials, input.timeZone);
+  } catch (error) {
+    if (refused !== undefined && error instanceof InvalidCredentialsError) {
+      await deps.connections.upsert(
+        {
+          connectionId,
+          loginId: refused.loginId,
+          encryptedPassword: await deps.cipher.encrypt(input.password, { connectionId }),
+          timeZone: refused.timeZone,
+          label: refused.label,
+          status: 'invalid',
+        },
+        deps.clock.now(),
+      );
+    }
+    throw error;
+  }
+
   const encryptedPassword = await deps.cipher.encrypt(input.password, { connectionId });
   const now = deps.clock.now();
   const connection = await deps.connections.upsert(
@@ -113,9 +172,8 @@ export const createSession = async (
 };
 
 /**
- * `GET /me`, Zapier's connection test. A connection whose stored password Konnektive rejected answers 401
- * CREDENTIALS_REJECTED: Zapier then re-runs the session exchange, which re-verifies (and reactivates) it or tells
- * the user that Konnektive rejects the login.
+ * `GET /me`, Zapier's connection test. A connection whose stored password Konnektive rejected answers 403
+ * CREDENTIALS_REJECTED (the app asks the user to reconnect); 401 is only for an unknown or revoked token.
  */
 export const describeMe = (connection: Connection): MeResponse => {
   if (connection.status === 'invalid') {
