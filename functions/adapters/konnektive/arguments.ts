@@ -66,6 +66,16 @@ const dateRangeTypeSchema = z.enum(['dateCreated', 'dateUpdated'], {
   error: 'dateRangeType must be dateCreated or dateUpdated',
 });
 
+const sortBySchema = z.enum(['dateCreated', 'dateUpdated'], {
+  error: 'sortBy must be dateCreated or dateUpdated',
+});
+
+const PAGE_MESSAGE = 'page must be an integer ≥ 1';
+const pageSchema = z
+  .number({ error: PAGE_MESSAGE })
+  .int({ error: PAGE_MESSAGE })
+  .min(1, { error: PAGE_MESSAGE });
+
 const orderIdSchema = z
   .string({ error: 'orderId must be a string' })
   .regex(/^[A-Za-z0-9]{1,64}$/, { error: 'orderId must be a Konnektive order id (letters and digits)' });
@@ -101,6 +111,8 @@ const orderQuerySchema = z
     timeZone: timeZoneSchema.optional(),
     resultsPerPage: resultsPerPageSchema.optional(),
     sortDir: sortDirSchema.optional(),
+    sortBy: sortBySchema.optional(),
+    page: pageSchema.optional(),
   })
   .refine((q) => q.range !== undefined || q.orderId !== undefined, {
     error: 'range is required unless orderId is given',
@@ -125,6 +137,8 @@ const transactionQuerySchema = z
     timeZone: timeZoneSchema.optional(),
     resultsPerPage: resultsPerPageSchema.optional(),
     sortDir: sortDirSchema.optional(),
+    sortBy: sortBySchema.optional(),
+    page: pageSchema.optional(),
   })
   .refine((q) => q.range !== undefined || q.orderId !== undefined, {
     error: 'range is required unless orderId is given',
@@ -135,6 +149,8 @@ const campaignQuerySchema = z.object(
   {
     campaignId: integerId('campaignId').optional(),
     resultsPerPage: resultsPerPageSchema.optional(),
+    range: rangeSchema.optional(),
+    timeZone: timeZoneSchema.optional(),
   },
   { error: 'query must be an object' },
 );
