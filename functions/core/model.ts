@@ -1,6 +1,7 @@
 /**
  * Domain model shared by the use cases. Pure types: no AWS, no HTTP.
  */
+import type { StreamProgress, StreamStrategy } from './triggers/cursor-state.js';
 
 export const ORDER_TYPES = ['NEW_SALE', 'CANCELLED', 'NEW_LEAD'] as const;
 export const TRANSACTION_TYPES = ['DECLINE', 'REFUND'] as const;
@@ -62,6 +63,10 @@ export interface Cursor {
   leaseExpiresAt?: number | undefined;
   /** When the last checkpoint was written (UTC ISO-8601). */
   updatedAt?: string | undefined;
+  /** How this stream is read (absent: not decided yet; the poller starts from the connection's probe findings). */
+  strategy?: StreamStrategy | undefined;
+  /** Overlap counts, an unfinished walk, the reconciliation: cleared when the stream is reset. */
+  progress?: StreamProgress | undefined;
 }
 
 /** Outcome of recording an event in the ledger. */

@@ -2,6 +2,7 @@
  * Ports: what the use cases need from the outside world. Adapters in functions/adapters implement them
  * (DynamoDB, KMS, EventBridge, SQS, HTTP); local/ provides local adapters; tests pass in-memory fakes.
  */
+
 import type {
   Connection,
   Cursor,
@@ -14,6 +15,7 @@ import type {
   TokenRecord,
   Trigger,
 } from './model.js';
+import type { StreamProgress, StreamStrategy } from './triggers/cursor-state.js';
 
 /** Wall-clock time, injectable so tests control it. */
 export interface Clock {
@@ -75,7 +77,8 @@ export interface CursorStore {
   }): Promise<Cursor | undefined>;
   /**
    * Moves the hwm forward and bumps the version, only if the version is still `expectedVersion` and
-   * `owner` still holds the lease (which is extended to `leaseExpiresAt`). Throws CursorConflictError otherwise.
+   * `owner` still holds the lease (which is extended to `leaseExpiresAt`). `strategy` and `progress`, when given,
+   * replace the stored ones in the same write. Throws CursorConflictError otherwise.
    */
   checkpoint(args: {
     connectionId: string;
@@ -85,11 +88,25 @@ export interface CursorStore {
     hwm: string;
     now: Date;
     leaseExpiresAt: number;
+    strategy?: StreamStrategy | undefined;
+    progress?: StreamProgress | undefined;
   }): Promise<Cursor>;
   /**
-   * (Re)starts a stream at `hwm`: creates the cursor if absent, otherwise sets hwm and bumps the version
-   * (unconditionally, so an in-flight poll's checkpoint loses). Called when a stream gets its first subscription,
-   * so a Zap switched on never receives a backlog from before it existed.
+   * Extends `owner`'s lease to `now + leaseMs` (a heartbeat while a slow read is in flight). Throws
+   * CursorConflictError when `owner` no longer holds it.
+   */
+  renewLease(args: {
+    connectionId: string;
+    stream: Stream;
+    owner: string;
+    now: Date;
+    leaseMs: number;
+  }): Promise<void>;
+  /**
+   * (Re)starts a stream at `hwm`: creates the cursor if absent, otherwise sets hwm, bumps the version
+   * (unconditionally, so an in-flight poll's checkpoint loses) and clears `progress` (the strategy stays: it is
+   * about the account's API, not the stream's position). Called when a stream gets its first subscription, so a
+   * Zap switched on never receives a backlog from before it existed.
    */
   reset(args: { connectionId: string; stream: Stream; hwm: string; now: Date }): Promise<void>;
   /** Gives the lease up (no-op when not held by owner). */

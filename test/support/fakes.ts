@@ -42,6 +42,12 @@ import {
   type SubscriptionStore,
   type TokenStore,
 } from '../../functions/core/ports.js';
+import {
+  type StreamProgress,
+  type StreamStrategy,
+  streamProgressSchema,
+  streamStrategySchema,
+} from '../../functions/core/triggers/cursor-state.js';
 import { formatKonnektiveDateTime, parseKonnektiveDateTime } from '../../functions/core/zoned-time.js';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -240,6 +246,8 @@ export class FakeCursorStore implements CursorStore {
     hwm: string;
     now: Date;
     leaseExpiresAt: number;
+    strategy?: StreamStrategy | undefined;
+    progress?: StreamProgress | undefined;
   }): Promise<Cursor> {
     const key = FakeCursorStore.key(args.connectionId, args.stream);
     const existing = this.items.get(key);
@@ -258,17 +266,41 @@ export class FakeCursorStore implements CursorStore {
       version: existing.version + 1,
       updatedAt: args.now.toISOString(),
       leaseExpiresAt: args.leaseExpiresAt,
+      // Parsed like the adapter does, so a fake-only shape error cannot hide.
+      ...(args.strategy !== undefined ? { strategy: streamStrategySchema.parse(args.strategy) } : {}),
+      ...(args.progress !== undefined ? { progress: streamProgressSchema.parse(args.progress) } : {}),
     };
-    this.items.set(key, cursor);
+    this.items.set(key, clone(cursor));
     return clone(cursor);
   }
 
-  /** Like the DynamoDB adapter's `reset`: sets the hwm and bumps the version, lease untouched. */
+  /** Extends the lease while `owner` holds it; CursorConflictError otherwise. */
+  async renewLease(args: {
+    connectionId: string;
+    stream: Stream;
+    owner: string;
+    now: Date;
+    leaseMs: number;
+  }): Promise<void> {
+    const key = FakeCursorStore.key(args.connectionId, args.stream);
+    const existing = this.items.get(key);
+    if (existing?.leaseOwner !== args.owner) {
+      throw new CursorConflictError(`Lease of cursor ${key} is no longer held by ${args.owner}`);
+    }
+    this.items.set(key, { ...existing, leaseExpiresAt: args.now.getTime() + args.leaseMs });
+  }
+
+  /** Like the DynamoDB adapter's `reset`: sets the hwm, bumps the version, drops progress, lease untouched. */
   async reset(args: { connectionId: string; stream: Stream; hwm: string; now: Date }): Promise<void> {
     const key = FakeCursorStore.key(args.connectionId, args.stream);
     const existing = this.items.get(key);
+    const { progress: _progress, ...kept } = existing ?? {
+      connectionId: args.connectionId,
+      stream: args.stream,
+      version: -1,
+    };
     this.items.set(key, {
-      ...(existing ?? { connectionId: args.connectionId, stream: args.stream, version: -1 }),
+      ...kept,
       hwm: args.hwm,
       updatedAt: args.now.toISOString(),
       version: (existing?.version ?? -1) + 1,
