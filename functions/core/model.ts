@@ -1,6 +1,7 @@
 /**
  * Domain model shared by the use cases. Pure types: no AWS, no HTTP.
  */
+import type { ContractFindings } from './contract/findings.js';
 import type { StreamProgress, StreamStrategy } from './triggers/cursor-state.js';
 
 export const ORDER_TYPES = ['NEW_SALE', 'CANCELLED', 'NEW_LEAD'] as const;
@@ -31,6 +32,8 @@ export interface Connection {
   status: 'active' | 'invalid';
   createdAt: string;
   updatedAt: string;
+  /** What the contract probe found out about this account's API (absent until a probe ran). */
+  contract?: ContractFindings | undefined;
 }
 
 /** A bearer token, stored only as its SHA-256 hash. */

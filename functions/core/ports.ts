@@ -3,6 +3,7 @@
  * (DynamoDB, KMS, EventBridge, SQS, HTTP); local/ provides local adapters; tests pass in-memory fakes.
  */
 
+import type { ContractFindings } from './contract/findings.js';
 import type {
   Connection,
   Cursor,
@@ -24,10 +25,15 @@ export interface Clock {
 
 /** Connections (tenants), keyed by connectionId; one per loginId. */
 export interface ConnectionStore {
-  /** Creates the connection for `loginId` or updates its password/zone/label; returns the stored item. */
+  /**
+   * Creates the connection for `loginId` or updates its password/zone/label/status (other attributes, such as the
+   * probe's findings, are kept); returns the stored item.
+   */
   upsert(input: Omit<Connection, 'createdAt' | 'updatedAt'>, now: Date): Promise<Connection>;
   get(connectionId: string): Promise<Connection | undefined>;
   setStatus(connectionId: string, status: Connection['status'], now: Date): Promise<void>;
+  /** Stores the contract probe's findings on an existing connection (a missing one stays missing). */
+  setContract(connectionId: string, contract: ContractFindings, now: Date): Promise<void>;
   /** Every connection (status page, small N). */
   list(): Promise<Connection[]>;
 }

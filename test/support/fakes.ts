@@ -4,6 +4,7 @@
  * here behaves the same against DynamoDB Local.
  */
 import { ENDPOINTS } from '../../functions/adapters/konnektive/endpoints.js';
+import { type ContractFindings, contractFindingsSchema } from '../../functions/core/contract/findings.js';
 import {
   type Campaign,
   KonnektiveAuthError,
@@ -94,9 +95,19 @@ export class FakeConnectionStore implements ConnectionStore {
       status: input.status,
       createdAt: existing?.createdAt ?? now.toISOString(),
       updatedAt: now.toISOString(),
+      ...(existing?.contract ? { contract: existing.contract } : {}),
     };
     this.items.set(item.connectionId, item);
     return clone(item);
+  }
+
+  /** Like the adapter: validated, and a missing connection stays missing. */
+  async setContract(connectionId: string, contract: ContractFindings, now: Date): Promise<void> {
+    const item = this.items.get(connectionId);
+    const findings = contractFindingsSchema.parse(contract);
+    if (item !== undefined) {
+      this.items.set(connectionId, { ...item, contract: clone(findings), updatedAt: now.toISOString() });
+    }
   }
 
   async get(connectionId: string): Promise<Connection | undefined> {
