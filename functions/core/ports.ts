@@ -134,6 +134,8 @@ export interface EventLedger {
     cursorVersion: number;
     expiresAt: Date;
   }): Promise<LedgerOutcome>;
+  /** Which of `eventIds` have a live (unexpired at `now`) entry. */
+  has(args: { connectionId: string; eventIds: string[]; now: Date }): Promise<Set<string>>;
 }
 
 /** Per-subscription "already delivered" markers, so a retried message never re-posts. */

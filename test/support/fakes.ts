@@ -362,6 +362,16 @@ export class FakeEventLedger implements EventLedger {
     });
     return { status: 'new' };
   }
+
+  async has(args: { connectionId: string; eventIds: string[]; now: Date }): Promise<Set<string>> {
+    const nowSeconds = Math.floor(args.now.getTime() / 1000);
+    return new Set(
+      args.eventIds.filter((eventId) => {
+        const entry = this.items.get(`${args.connectionId}/${eventId}`);
+        return entry !== undefined && entry.expiresAt >= nowSeconds;
+      }),
+    );
+  }
 }
 
 export class FakeDeliveryMarkerStore implements DeliveryMarkerStore {
