@@ -1,27 +1,59 @@
 /**
- * An in-memory KonnektiveGateway for core tests: records with account-zone wall times, filtered by the query's
- * range and dateRangeType, sorted, and paginated like the real API. Counts calls; can fail on demand.
+ * An in-memory KonnektiveGateway for core tests that behaves like the HTTP client in front of the real API: one
+ * query per account-zone day (`startDate = endDate`, `startTime`/`endTime`), pages of `resultsPerPage` with
+ * `totalResults` counted on the server side, records filtered to the exact range afterwards, and `Page.scan` telling
+ * what the page held before that filter. The API's unknowns are switches (`contract`): time filters and sorting
+ * honoured or ignored. Counts every page (one HTTP call each); can fail, pause or mutate data between pages.
  */
-import type {
-  Campaign,
-  KonnektiveCredentials,
-  KonnektiveGateway,
-  OrderQuery,
-  OrderRecord,
-  Page,
-  TransactionQuery,
-  TransactionRecord,
+import {
+  type Campaign,
+  type KonnektiveCredentials,
+  type KonnektiveGateway,
+  KonnektiveTransientError,
+  type OrderQuery,
+  type OrderRecord,
+  type Page,
+  type ReadOptions,
+  type TransactionQuery,
+  type TransactionRecord,
 } from '../../functions/core/konnektive.js';
-import { formatKonnektiveDateTime, parseKonnektiveDateTime } from '../../functions/core/zoned-time.js';
+import {
+  formatKonnektiveDateTime,
+  parseKonnektiveDateTime,
+  windowsFor,
+} from '../../functions/core/zoned-time.js';
+
+export interface InMemoryContract {
+  timeFilters: 'honoured' | 'ignored';
+  sorting: 'honoured' | 'ignored';
+}
+
+/** One page request, as the HTTP client would have sent it. */
+export interface InMemoryCall {
+  endpoint: 'order/query' | 'transactions/query';
+  query: OrderQuery | TransactionQuery;
+  /** `MM/DD/YYYY` of the day asked for ('' without a range). */
+  day: string;
+  startTime: string;
+  endTime: string;
+  page: number;
+  options: ReadOptions | undefined;
+}
+
+const toIsoDay = (mdy: string) => `${mdy.slice(6, 10)}-${mdy.slice(0, 2)}-${mdy.slice(3, 5)}`;
 
 export class InMemoryKonnektive implements KonnektiveGateway {
   orders: OrderRecord[] = [];
   transactions: TransactionRecord[] = [];
-  readonly calls: Array<{ endpoint: string; query: OrderQuery | TransactionQuery }> = [];
-  /** Throw this error on the next query calls (shifted per call). */
+  contract: InMemoryContract = { timeFilters: 'honoured', sorting: 'honoured' };
+  /** One entry per page requested (an HTTP call). */
+  readonly calls: InMemoryCall[] = [];
+  /** Thrown by the next page calls (shifted per call). */
   failures: Error[] = [];
   /** Called after each page is produced (to mutate data mid-pagination). */
   afterPage: ((page: number) => void) | undefined;
+  /** Awaited before each page is answered (a slow page); honours the call's deadline like the client. */
+  beforePage: (() => Promise<void>) | undefined;
 
   constructor(readonly timeZone = 'UTC') {}
 
@@ -30,15 +62,25 @@ export class InMemoryKonnektive implements KonnektiveGateway {
     return formatKonnektiveDateTime(instant, this.timeZone);
   }
 
-  queryOrders(_credentials: KonnektiveCredentials, query: OrderQuery): AsyncIterable<Page<OrderRecord>> {
-    return this.paginate('order/query', query, () => this.orders);
+  /** Page calls made to one endpoint. */
+  callsTo(endpoint: InMemoryCall['endpoint']): InMemoryCall[] {
+    return this.calls.filter((call) => call.endpoint === endpoint);
+  }
+
+  queryOrders(
+    _credentials: KonnektiveCredentials,
+    query: OrderQuery,
+    options?: ReadOptions,
+  ): AsyncIterable<Page<OrderRecord>> {
+    return this.walk('order/query', query, options, () => this.orders);
   }
 
   queryTransactions(
     _credentials: KonnektiveCredentials,
     query: TransactionQuery,
+    options?: ReadOptions,
   ): AsyncIterable<Page<TransactionRecord>> {
-    return this.paginate('transactions/query', query, () => this.transactions);
+    return this.walk('transactions/query', query, options, () => this.transactions);
   }
 
   async *queryCampaigns(): AsyncIterable<Page<Campaign>> {
@@ -61,36 +103,135 @@ export class InMemoryKonnektive implements KonnektiveGateway {
     throw new Error('not used in trigger tests');
   }
 
-  private async *paginate<T extends Record<string, unknown>>(
-    endpoint: string,
+  private async *walk<T extends Record<string, unknown>>(
+    endpoint: InMemoryCall['endpoint'],
     query: OrderQuery | TransactionQuery,
+    options: ReadOptions | undefined,
     source: () => T[],
   ): AsyncIterable<Page<T>> {
-    this.calls.push({ endpoint, query });
-    const failure = this.failures.shift();
-    if (failure) throw failure;
-    const field = query.dateRangeType ?? 'dateCreated';
-    const perPage = query.resultsPerPage ?? 200;
     const zone = query.timeZone ?? this.timeZone;
+    const field = query.dateRangeType ?? 'dateCreated';
+    const windows = query.range ? windowsFor(query.range, zone) : [undefined];
+    if (query.range && query.sortDir === 0) windows.reverse();
+    let startPage = query.page ?? 1;
+    for (const window of windows) {
+      yield* this.day(endpoint, query, options, source, window, field, zone, startPage);
+      startPage = 1;
+    }
+  }
+
+  private async *day<T extends Record<string, unknown>>(
+    endpoint: InMemoryCall['endpoint'],
+    query: OrderQuery | TransactionQuery,
+    options: ReadOptions | undefined,
+    source: () => T[],
+    window: ReturnType<typeof windowsFor>[number] | undefined,
+    field: 'dateCreated' | 'dateUpdated',
+    zone: string,
+    startPage: number,
+  ): AsyncIterable<Page<T>> {
+    const perPage = query.resultsPerPage ?? 200;
+    const day = window ? toIsoDay(window.startDate) : undefined;
+    const lower = window
+      ? `${day} ${this.contract.timeFilters === 'honoured' ? window.startTime : '00:00:00'}`
+      : '';
+    const upper = window
+      ? `${day} ${this.contract.timeFilters === 'honoured' ? window.endTime : '23:59:59'}`
+      : '';
+    const sortBy = query.sortBy ?? field;
     const select = () =>
       source()
-        .filter((record) => {
+        .map((record, index) => ({ record, index }))
+        .filter(({ record }) => {
           if ('orderStatus' in query && query.orderStatus && record.orderStatus !== query.orderStatus)
             return false;
           if ('responseType' in query && query.responseType && record.responseType !== query.responseType)
             return false;
           if ('txnType' in query && query.txnType && record.txnType !== query.txnType) return false;
-          if (!query.range) return true;
-          const at = parseKonnektiveDateTime(String(record[field]), zone).instant.getTime();
-          return at >= query.range.start.getTime() && at <= query.range.end.getTime();
+          if ('orderId' in query && query.orderId && record.orderId !== query.orderId) return false;
+          if (!window) return true;
+          const value = String(record[field]);
+          return value >= lower && value <= upper;
         })
-        .sort((a, b) => String(a[field]).localeCompare(String(b[field])) * (query.sortDir === 0 ? -1 : 1));
-    for (let page = 1; ; page++) {
+        .sort((a, b) => {
+          if (this.contract.sorting === 'ignored') {
+            return (
+              String(a.record.dateCreated).localeCompare(String(b.record.dateCreated)) || a.index - b.index
+            );
+          }
+          const direction = query.sortDir === 0 ? -1 : 1;
+          return (
+            (String(a.record[sortBy]).localeCompare(String(b.record[sortBy])) || a.index - b.index) *
+            direction
+          );
+        })
+        .map(({ record }) => record);
+    const startMs = query.range ? Math.floor(query.range.start.getTime() / 1000) * 1000 : undefined;
+    const endMs = query.range?.end.getTime();
+    const inRange = (record: T) => {
+      if (startMs === undefined || endMs === undefined) return true;
+      return parseKonnektiveDateTime(String(record[field]), zone).alternatives.some(
+        (at) => at.getTime() >= startMs && at.getTime() <= endMs,
+      );
+    };
+    for (let page = startPage; ; page++) {
+      this.calls.push({
+        endpoint,
+        query,
+        day: window?.startDate ?? '',
+        startTime: window?.startTime ?? '',
+        endTime: window?.endTime ?? '',
+        page,
+        options,
+      });
+      const failure = this.failures.shift();
+      if (failure) throw failure;
+      if (this.beforePage) await this.slow(this.beforePage(), endpoint, options);
       const all = select();
-      const records = all.slice((page - 1) * perPage, page * perPage);
-      yield { page, resultsPerPage: perPage, totalResults: all.length, records, rejected: [] };
-      this.afterPage?.(page);
-      if (records.length < perPage || page * perPage >= all.length) return;
+      const sent = all.slice((page - 1) * perPage, page * perPage);
+      const records = sent.filter(inRange);
+      try {
+        yield {
+          page,
+          resultsPerPage: perPage,
+          totalResults: all.length,
+          records,
+          rejected: [],
+          scan: {
+            received: sent.length,
+            outside: sent.length - records.length,
+            dates: sent.map((record) => String(record[field] ?? '')),
+          },
+        };
+      } finally {
+        // Also when the reader stops after this page: the change happened while it held the page.
+        this.afterPage?.(page);
+      }
+      if (sent.length < perPage || page * perPage >= all.length) return;
+    }
+  }
+
+  /** Waits for a slow page, but no longer than the call's deadline or timeout (then fails like the client). */
+  private async slow(work: Promise<void>, endpoint: string, options: ReadOptions | undefined): Promise<void> {
+    const limit = Math.min(
+      options?.timeoutMs ?? Number.POSITIVE_INFINITY,
+      options?.deadline === undefined ? Number.POSITIVE_INFINITY : options.deadline - Date.now(),
+    );
+    if (!Number.isFinite(limit)) return work;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new KonnektiveTransientError(`Konnektive ${endpoint} timed out after ${limit} ms`, endpoint),
+          ),
+        Math.max(0, limit),
+      );
+    });
+    try {
+      await Promise.race([work, timeout]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

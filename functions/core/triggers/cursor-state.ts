@@ -55,10 +55,11 @@ export type ReconcileState = z.output<typeof reconcileStateSchema>;
 
 export const streamProgressSchema = z.object({
   /**
-   * Records at or below the hwm per 10-second bucket of the stream's date field (key: the bucket's start in epoch
-   * seconds), over the overlap: a poll compares them with Konnektive's count instead of re-reading the overlap.
+   * Records at or below the hwm per 10-second bucket of the stream's date field, over the overlap (keys: a bucket's
+   * start in epoch seconds; empty buckets omitted; `from`: the first bucket counted). A poll compares Konnektive's
+   * count of what lies below the hwm with these instead of re-reading the overlap.
    */
-  buckets: z.record(z.string(), count).optional(),
+  buckets: z.object({ from: z.number().int(), counts: z.record(z.string(), count) }).optional(),
   /** Whole-day strategies: how many records of the hwm's account-zone day lay at or below the hwm. */
   day: z.object({ date: z.string(), below: count }).optional(),
   /** A walk that did not finish within one invocation; the next poll resumes it. */

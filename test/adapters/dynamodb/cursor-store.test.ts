@@ -300,7 +300,7 @@ describe.each([
     recheckAt: at(6 * 3_600_000).toISOString(),
   };
   const progress: StreamProgress = {
-    buckets: { '1740823200': 3, '1740823210': 0 },
+    buckets: { from: 1740823190, counts: { '1740823200': 3, '1740823210': 1 } },
     day: { date: '2025-03-01', below: 412 },
     scan: {
       start: at(-300_000).toISOString(),
@@ -344,8 +344,8 @@ describe.each([
     const second = await move(s, connectionId, 1);
     expect(second).toMatchObject({ version: 2, strategy, progress });
     expect(await s.get(connectionId, 'orders')).toEqual(second);
-    const third = await move(s, connectionId, 2, { progress: { buckets: {} } });
-    expect(third.progress).toEqual({ buckets: {} });
+    const third = await move(s, connectionId, 2, { progress: { buckets: { from: 1, counts: {} } } });
+    expect(third.progress).toEqual({ buckets: { from: 1, counts: {} } });
     expect(third.strategy).toEqual(strategy);
   });
 
@@ -353,7 +353,9 @@ describe.each([
     const s = storeOf();
     const { connectionId, cursor } = await begin(s);
     await expect(
-      move(s, connectionId, 0, { progress: { buckets: { x: -1 } } as unknown as StreamProgress }),
+      move(s, connectionId, 0, {
+        progress: { buckets: { from: 1, counts: { x: -1 } } } as unknown as StreamProgress,
+      }),
     ).rejects.toThrow();
     expect(await s.get(connectionId, 'orders')).toEqual(cursor);
   });
