@@ -49,6 +49,8 @@ export interface PollDeps {
 export interface PollSettings extends WindowSettings {
   /** How long a lease lasts before another poller may take over (renewed while a page is read). */
   leaseMs: number;
+  /** How often the lease is renewed while a page is being read. */
+  heartbeatMs: number;
   /** Ledger entries live this long; records created before `now − retention` never fire (their entry may be gone). */
   ledgerRetentionMs: number;
   /** Konnektive page size (max 200). */
@@ -77,6 +79,7 @@ export const DEFAULT_POLL_SETTINGS: PollSettings = {
   settleMs: 5_000,
   sliceMs: 60 * 60_000,
   leaseMs: 15 * 60_000,
+  heartbeatMs: 5 * 60_000,
   ledgerRetentionMs: 400 * 86_400_000,
   pageSize: 200,
   minRemainingMs: 60_000,
@@ -186,7 +189,7 @@ export const pollStream = async (
       overlapMs: settings.overlapMs,
       maxPagesPerWindow: settings.maxPagesPerWindow,
       budget,
-      keeper: new LeaseKeeper(deps.cursors, key, settings.leaseMs, deps.clock),
+      keeper: new LeaseKeeper(deps.cursors, key, settings.leaseMs, deps.clock, settings.heartbeatMs),
       sink,
     };
     const reader = new StreamReader(readerContext);

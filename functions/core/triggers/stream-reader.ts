@@ -75,7 +75,7 @@ export class LeaseKeeper {
     private readonly key: { connectionId: string; stream: Stream; owner: string },
     private readonly leaseMs: number,
     private readonly clock: Clock,
-    private readonly everyMs = Math.max(1_000, Math.floor(leaseMs / 3)),
+    private readonly everyMs = Math.floor(leaseMs / 3),
   ) {}
 
   async hold<T>(work: () => Promise<T>): Promise<T> {
@@ -208,12 +208,15 @@ export class StreamReader {
     };
   }
 
-  /** A narrowed window too big for one checkpoint: its share of `maxPagesPerWindow` pages, from the hwm. */
-  private shrink(plan: WindowPlan, hwmMs: number, total: number): WindowOutcome | undefined {
+  /**
+   * A narrowed window with more new records (above the hwm) than `maxPagesPerWindow` pages: its share of that many
+   * pages, from the hwm, so catch-up checkpoints as it goes. `above` is what lies above the hwm, when known.
+   */
+  private shrink(plan: WindowPlan, hwmMs: number, above: number): WindowOutcome | undefined {
     const capacity = this.ctx.pageSize * this.ctx.maxPagesPerWindow;
     const span = plan.end.getTime() - hwmMs;
-    if (!plan.narrow || plan.page !== 1 || total <= capacity || span <= 2 * SECOND_MS) return undefined;
-    const share = Math.max(SECOND_MS, floorToSecond((span * (capacity - this.ctx.pageSize)) / total));
+    if (!plan.narrow || plan.page !== 1 || above <= capacity || span <= 2 * SECOND_MS) return undefined;
+    const share = Math.max(SECOND_MS, floorToSecond((span * (capacity - this.ctx.pageSize)) / above));
     return { kind: 'shrink', end: new Date(hwmMs + share) };
   }
 
@@ -330,11 +333,15 @@ export class StreamReader {
         if (order === 'descending') orderProven = true;
         const evidence = this.filtersEvidence(plan, page, pageNo);
         if (evidence) return { kind: 'evidence', evidence };
-        const shrunk = this.shrink(plan, hwmMs, total);
-        if (shrunk) return shrunk;
+        if (pageNo === 1 && dates.every((wall) => (this.instantOf(wall) ?? 0) > hwmMs)) {
+          // The whole first page is new: how much more is, is Konnektive's total less what lay below the hwm.
+          const shrunk = this.shrink(plan, hwmMs, total - (this.expectedBelow(plan, hwmMs, prior) ?? 0));
+          if (shrunk) return shrunk;
+        }
 
         sink.reject(page.rejected);
-        await sink.accept(page.records, cursorVersion);
+        // Oldest first within the page, so a Zap sees events of one page in the order they happened.
+        await sink.accept([...page.records].reverse(), cursorVersion);
         for (const wall of dates) {
           const at = this.instantOf(wall);
           if (at === undefined) continue;
@@ -410,7 +417,7 @@ export class StreamReader {
         const total = page.totalResults;
         const evidence = this.filtersEvidence(plan, page, pageNo);
         if (evidence) return { kind: 'evidence', evidence };
-        const shrunk = this.shrink(plan, hwmMs, total);
+        const shrunk = this.shrink(plan, hwmMs, total - (this.expectedBelow(plan, hwmMs, prior) ?? 0));
         if (shrunk) return shrunk;
 
         sink.reject(page.rejected);

@@ -1,73 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { KonnektiveTransientError } from '../../../functions/core/konnektive.js';
 import { CursorConflictError } from '../../../functions/core/ports.js';
-import {
-  DEFAULT_POLL_SETTINGS,
-  type PollSettings,
-  pollStream,
-} from '../../../functions/core/triggers/poll-stream.js';
+import { DEFAULT_POLL_SETTINGS, pollStream } from '../../../functions/core/triggers/poll-stream.js';
 import { SettledEvents } from '../../../functions/core/triggers/settled-events.js';
-import {
-  FakeClock,
-  FakeConnectionStore,
-  FakeCredentialCipher,
-  FakeCursorStore,
-  FakeEventLedger,
-} from '../../support/fakes.js';
-import { InMemoryKonnektive, order, transaction } from '../../support/in-memory-konnektive.js';
-import { RecordingPublisher } from '../../support/trigger-fakes.js';
+import { order, transaction } from '../../support/in-memory-konnektive.js';
+import { pollFixture, SETTINGS, T0 } from './poll-fixture.js';
 
-const cipher = new FakeCredentialCipher();
-
-const T0 = new Date('2026-11-25T12:00:00Z');
-
-/** The stream alone: reconciliation has its own tests below. */
-const SETTINGS: PollSettings = {
-  ...DEFAULT_POLL_SETTINGS,
-  reconcile: { ...DEFAULT_POLL_SETTINGS.reconcile, horizonDays: 0 },
-};
-
-const fixture = async (timeZone = 'UTC') => {
-  const clock = new FakeClock(T0);
-  const connections = new FakeConnectionStore();
-  const cursors = new FakeCursorStore();
-  const ledger = new FakeEventLedger();
-  const publisher = new RecordingPublisher();
-  const konnektive = new InMemoryKonnektive(timeZone);
-  await connections.upsert(
-    {
-      connectionId: 'c1',
-      loginId: 'merchant',
-      encryptedPassword: await cipher.encrypt('secret', { connectionId: 'c1' }),
-      timeZone,
-      label: 'merchant',
-      status: 'active',
-    },
-    T0,
-  );
-  await cursors.reset({ connectionId: 'c1', stream: 'orders', hwm: T0.toISOString(), now: T0 });
-  await cursors.reset({ connectionId: 'c1', stream: 'transactions', hwm: T0.toISOString(), now: T0 });
-  const deps = { connections, cursors, ledger, publisher, konnektive, clock, cipher: cipher };
-  let run = 0;
-  const poll = (
-    stream: 'orders' | 'transactions' = 'orders',
-    remainingMs: number | (() => number) = 300_000,
-    settings: PollSettings = SETTINGS,
-  ) =>
-    pollStream(
-      deps,
-      {
-        connectionId: 'c1',
-        stream,
-        owner: `poll-${++run}`,
-        remainingMs: typeof remainingMs === 'number' ? () => remainingMs : remainingMs,
-      },
-      settings,
-    );
-  const at = (offsetMs: number) => konnektive.wall(new Date(T0.getTime() + offsetMs));
-  const published = () => publisher.events.map((event) => `${event.type}:${event.recordId}`);
-  return { deps, clock, connections, cursors, ledger, publisher, konnektive, poll, at, published };
-};
+const fixture = (timeZone = 'UTC') => pollFixture({ timeZone });
 
 describe('pollStream', () => {
   it('fires NEW_LEAD for a lead and NEW_SALE when the same orderId is converted later (by dateUpdated)', async () => {
