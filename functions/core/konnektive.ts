@@ -69,6 +69,11 @@ export interface OrderQuery {
   sortBy?: 'dateCreated' | 'dateUpdated' | undefined;
   /** First page to read (1-based, default 1), to resume a walk; applies to the first local day of the range. */
   page?: number | undefined;
+  /**
+   * Send the range as whole days in one query (`startDate`..`endDate`, no times) instead of one query per day;
+   * records are still filtered to the exact range. For counts over many days.
+   */
+  wholeDays?: boolean | undefined;
 }
 
 export interface TransactionQuery {
@@ -82,6 +87,7 @@ export interface TransactionQuery {
   sortDir?: 0 | 1 | undefined;
   sortBy?: 'dateCreated' | 'dateUpdated' | undefined;
   page?: number | undefined;
+  wholeDays?: boolean | undefined;
 }
 
 /**
@@ -116,6 +122,8 @@ export interface CampaignQuery {
   /** Sent as whole days (`startDate`/`endDate`); some accounts may require them without a campaignId. */
   range?: InstantRange | undefined;
   timeZone?: string | undefined;
+  /** When Konnektive asks for dates, ask again with a wide range (default true; the contract probe turns it off). */
+  dateFallback?: boolean | undefined;
 }
 
 /** One page of a query. An empty window is an empty page, not an error. */
@@ -128,6 +136,8 @@ export interface Page<T> {
   rejected: Array<{ id: string | undefined; issue: string }>;
   /** The page before the exact-range filter (order and transaction queries). */
   scan?: PageScan | undefined;
+  /** Konnektive's own text when it answered "no results" (an ERROR that the client reads as an empty page). */
+  emptyText?: string | undefined;
 }
 
 /** Parameters for writes, in Konnektive's own names (`product1_id`, `billShipSame`, …), already validated. */

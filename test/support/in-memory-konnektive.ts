@@ -32,13 +32,25 @@ export interface InMemoryContract {
 export interface InMemoryCall {
   endpoint: 'order/query' | 'transactions/query';
   query: OrderQuery | TransactionQuery;
-  /** `MM/DD/YYYY` of the day asked for ('' without a range). */
+  /** `MM/DD/YYYY` of the (first) day asked for ('' without a range). */
   day: string;
+  /** `MM/DD/YYYY` of the last day (differs from `day` only for `wholeDays` queries). */
+  endDay: string;
   startTime: string;
   endTime: string;
   page: number;
   options: ReadOptions | undefined;
 }
+
+/** What the client sends for one query: a day (or, whole-days, a span of days) and optional times. */
+interface DayWindow {
+  startDate: string;
+  endDate: string;
+  startTime?: string;
+  endTime?: string;
+}
+
+const NOUNS = { 'order/query': 'orders', 'transactions/query': 'transactions' } as const;
 
 const toIsoDay = (mdy: string) => `${mdy.slice(6, 10)}-${mdy.slice(0, 2)}-${mdy.slice(3, 5)}`;
 
@@ -111,7 +123,10 @@ export class InMemoryKonnektive implements KonnektiveGateway {
   ): AsyncIterable<Page<T>> {
     const zone = query.timeZone ?? this.timeZone;
     const field = query.dateRangeType ?? 'dateCreated';
-    const windows = query.range ? windowsFor(query.range, zone) : [undefined];
+    let windows: Array<DayWindow | undefined> = query.range ? windowsFor(query.range, zone) : [undefined];
+    if (query.wholeDays && windows.length > 0) {
+      windows = [{ startDate: windows[0]?.startDate ?? '', endDate: windows.at(-1)?.endDate ?? '' }];
+    }
     if (query.range && query.sortDir === 0) windows.reverse();
     let startPage = query.page ?? 1;
     for (const window of windows) {
@@ -125,19 +140,15 @@ export class InMemoryKonnektive implements KonnektiveGateway {
     query: OrderQuery | TransactionQuery,
     options: ReadOptions | undefined,
     source: () => T[],
-    window: ReturnType<typeof windowsFor>[number] | undefined,
+    window: DayWindow | undefined,
     field: 'dateCreated' | 'dateUpdated',
     zone: string,
     startPage: number,
   ): AsyncIterable<Page<T>> {
     const perPage = query.resultsPerPage ?? 200;
-    const day = window ? toIsoDay(window.startDate) : undefined;
-    const lower = window
-      ? `${day} ${this.contract.timeFilters === 'honoured' ? window.startTime : '00:00:00'}`
-      : '';
-    const upper = window
-      ? `${day} ${this.contract.timeFilters === 'honoured' ? window.endTime : '23:59:59'}`
-      : '';
+    const times = this.contract.timeFilters === 'honoured';
+    const lower = window ? `${toIsoDay(window.startDate)} ${(times && window.startTime) || '00:00:00'}` : '';
+    const upper = window ? `${toIsoDay(window.endDate)} ${(times && window.endTime) || '23:59:59'}` : '';
     const sortBy = query.sortBy ?? field;
     const select = () =>
       source()
@@ -181,6 +192,7 @@ export class InMemoryKonnektive implements KonnektiveGateway {
         day: window?.startDate ?? '',
         startTime: window?.startTime ?? '',
         endTime: window?.endTime ?? '',
+        endDay: window?.endDate ?? '',
         page,
         options,
       });
@@ -202,6 +214,9 @@ export class InMemoryKonnektive implements KonnektiveGateway {
             outside: sent.length - records.length,
             dates: sent.map((record) => String(record[field] ?? '')),
           },
+          ...(all.length === 0
+            ? { emptyText: `No ${NOUNS[endpoint]} matching those parameters could be found` }
+            : {}),
         };
       } finally {
         // Also when the reader stops after this page: the change happened while it held the page.

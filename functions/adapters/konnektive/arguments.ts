@@ -113,6 +113,7 @@ const orderQuerySchema = z
     sortDir: sortDirSchema.optional(),
     sortBy: sortBySchema.optional(),
     page: pageSchema.optional(),
+    wholeDays: z.boolean({ error: 'wholeDays must be a boolean' }).optional(),
   })
   .refine((q) => q.range !== undefined || q.orderId !== undefined, {
     error: 'range is required unless orderId is given',
@@ -139,6 +140,7 @@ const transactionQuerySchema = z
     sortDir: sortDirSchema.optional(),
     sortBy: sortBySchema.optional(),
     page: pageSchema.optional(),
+    wholeDays: z.boolean({ error: 'wholeDays must be a boolean' }).optional(),
   })
   .refine((q) => q.range !== undefined || q.orderId !== undefined, {
     error: 'range is required unless orderId is given',
@@ -151,6 +153,7 @@ const campaignQuerySchema = z.object(
     resultsPerPage: resultsPerPageSchema.optional(),
     range: rangeSchema.optional(),
     timeZone: timeZoneSchema.optional(),
+    dateFallback: z.boolean({ error: 'dateFallback must be a boolean' }).optional(),
   },
   { error: 'query must be an object' },
 );

@@ -208,6 +208,7 @@ export class KonnektiveClient implements KonnektiveGateway {
       sortDir: q.sortDir ?? 1,
       sortBy: q.sortBy,
       startPage: q.page ?? 1,
+      wholeDays: q.wholeDays ?? false,
       resultsPerPage: q.resultsPerPage ?? MAX_RESULTS_PER_PAGE,
       filters,
       reader: recordReader(checkOrder, q.range, dateRangeType, zone),
@@ -233,6 +234,7 @@ export class KonnektiveClient implements KonnektiveGateway {
       sortDir: q.sortDir ?? 1,
       sortBy: q.sortBy,
       startPage: q.page ?? 1,
+      wholeDays: q.wholeDays ?? false,
       resultsPerPage: q.resultsPerPage ?? MAX_RESULTS_PER_PAGE,
       filters: { txnType: q.txnType, responseType: q.responseType, orderId: q.orderId },
       reader: recordReader(checkTransaction, q.range, dateRangeType, zone),
@@ -280,6 +282,7 @@ export class KonnektiveClient implements KonnektiveGateway {
         !yielded &&
         q.range === undefined &&
         q.campaignId === undefined &&
+        q.dateFallback !== false &&
         error instanceof KonnektiveError &&
         error.errorClass === 'api' &&
         CAMPAIGN_DATES_REQUIRED.test(error.message);
@@ -342,6 +345,7 @@ export class KonnektiveClient implements KonnektiveGateway {
       sortDir: 0 | 1;
       sortBy: 'dateCreated' | 'dateUpdated' | undefined;
       startPage: number;
+      wholeDays: boolean;
       resultsPerPage: number;
       filters: Record<string, string | number | undefined>;
       reader: PageReader<T>;
@@ -355,11 +359,17 @@ export class KonnektiveClient implements KonnektiveGateway {
       yield* this.paginate(spec, credentials, base, resultsPerPage, reader, limits, args.startPage);
       return;
     }
-    const windows: KonnektiveWindow[] = windowsFor(args.range, args.zone);
+    const windows: Array<Partial<KonnektiveWindow>> = windowsFor(args.range, args.zone);
+    if (args.wholeDays) {
+      // One query over every day, without times: the first day's date to the last day's.
+      const first = windows[0];
+      const last = windows.at(-1);
+      windows.splice(0, windows.length, { startDate: first?.startDate, endDate: last?.endDate });
+    }
     if (args.sortDir === 0) windows.reverse();
     let startPage = args.startPage;
     for (const window of windows) {
-      const params = { ...base, dateRangeType: args.dateRangeType, ...window };
+      const params = { ...base, ...wireParams({ dateRangeType: args.dateRangeType, ...window }) };
       yield* this.paginate(spec, credentials, params, resultsPerPage, reader, limits, startPage);
       startPage = 1;
     }
@@ -411,6 +421,7 @@ export class KonnektiveClient implements KonnektiveGateway {
             records: [],
             rejected: [],
             ...(reader.dateOf ? { scan: { received: 0, outside: 0, dates: [] } } : {}),
+            emptyText: outcome.message,
           };
         }
         return;

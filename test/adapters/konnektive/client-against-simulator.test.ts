@@ -13,6 +13,8 @@ import {
   KonnektiveRedirectError,
   KonnektiveTransientError,
   KonnektiveValidationError,
+  type OrderRecord,
+  type Page,
 } from '../../../functions/core/konnektive.js';
 import { parseKonnektiveDateTime } from '../../../functions/core/zoned-time.js';
 import { PERMISSIONS, type RunningSimulator, startSimulator } from '../../../local/simulator/index.js';
@@ -130,6 +132,7 @@ describe('KonnektiveClient against the simulator', () => {
         records: [],
         rejected: [],
         scan: { received: 0, outside: 0, dates: [] },
+        emptyText: expect.stringMatching(/^No orders matching/),
       },
     ]);
   });
@@ -339,5 +342,37 @@ describe('KonnektiveClient against the simulator: contract variants', () => {
     expect(calls).toHaveLength(2);
     expect(calls[0]?.params.startDate).toBeUndefined();
     expect(calls[1]?.params.startDate).toBe('01/01/2000');
+  });
+
+  it('counts over many days in one query with wholeDays (dates only, no times)', async () => {
+    // 03/05 00:00 to 03/09 23:59:59 in New York.
+    const range = { start: new Date('2026-03-05T05:00:00Z'), end: new Date('2026-03-10T03:59:59Z') };
+    let page: Page<OrderRecord> | undefined;
+    for await (const first of client().queryOrders(DEMO, {
+      range,
+      timeZone: ZONE,
+      resultsPerPage: 200,
+      wholeDays: true,
+    })) {
+      page = first;
+      break;
+    }
+    const sent = running.sim.requestLog().filter((r) => r.endpoint === 'order/query');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.params).toMatchObject({ startDate: '03/05/2026', endDate: '03/09/2026' });
+    expect(sent[0]?.params.startTime).toBeUndefined();
+    const perDay = await collect(client().queryOrders(DEMO, { range, timeZone: ZONE }));
+    const firsts = perDay.filter((p) => p.page === 1);
+    expect(firsts.length).toBeGreaterThan(1);
+    expect(page?.totalResults).toBe(firsts.reduce((n, p) => n + p.totalResults, 0));
+  });
+
+  it('with dateFallback off, reports campaign/query wanting dates instead of asking again', async () => {
+    running.sim.setContract({ campaignDates: 'required' });
+    const refused = await collect(client().queryCampaigns(DEMO, { dateFallback: false })).catch(
+      (e: unknown) => e,
+    );
+    expect((refused as Error).message).toMatch(/startDate is required/);
+    expect(running.sim.requestLog().filter((r) => r.endpoint === 'campaign/query')).toHaveLength(1);
   });
 });

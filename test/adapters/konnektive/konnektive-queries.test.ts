@@ -110,6 +110,7 @@ describe('pagination', () => {
         records: [],
         rejected: [],
         scan: { received: 0, outside: 0, dates: [] },
+        emptyText: expect.stringMatching(/^No orders matching/),
       },
     ]);
     expect(requests).toHaveLength(1);
