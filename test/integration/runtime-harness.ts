@@ -10,11 +10,14 @@ import { inject } from 'vitest';
 import { parseRuntimeEnv } from '../../local/runtime/config.js';
 import { startHookReceiver } from '../../local/runtime/hook-receiver.js';
 import { type RunningRuntime, type RuntimeOptions, startRuntime } from '../../local/runtime/runtime.js';
-import { DEMO_USER, startSimulator } from '../../local/simulator/index.js';
+import { DEMO_USER, type StartSimulatorOptions, startSimulator } from '../../local/simulator/index.js';
 
-export const startHarness = async (options: RuntimeOptions = {}) => {
+export const startHarness = async (
+  options: RuntimeOptions = {},
+  simulatorOptions: StartSimulatorOptions = {},
+) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'kz-it-'));
-  const simulator = await startSimulator({ port: 0, seed: 7, logger: () => undefined });
+  const simulator = await startSimulator({ port: 0, seed: 7, logger: () => undefined, ...simulatorOptions });
   const receiver = await startHookReceiver();
   const lines: string[] = [];
   const runtime: RunningRuntime = await startRuntime(

@@ -61,6 +61,8 @@ export interface PollSettings extends WindowSettings {
   ledgerConcurrency: number;
   /** Overlap of a quick poll (several a minute); a full poll re-checks `overlapMs`. */
   quickOverlapMs: number;
+  /** Granularity of the overlap counts (a narrowed window starts on one). */
+  bucketMs: number;
   /** Per-attempt timeout of one page: integrators wait 120–240 s on large accounts. */
   pageTimeoutMs: number;
   /** Time kept after the last read for the checkpoint and the lease release. */
@@ -85,6 +87,7 @@ export const DEFAULT_POLL_SETTINGS: PollSettings = {
   minRemainingMs: 60_000,
   ledgerConcurrency: 16,
   quickOverlapMs: 10_000,
+  bucketMs: 10_000,
   pageTimeoutMs: 240_000,
   checkpointMarginMs: 20_000,
   maxPagesPerPoll: 500,
@@ -187,6 +190,7 @@ export const pollStream = async (
       timeZone: connection.timeZone,
       pageSize: settings.pageSize,
       overlapMs: settings.overlapMs,
+      bucketMs: settings.bucketMs,
       maxPagesPerWindow: settings.maxPagesPerWindow,
       budget,
       keeper: new LeaseKeeper(deps.cursors, key, settings.leaseMs, deps.clock, settings.heartbeatMs),
@@ -239,6 +243,7 @@ export const pollStream = async (
         endCapMs,
         timeZone: connection.timeZone,
         sliceMs: settings.sliceMs,
+        bucketMs: settings.bucketMs,
       });
       if (!plan) break;
       if (!budget.canStartPage()) {

@@ -22,7 +22,7 @@ import type { ScanProgress, StreamProgress } from './cursor-state.js';
 import { recordIdOf } from './detect.js';
 import type { EventSink, StreamRecord } from './event-sink.js';
 import type { ContractEvidence } from './strategy.js';
-import { BUCKET_MS, floorToBucket, floorToSecond, localDayOf, type WindowPlan } from './window.js';
+import { floorToBucket, floorToSecond, localDayOf, type WindowPlan } from './window.js';
 
 const SECOND_MS = 1000;
 
@@ -116,6 +116,8 @@ export interface ReaderContext {
   timeZone: string;
   pageSize: number;
   overlapMs: number;
+  /** Granularity of the overlap counts. */
+  bucketMs: number;
   /** A narrowed window is shrunk when it holds more than this many pages. */
   maxPagesPerWindow: number;
   budget: ReadBudget;
@@ -257,17 +259,18 @@ export class StreamReader {
     prior: StreamProgress,
   ): StreamProgress['buckets'] {
     const endMs = plan.end.getTime();
-    const from = floorToBucket(endMs - this.ctx.overlapMs);
+    const { bucketMs } = this.ctx;
+    const from = floorToBucket(endMs - this.ctx.overlapMs, bucketMs);
     const priorFrom = prior.buckets === undefined ? Number.POSITIVE_INFINITY : prior.buckets.from * SECOND_MS;
     const knownFrom = freshFrom <= from ? from : Math.max(from, Math.min(priorFrom, freshFrom));
     const counts: Record<string, number> = {};
-    for (let bucket = knownFrom; bucket < freshFrom && bucket <= endMs; bucket += BUCKET_MS) {
+    for (let bucket = knownFrom; bucket < freshFrom && bucket <= endMs; bucket += bucketMs) {
       const previous = prior.buckets?.counts[String(bucket / SECOND_MS)];
       if (previous) counts[String(bucket / SECOND_MS)] = previous;
     }
     for (const at of seen.values()) {
       if (at < knownFrom || at > endMs) continue;
-      const bucket = floorToBucket(at);
+      const bucket = floorToBucket(at, bucketMs);
       if (bucket < freshFrom && at <= hwmMs) continue;
       const key = String(bucket / SECOND_MS);
       counts[key] = (counts[key] ?? 0) + 1;
@@ -369,7 +372,7 @@ export class StreamReader {
           // Orders that moved above the hwm (updated) left its count; nothing else may change it.
           const slack = this.field === 'dateUpdated' ? moved + aboveEnd : 0;
           if (expected !== undefined && below <= expected && below >= expected - slack) {
-            return complete(floorToBucket(oldest) + BUCKET_MS);
+            return complete(floorToBucket(oldest, this.ctx.bucketMs) + this.ctx.bucketMs);
           }
           countCheck = false;
         }

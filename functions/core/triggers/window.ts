@@ -18,7 +18,7 @@ export interface WindowSettings {
   sliceMs: number;
 }
 
-/** Granularity of the overlap counts. */
+/** Default granularity of the overlap counts. */
 export const BUCKET_MS = 10_000;
 
 const SECOND_MS = 1000;
@@ -26,7 +26,8 @@ const DAY_MS = 86_400_000;
 
 /** Konnektive timestamps have whole seconds: keep bounds on whole seconds so they map exactly. */
 export const floorToSecond = (ms: number): number => Math.floor(ms / SECOND_MS) * SECOND_MS;
-export const floorToBucket = (ms: number): number => Math.floor(ms / BUCKET_MS) * BUCKET_MS;
+export const floorToBucket = (ms: number, bucketMs = BUCKET_MS): number =>
+  Math.floor(ms / bucketMs) * bucketMs;
 
 /** `YYYY-MM-DD` of an instant in the account zone. */
 export const localDayOf = (ms: number, zone: string): string =>
@@ -71,6 +72,8 @@ export const planWindow = (args: {
   endCapMs?: number | undefined;
   timeZone: string;
   sliceMs: number;
+  /** Granularity of the overlap counts: a narrowed window starts on a bucket (default 10 s). */
+  bucketMs?: number;
 }): WindowPlan | undefined => {
   const { strategy, progress, timeZone } = args;
   const newestFirst = pagesNewestFirst(strategy);
@@ -92,7 +95,8 @@ export const planWindow = (args: {
     let end = Math.min(args.horizonMs, floorToSecond(hwmMs + args.sliceMs));
     if (args.endCapMs !== undefined) end = Math.min(end, args.endCapMs);
     if (end <= hwmMs) return undefined;
-    return { ...common, start: new Date(floorToBucket(hwmMs - args.overlapMs)), end: new Date(end), page: 1 };
+    const start = floorToBucket(hwmMs - args.overlapMs, args.bucketMs);
+    return { ...common, start: new Date(start), end: new Date(end), page: 1 };
   }
   const day = localDayOf(hwmMs + SECOND_MS, timeZone);
   const end = Math.min(args.horizonMs, lastSecondOfLocalDay(day, timeZone));
