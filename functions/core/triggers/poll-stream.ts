@@ -198,7 +198,14 @@ export const pollStream = async (
     };
     const reader = new StreamReader(readerContext);
 
-    let strategy = cursor.strategy ?? initialStrategy(connection.contract, start);
+    // Findings newer than the stream's strategy (a probe just ran) decide afresh; evidence seen since wins.
+    const contract = connection.contract;
+    const probedSince =
+      contract !== undefined &&
+      cursor.strategy !== undefined &&
+      Date.parse(contract.checkedAt) > Date.parse(cursor.strategy.since);
+    let strategy =
+      cursor.strategy === undefined || probedSince ? initialStrategy(contract, start) : cursor.strategy;
     const change = (next: StreamStrategy, from: StreamStrategy | undefined) => {
       result.strategyChanges.push({
         from: from?.name ?? 'none',
@@ -208,7 +215,7 @@ export const pollStream = async (
       });
       strategy = next;
     };
-    if (cursor.strategy === undefined) change(strategy, undefined);
+    if (cursor.strategy === undefined || probedSince) change(strategy, cursor.strategy);
     const recheck = recheckOf(strategy, start, settings.recheckMs);
     if (recheck) change(recheck, strategy);
     let progress: StreamProgress = cursor.progress ?? {};

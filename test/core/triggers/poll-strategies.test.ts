@@ -105,6 +105,34 @@ describe('pollStream under the contract variants', () => {
     expect(f.konnektive.calls[0]?.query.sortDir).toBe(0);
   });
 
+  it('a probe run later takes effect at the next poll; evidence seen after it still wins', async () => {
+    const f = await pollFixture();
+    f.konnektive.contract = { timeFilters: 'ignored', sorting: 'ignored' };
+    seedOrders(f, 300, -6 * 60 * MINUTE, -MINUTE);
+    f.clock.advance(MINUTE);
+    expect((await f.poll()).strategy?.name).toBe('day-scan');
+    // Konnektive fixed both; a probe says so.
+    f.konnektive.contract = { timeFilters: 'honoured', sorting: 'honoured' };
+    f.clock.advance(MINUTE);
+    await f.connections.setContract('c1', findings({}, f.clock.now().toISOString()), f.clock.now());
+    f.clock.advance(MINUTE);
+    const after = await f.poll();
+    expect(after.strategyChanges).toEqual([
+      expect.objectContaining({
+        from: 'day-scan',
+        to: 'time-window',
+        reason: expect.stringContaining('contract probe'),
+      }),
+    ]);
+    expect(await idlePolls(f, 2)).toEqual([1, 1]);
+    // The API regresses: evidence moves the stream again, and the (older) probe does not move it back.
+    f.konnektive.contract = { timeFilters: 'ignored', sorting: 'honoured' };
+    await idlePolls(f, 1);
+    const later = await f.poll();
+    expect(later.strategy?.name).toBe('newest-first');
+    expect(later.strategyChanges).toEqual([]);
+  });
+
   it('re-checks the cheaper strategy after recheckMs: back at once while filters are ignored, kept once they work', async () => {
     const f = await pollFixture();
     f.konnektive.contract = { timeFilters: 'ignored', sorting: 'honoured' };
