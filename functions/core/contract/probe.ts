@@ -1,8 +1,9 @@
 /**
  * The contract probe (docs/polling.md, "Finding out on a live account"): read-only calls that tell, for one API
  * user, which answer holds to each unknown of Konnektive's API the poller depends on, with the evidence. It never
- * writes to Konnektive. About fifteen reads; each step that cannot conclude (no data, a refusal, out of time) says
- * `inconclusive` and why, and the others still run.
+ * writes to Konnektive. About fifteen reads, what the poller depends on most first (time filters, sorting,
+ * dateUpdated); each step that cannot conclude (no data, a refusal, out of time) says `inconclusive` and why, and
+ * the others still run.
  */
 import {
   type KonnektiveCredentials,
@@ -159,26 +160,6 @@ export const probeContract = async (deps: ProbeDeps, input: ProbeInput): Promise
     ),
   );
 
-  // 2. Empty results: a one-second window long ago.
-  const nothing = { start: new Date('2001-01-02T12:00:00Z'), end: new Date('2001-01-02T12:00:01Z') };
-  const emptyTexts: Record<string, string> = {};
-  const emptyNotes: string[] = [];
-  let unrecognised = false;
-  for (const name of ENDPOINTS) {
-    const result = await step(() => either(name, { range: nothing }));
-    if (result.ok) {
-      if (result.value.emptyText !== undefined) emptyTexts[name] = result.value.emptyText;
-      else
-        emptyNotes.push(`${name}: ${result.value.totalResults} records in a window of 2001 (no empty text)`);
-    } else {
-      if (result.why.startsWith('Konnektive answered')) {
-        unrecognised = true;
-        emptyTexts[name] = result.why.replace(/^Konnektive answered "(.*)"$/s, '$1');
-      }
-      emptyNotes.push(`${name}: ${result.why}`);
-    }
-  }
-
   // 3. Time filters: per endpoint, a day with records both inside and outside one of its hours.
   const filterEvidence: string[] = [];
   const filterVerdicts: Array<'honoured' | 'ignored'> = [];
@@ -321,6 +302,26 @@ export const probeContract = async (deps: ProbeDeps, input: ProbeInput): Promise
       ? `cancelled orders (last 30 days): ${cancelMoved} updated after creation, ${cancelStale} with dateUpdated = dateCreated`
       : `cancellations: ${cancelled.why}`,
   ].join('; ');
+
+  // 5b. Empty results: a one-second window long ago.
+  const nothing = { start: new Date('2001-01-02T12:00:00Z'), end: new Date('2001-01-02T12:00:01Z') };
+  const emptyTexts: Record<string, string> = {};
+  const emptyNotes: string[] = [];
+  let unrecognised = false;
+  for (const name of ENDPOINTS) {
+    const result = await step(() => either(name, { range: nothing }));
+    if (result.ok) {
+      if (result.value.emptyText !== undefined) emptyTexts[name] = result.value.emptyText;
+      else
+        emptyNotes.push(`${name}: ${result.value.totalResults} records in a window of 2001 (no empty text)`);
+    } else {
+      if (result.why.startsWith('Konnektive answered')) {
+        unrecognised = true;
+        emptyTexts[name] = result.why.replace(/^Konnektive answered "(.*)"$/s, '$1');
+      }
+      emptyNotes.push(`${name}: ${result.why}`);
+    }
+  }
 
   // 6. Refunds: successful REFUND and VOID transactions of the last 30 days.
   const refundCounts: Record<string, number | string> = {};
