@@ -135,7 +135,7 @@ describe('npm start under contract variants (end to end)', { timeout: 180_000 },
       90_000,
     );
     // More polls re-read the overlap: nothing may arrive twice.
-    await new Promise((r) => setTimeout(r, 3_000));
+    await new Promise((r) => setTimeout(r, 2_000));
     for (const [type, ids] of Object.entries(expected)) {
       const got = idsAt(pathOf(type));
       if (type === 'NEW_SALE') {
@@ -149,10 +149,10 @@ describe('npm start under contract variants (end to end)', { timeout: 180_000 },
     }
     // Konnektive calls while idle, per second (the scheduler polls every second).
     sim.clearRequestLog();
-    await new Promise((r) => setTimeout(r, 5_000));
+    await new Promise((r) => setTimeout(r, 3_000));
     const log = sim.requestLog();
     const perSecond = (endpoint: string) =>
-      (log.filter((r) => r.endpoint === endpoint && !r.params.orderStatus).length / 5).toFixed(1);
+      (log.filter((r) => r.endpoint === endpoint && !r.params.orderStatus).length / 3).toFixed(1);
     process.stdout.write(
       `e2e ${preset}: idle calls per second: order/query ${perSecond('order/query')}, transactions/query ${perSecond('transactions/query')}\n`,
     );

@@ -135,11 +135,11 @@ describe('instant triggers under every contract variant (integration)', { timeou
       '/transaction/REFUND': refunds,
     };
     await pollUntil(h, has(expected));
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 2; i++) {
       await sleep(1_100);
       await h.tickAndSettle();
     }
-    await sleep(500);
+    await sleep(300);
     for (const [path, ids] of Object.entries(expected)) {
       expect(idsAt(h.receiver.received, path).sort(), path).toEqual([...ids].sort());
     }
@@ -151,7 +151,7 @@ describe('instant triggers under every contract variant (integration)', { timeou
 
     // Konnektive calls of an idle poll, per stream (the reconciliation counted apart).
     const idle: Array<{ orders: number; transactions: number; reconcile: number }> = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 2; i++) {
       await sleep(1_100);
       h.sim.clearRequestLog();
       await h.tickAndSettle();
