@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ORDER_TYPES, TRANSACTION_TYPES } from '../../functions/core/model.js';
 import { freePort } from '../../local/dynamodb/dynamodb-local.js';
 import { type HookReceiver, startHookReceiver } from '../../local/runtime/hook-receiver.js';
 import { DEMO_USER, type RunningSimulator, startSimulator } from '../../local/simulator/index.js';
@@ -20,13 +21,11 @@ const PRESETS = [
   'campaign-dates-required',
   'worst',
 ] as const;
+/** Every (trigger, type) a Zap can subscribe to. */
 const TYPES = [
-  ['order', 'NEW_SALE'],
-  ['order', 'NEW_LEAD'],
-  ['order', 'CANCELLED'],
-  ['transaction', 'DECLINE'],
-  ['transaction', 'REFUND'],
-] as const;
+  ...ORDER_TYPES.map((type) => ['order', type] as const),
+  ...TRANSACTION_TYPES.map((type) => ['transaction', type] as const),
+];
 const DECLINE_CARD = '4000000000000002';
 
 let simulator: RunningSimulator;

@@ -5,17 +5,16 @@
  * records have left the overlap, so under `stale-date-updated` only the reconciliation can find them.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { ORDER_TYPES, TRANSACTION_TYPES } from '../../functions/core/model.js';
 import type { ReceivedHook } from '../../local/runtime/hook-receiver.js';
 import { CONTRACT_PRESET_NAMES, type ContractInput } from '../../local/simulator/index.js';
 import { type Harness, messageField, startHarness } from './runtime-harness.js';
 
+/** Every (trigger, type) a Zap can subscribe to. */
 const TYPES = [
-  ['order', 'NEW_SALE'],
-  ['order', 'NEW_LEAD'],
-  ['order', 'CANCELLED'],
-  ['transaction', 'DECLINE'],
-  ['transaction', 'REFUND'],
-] as const;
+  ...ORDER_TYPES.map((type) => ['order', type] as const),
+  ...TRANSACTION_TYPES.map((type) => ['transaction', type] as const),
+];
 const DECLINE_CARD = '4000000000000002';
 const SEEDED_ORDERS = 450;
 const OVERLAP_MS = 2_000;

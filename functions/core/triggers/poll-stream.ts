@@ -282,6 +282,8 @@ export const pollStream = async (
       }
       const { scan: _done, ...kept } = progress;
       progress = { ...kept, ...outcome.progress };
+      // Learnt, not a change of strategy: later pages that cannot show their order (one timestamp) are trusted.
+      if (outcome.sorted && strategy.sorted === undefined) strategy = { ...strategy, sorted: true };
       await save(plan.end.toISOString());
       result.windows += 1;
       endCapMs = undefined;

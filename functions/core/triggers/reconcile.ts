@@ -62,8 +62,9 @@ export const reconcileDue = (
   now: Date,
   settings: ReconcileSettings,
 ): boolean =>
-  state === undefined ||
-  now.getTime() - Date.parse(state.at) >= reconcileCadenceMs(contract, state, now, settings);
+  settings.horizonDays > 0 &&
+  (state === undefined ||
+    now.getTime() - Date.parse(state.at) >= reconcileCadenceMs(contract, state, now, settings));
 
 export interface ReconcileOutcome {
   /** Absent when the run could not finish (out of time): the last state stays, so the next poll runs again. */

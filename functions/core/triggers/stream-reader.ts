@@ -100,8 +100,11 @@ export class LeaseKeeper {
 }
 
 export type WindowOutcome =
-  /** Everything in the window was read; `progress` holds the counts for the next poll. */
-  | { kind: 'complete'; progress: Pick<StreamProgress, 'buckets' | 'day'> }
+  /**
+   * Everything in the window was read; `progress` holds the counts for the next poll; `sorted` when a page was
+   * seen newest first as asked (the stream may then trust the order even of pages that cannot show it).
+   */
+  | { kind: 'complete'; progress: Pick<StreamProgress, 'buckets' | 'day'>; sorted?: true }
   /** Out of time or pages (or a page failed after others were read): resume at `scan`. */
   | { kind: 'partial'; scan: ScanProgress; failure?: unknown }
   /** The API does not behave as the strategy assumes: nothing was concluded from this window. */
@@ -300,6 +303,7 @@ export class StreamReader {
     const iterator = this.open(plan, 0, plan.page);
     const complete = (freshFrom: number): WindowOutcome => ({
       kind: 'complete',
+      ...(orderProven ? { sorted: true as const } : {}),
       progress: plan.narrow
         ? { buckets: this.bucketsAfter(plan, hwmMs, seen, freshFrom, prior) }
         : plan.page === 1

@@ -85,6 +85,20 @@ describe('pollStream under the contract variants', () => {
     }
   });
 
+  it('once the order was seen working, a page whose records share one timestamp is trusted (one call per idle poll)', async () => {
+    const f = await pollFixture();
+    f.konnektive.contract = { timeFilters: 'ignored', sorting: 'honoured' };
+    seedOrders(f, 300, -8 * 60 * MINUTE, -60 * MINUTE);
+    // 500 orders updated in the same second (a bulk change): the newest pages cannot show their order.
+    f.konnektive.orders.push(
+      ...Array.from({ length: 500 }, () => order({ dateCreated: f.at(-30 * MINUTE) })),
+    );
+    f.clock.advance(MINUTE);
+    const first = await f.poll();
+    expect(first.strategy).toMatchObject({ name: 'newest-first', sorted: true });
+    expect(await idlePolls(f, 3)).toEqual([1, 1, 1]);
+  });
+
   it('starts from the probe’s findings: no narrowed query is ever sent when the probe found time filters ignored', async () => {
     const contract = findings({
       timeFilters: { variant: 'ignored', evidence: 'a 1-hour window returned the day' },

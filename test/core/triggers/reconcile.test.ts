@@ -114,6 +114,14 @@ describe('orders reconciliation', () => {
     expect(reconcileCalls).toHaveLength(2 * DEFAULT_RECONCILE_SETTINGS.horizonDays);
   });
 
+  it('is off with a horizon of 0 days: no call, no state', async () => {
+    const f = await pollFixture();
+    const result = (await pollFor(f, 1, SETTINGS))[0];
+    expect(result?.reconciled).toBeUndefined();
+    expect(f.konnektive.calls.filter((c) => c.query.dateRangeType === 'dateCreated')).toEqual([]);
+    expect((await f.cursors.get('c1', 'orders'))?.progress?.reconcile).toBeUndefined();
+  });
+
   it('runs on a cadence set by what is known about dateUpdated', () => {
     const now = new Date('2026-11-25T12:00:00Z');
     const s = DEFAULT_RECONCILE_SETTINGS;
