@@ -32,6 +32,13 @@ export type TransactionRecord = Record<string, unknown> & {
   dateUpdated?: string | null | undefined;
 };
 
+/** A Konnektive customer record, every field kept as sent. */
+export type CustomerRecord = Record<string, unknown> & {
+  customerId: number;
+  dateCreated?: string | null | undefined;
+  dateUpdated?: string | null | undefined;
+};
+
 export interface CampaignProduct {
   campaignProductId: number | string;
   name: string;
@@ -52,13 +59,25 @@ export interface InstantRange {
   end: Date;
 }
 
+/**
+ * How a query's `range` is sent. `daily` (the default): one call sequence per local day with `startTime`/`endTime`,
+ * exact, what a poll needs. `whole-days`: one call sequence for every local date the range touches, without times
+ * (a search over months, where a call per day would be hundreds of calls). Either way the records are filtered to
+ * the exact range afterwards.
+ */
+export type RangeCalls = 'daily' | 'whole-days';
+
 export interface OrderQuery {
   range?: InstantRange | undefined;
+  rangeCalls?: RangeCalls | undefined;
   dateRangeType?: 'dateCreated' | 'dateUpdated' | undefined;
   orderStatus?: 'COMPLETE' | 'PARTIAL' | 'DECLINED' | 'REFUNDED' | 'CANCELLED' | undefined;
   orderType?: string | undefined;
   orderId?: string | undefined;
   customerId?: number | string | undefined;
+  /** Exact-match filters (Konnektive compares them as stored). */
+  emailAddress?: string | undefined;
+  phoneNumber?: string | undefined;
   /** IANA zone of the account; default America/New_York. */
   timeZone?: string | undefined;
   /** 1..200; default 200. */
@@ -69,15 +88,11 @@ export interface OrderQuery {
   sortBy?: 'dateCreated' | 'dateUpdated' | undefined;
   /** First page to read (1-based, default 1), to resume a walk; applies to the first local day of the range. */
   page?: number | undefined;
-  /**
-   * Send the range as whole days in one query (`startDate`..`endDate`, no times) instead of one query per day;
-   * records are still filtered to the exact range. For counts over many days.
-   */
-  wholeDays?: boolean | undefined;
 }
 
 export interface TransactionQuery {
   range?: InstantRange | undefined;
+  rangeCalls?: RangeCalls | undefined;
   dateRangeType?: 'dateCreated' | 'dateUpdated' | undefined;
   txnType?: 'SALE' | 'AUTHORIZE' | 'CAPTURE' | 'VOID' | 'REFUND' | undefined;
   responseType?: 'SUCCESS' | 'HARD_DECLINE' | 'SOFT_DECLINE' | undefined;
@@ -87,7 +102,6 @@ export interface TransactionQuery {
   sortDir?: 0 | 1 | undefined;
   sortBy?: 'dateCreated' | 'dateUpdated' | undefined;
   page?: number | undefined;
-  wholeDays?: boolean | undefined;
 }
 
 /**
@@ -126,6 +140,19 @@ export interface CampaignQuery {
   dateFallback?: boolean | undefined;
 }
 
+/** `customer/query`: by customerId alone, or any filter with a `range` (Konnektive wants dates then). */
+export interface CustomerQuery {
+  customerId?: number | string | undefined;
+  emailAddress?: string | undefined;
+  phoneNumber?: string | undefined;
+  range?: InstantRange | undefined;
+  rangeCalls?: RangeCalls | undefined;
+  dateRangeType?: 'dateCreated' | 'dateUpdated' | undefined;
+  timeZone?: string | undefined;
+  resultsPerPage?: number | undefined;
+  sortDir?: 0 | 1 | undefined;
+}
+
 /** One page of a query. An empty window is an empty page, not an error. */
 export interface Page<T> {
   page: number;
@@ -160,6 +187,11 @@ export interface KonnektiveGateway {
     query?: CampaignQuery,
     options?: ReadOptions,
   ): AsyncIterable<Page<Campaign>>;
+  queryCustomers(
+    credentials: KonnektiveCredentials,
+    query: CustomerQuery,
+    options?: ReadOptions,
+  ): AsyncIterable<Page<CustomerRecord>>;
   importOrder(credentials: KonnektiveCredentials, params: KonnektiveParams): Promise<Record<string, unknown>>;
   importLead(credentials: KonnektiveCredentials, params: KonnektiveParams): Promise<Record<string, unknown>>;
   updateFulfillment(credentials: KonnektiveCredentials, params: KonnektiveParams): Promise<unknown>;

@@ -169,6 +169,17 @@ export interface IdempotencyStore {
   release(key: string): Promise<void>;
 }
 
+/** Every storage port, as one process builds them (DynamoDB in AWS and locally, fakes in core tests). */
+export interface Stores {
+  connections: ConnectionStore;
+  tokens: TokenStore;
+  subscriptions: SubscriptionStore;
+  cursors: CursorStore;
+  ledger: EventLedger;
+  deliveries: DeliveryMarkerStore;
+  idempotency: IdempotencyStore;
+}
+
 /** Encrypts Konnektive passwords at rest (KMS in AWS, AES-256-GCM locally), bound to the connection. */
 export interface CredentialCipher {
   encrypt(plaintext: string, context: { connectionId: string }): Promise<string>;

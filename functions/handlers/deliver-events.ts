@@ -3,10 +3,8 @@
  * retry → visible again after the backoff (ChangeMessageVisibility) and reported as a batch item failure;
  * exhausted (retry horizon over) → moved to the dead-letter queue. Malformed messages are dead-lettered at once.
  */
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { FetchHookSender } from '../adapters/http/fetch-hook-sender.js';
-import { type DeliveryQueueControl, SqsDeliveryQueueControl } from '../adapters/sqs/sqs-queues.js';
+import type { DeliveryQueueControl } from '../adapters/sqs/sqs-queues.js';
 import { mapLimit } from '../core/concurrency.js';
 import {
   type DeliverDeps,
@@ -14,13 +12,10 @@ import {
   deliverEvent,
   perBatchSubscriptions,
 } from '../core/triggers/deliver.js';
-import { TokenBucketPacer } from '../core/triggers/pacer.js';
 import { busEnvelopeSchema } from '../core/triggers/schemas.js';
-import { dynamoStores, systemClock } from '../shared/aws.js';
-import { deliveryConfig, hookConfig, loadConfig, storageConfig } from '../shared/config.js';
+import type { Dependencies } from '../shared/dependencies.js';
 import { backgroundHandler, jsonOrUndefined } from '../shared/lambda.js';
-import { logger, MetricUnit, metrics } from '../shared/observability.js';
-import { deliverySettingsFrom } from '../shared/settings.js';
+import { emitMetric, logger } from '../shared/observability.js';
 
 export interface DeliverHandlerDeps extends DeliverDeps {
   queue: DeliveryQueueControl;
@@ -43,7 +38,7 @@ const deliverRecord = async (deps: DeliverHandlerDeps, settings: DeliverySetting
   if (!parsed.success) {
     logger.error('malformed delivery message dead-lettered', { messageId: record.messageId });
     await deps.queue.deadLetter(record.body, 'malformed message');
-    metrics.addMetric('HookDeadLettered', MetricUnit.Count, 1);
+    emitMetric('HookDeadLettered', 1);
     return false;
   }
   const detected = parsed.data.detail;
@@ -63,20 +58,16 @@ const deliverRecord = async (deps: DeliverHandlerDeps, settings: DeliverySetting
       subscriptionId: outcome.subscriptionId,
     };
     if (outcome.result === 'delivered') {
-      metrics.addMetric('HookDelivered', MetricUnit.Count, 1);
-      metrics.addMetric(
-        'DeliveryLatency',
-        MetricUnit.Milliseconds,
-        deps.clock.now().getTime() - new Date(detected.detectedAt).getTime(),
-      );
+      emitMetric('HookDelivered', 1);
+      emitMetric('DeliveryLatency', deps.clock.now().getTime() - new Date(detected.detectedAt).getTime());
       logger.info('hook delivered', context);
     } else if (outcome.result === 'gone') {
-      metrics.addMetric('HookGone', MetricUnit.Count, 1);
+      emitMetric('HookGone', 1);
       logger.info('hook answered 410: subscription deleted', context);
     } else if (outcome.result === 'not-allowed') {
       logger.warn('hook URL no longer allowed: not delivered', context);
     } else if (outcome.result === 'failed') {
-      metrics.addMetric('HookFailed', MetricUnit.Count, 1);
+      emitMetric('HookFailed', 1);
       logger.warn('hook delivery failed', { ...context, reason: outcome.reason });
     }
   }
@@ -87,24 +78,23 @@ const deliverRecord = async (deps: DeliverHandlerDeps, settings: DeliverySetting
   }
   if (result.status === 'exhausted') {
     await deps.queue.deadLetter(record.body, 'retries exhausted');
-    metrics.addMetric('HookDeadLettered', MetricUnit.Count, 1);
+    emitMetric('HookDeadLettered', 1);
     logger.error('delivery retries exhausted: dead-lettered', { eventId: detected.eventId });
   }
   return false;
 };
 
-const config = loadConfig(storageConfig.extend(hookConfig.shape).extend(deliveryConfig.shape));
-const stores = dynamoStores(config);
-const sqs = new SQSClient({ region: config.AWS_REGION });
-export const handler = createDeliverHandler(
-  {
-    subscriptions: stores.subscriptions(),
-    markers: stores.deliveries(),
-    sender: new FetchHookSender(config.DELIVERY_ATTEMPT_TIMEOUT_MS),
-    clock: systemClock,
-    pacer: new TokenBucketPacer(config.HOOK_RATE_PER_SECOND),
-    allowlist: config.HOOK_URL_ALLOWLIST,
-    queue: new SqsDeliveryQueueControl(sqs, config.DELIVERY_QUEUE_URL, config.DELIVERY_DLQ_URL),
-  },
-  deliverySettingsFrom(config),
-);
+/** The handler as deployed: its dependencies from the process container. */
+export const fromDependencies = (deps: Dependencies) =>
+  createDeliverHandler(
+    {
+      subscriptions: deps.stores.subscriptions,
+      markers: deps.stores.deliveries,
+      sender: deps.hookSender,
+      clock: deps.clock,
+      pacer: deps.hookPacer,
+      allowlist: deps.hookAllowlist,
+      queue: deps.deliveryQueue,
+    },
+    deps.deliverySettings,
+  );

@@ -3,20 +3,13 @@
  * Konnektive failures are counted and logged, then left to the next tick (the window is re-read); anything else fails
  * the message so SQS retries it and, in the end, dead-letters it.
  */
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { EventBridgePublisher } from '../adapters/eventbridge/event-bridge-publisher.js';
-import { KonnektiveAuthError, KonnektiveError } from '../core/konnektive.js';
+import { konnektiveFailureOf } from '../core/konnektive-access.js';
 import { type PollDeps, type PollSettings, pollStream } from '../core/triggers/poll-stream.js';
 import { pollRequestSchema } from '../core/triggers/schemas.js';
-import { SettledEvents } from '../core/triggers/settled-events.js';
-import { dynamoStores, systemClock } from '../shared/aws.js';
-import { cipherConfig, konnektiveConfig, loadConfig, pollConfig, storageConfig } from '../shared/config.js';
-import { kmsCredentialCipher } from '../shared/kms.js';
-import { createKonnektiveClient } from '../shared/konnektive.js';
+import type { Dependencies } from '../shared/dependencies.js';
 import { backgroundHandler, jsonOrUndefined } from '../shared/lambda.js';
-import { dimensionedMetric, logger, MetricUnit, metrics } from '../shared/observability.js';
-import { pollSettingsFrom } from '../shared/settings.js';
+import { emitMetric, logger } from '../shared/observability.js';
 
 export const createPollHandler = (deps: PollDeps, settings: PollSettings) =>
   backgroundHandler(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
@@ -39,12 +32,15 @@ export const createPollHandler = (deps: PollDeps, settings: PollSettings) =>
           },
           settings,
         );
-        for (const [type, count] of Object.entries(result.published))
-          dimensionedMetric('EventsDetected', 'type', type, count);
-        if (result.lagSeconds !== undefined)
-          metrics.addMetric('PollLagSeconds', MetricUnit.Seconds, result.lagSeconds);
+        let published = 0;
+        for (const [type, count] of Object.entries(result.published)) {
+          emitMetric('EventsDetected', count, { type });
+          published += count;
+        }
+        if (published > 0) emitMetric('EventsPublished', published);
+        if (result.lagSeconds !== undefined) emitMetric('PollLagSeconds', result.lagSeconds);
         if (result.rejected.length > 0) {
-          metrics.addMetric('RecordsRejected', MetricUnit.Count, result.rejected.length);
+          emitMetric('RecordsRejected', result.rejected.length);
           for (const rejected of result.rejected) {
             logger.error('Konnektive record failed validation (schema drift)', {
               connectionId,
@@ -63,16 +59,16 @@ export const createPollHandler = (deps: PollDeps, settings: PollSettings) =>
           hwm: result.hwm,
         });
       } catch (error) {
-        metrics.addMetric('PollErrors', MetricUnit.Count, 1);
-        if (error instanceof KonnektiveError) {
+        emitMetric('PollErrors', 1);
+        // The core already turned it into a domain error (and marked a rejected connection invalid).
+        const konnektive = konnektiveFailureOf(error);
+        if (konnektive) {
           logger.warn('poll failed at Konnektive; the next tick re-reads the window', {
             connectionId,
             stream,
-            errorClass: error.errorClass,
-            message: error.message,
+            errorClass: konnektive.errorClass,
+            message: konnektive.message,
           });
-          if (error instanceof KonnektiveAuthError)
-            await deps.connections.setStatus(connectionId, 'invalid', deps.clock.now());
           continue;
         }
         logger.error('poll failed', { connectionId, stream, error: error as Error });
@@ -82,24 +78,18 @@ export const createPollHandler = (deps: PollDeps, settings: PollSettings) =>
     return { batchItemFailures };
   });
 
-const config = loadConfig(
-  storageConfig.extend(konnektiveConfig.shape).extend(cipherConfig.shape).extend(pollConfig.shape),
-);
-const stores = dynamoStores(config);
-export const handler = createPollHandler(
-  {
-    connections: stores.connections(),
-    cursors: stores.cursors(),
-    ledger: stores.ledger(),
-    cipher: kmsCredentialCipher(config),
-    konnektive: createKonnektiveClient(config),
-    publisher: new EventBridgePublisher(
-      new EventBridgeClient({ region: config.AWS_REGION }),
-      config.EVENT_BUS_NAME,
-    ),
-    clock: systemClock,
-    // Module scope: warm invocations remember which overlap events are settled and skip their ledger writes.
-    settled: new SettledEvents(),
-  },
-  pollSettingsFrom(config),
-);
+/** The handler as deployed: its dependencies from the process container. */
+export const fromDependencies = (deps: Dependencies) =>
+  createPollHandler(
+    {
+      connections: deps.stores.connections,
+      cursors: deps.stores.cursors,
+      ledger: deps.stores.ledger,
+      cipher: deps.cipher,
+      konnektive: deps.konnektive,
+      publisher: deps.publisher,
+      clock: deps.clock,
+      settled: deps.settledEvents,
+    },
+    deps.pollSettings,
+  );

@@ -1,4 +1,8 @@
 /** Use-case settings derived from parsed configuration. */
+import {
+  DEFAULT_STREAM_HEALTH_SETTINGS,
+  type StreamHealthSettings,
+} from '../core/monitoring/assess-streams.js';
 import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from '../core/triggers/deliver.js';
 import { DEFAULT_POLL_SETTINGS, type PollSettings } from '../core/triggers/poll-stream.js';
 
@@ -20,4 +24,13 @@ export const pollSettingsFrom = (values: {
 export const deliverySettingsFrom = (values: { DELIVERY_RETRY_HOURS: number }): DeliverySettings => ({
   ...DEFAULT_DELIVERY_SETTINGS,
   retryHorizonMs: values.DELIVERY_RETRY_HOURS * 3_600_000,
+});
+
+export const streamHealthSettingsFrom = (values: {
+  POLL_LEASE_SECONDS: number;
+  MONITOR_MAX_POLL_SECONDS: number;
+}): StreamHealthSettings => ({
+  ...DEFAULT_STREAM_HEALTH_SETTINGS,
+  leaseMs: values.POLL_LEASE_SECONDS * 1000,
+  maxPollMs: values.MONITOR_MAX_POLL_SECONDS * 1000,
 });

@@ -43,6 +43,7 @@ export const observeGateway = (inner: KonnektiveGateway, activity: ActivityLog):
   queryTransactions: (credentials, query, options) =>
     observeQuery(inner.queryTransactions(credentials, query, options), 'transactions', credentials, activity),
   queryCampaigns: (credentials, query, options) => inner.queryCampaigns(credentials, query, options),
+  queryCustomers: (credentials, query, options) => inner.queryCustomers(credentials, query, options),
   importOrder: (credentials, params) => inner.importOrder(credentials, params),
   importLead: (credentials, params) => inner.importLead(credentials, params),
   updateFulfillment: (credentials, params) => inner.updateFulfillment(credentials, params),

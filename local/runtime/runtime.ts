@@ -15,7 +15,6 @@ import {
   createDynamoDbStores,
   localTableNames,
 } from '../../functions/adapters/dynamodb/index.js';
-import { TABLES } from '../../functions/adapters/dynamodb/tables.js';
 import { FetchHookSender } from '../../functions/adapters/http/fetch-hook-sender.js';
 import type { DeliveryQueueControl } from '../../functions/adapters/sqs/sqs-queues.js';
 import type { KonnektiveGateway } from '../../functions/core/konnektive.js';
@@ -24,6 +23,10 @@ import type { EventPublisher, HookSender } from '../../functions/core/ports.js';
 import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from '../../functions/core/triggers/deliver.js';
 import { TokenBucketPacer } from '../../functions/core/triggers/pacer.js';
 import { DEFAULT_POLL_SETTINGS, type PollSettings } from '../../functions/core/triggers/poll-stream.js';
+import {
+  DEFAULT_HOOK_ATTEMPT_TIMEOUT_MS,
+  DEFAULT_HOOK_RATE_PER_SECOND,
+} from '../../functions/core/triggers/settings.js';
 import { ensureTables } from '../dynamodb/bootstrap.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/dynamodb-local.js';
 import {
@@ -127,7 +130,7 @@ export interface RuntimeOptions {
   dynamoDbEndpoint?: string;
   /** Physical table name prefix (isolates runtimes sharing one emulator). */
   tablePrefix?: string;
-  /** Extra environment for the handler modules (e.g. a short KONNEKTIVE_QUERY_TIMEOUT_MS). */
+  /** Function settings, as their environment would give them (e.g. a short KONNEKTIVE_QUERY_TIMEOUT_MS). */
   handlerEnv?: Record<string, string>;
   pollSettings?: Partial<PollSettings>;
   deliverySettings?: Partial<DeliverySettings>;
@@ -188,31 +191,12 @@ export const startRuntime = async (
     }
     const konnektiveUrl = env.KONNEKTIVE_API_URL ?? simulator?.url ?? '';
 
-    // The handler modules read their configuration from the environment at import, as in Lambda.
+    // The logger, metrics and tracer read their settings from the environment when created, as in Lambda: set it
+    // before the handler modules load. Everything else reaches the handlers through the local container.
     Object.assign(process.env, {
-      AWS_REGION: 'us-east-1',
-      DYNAMODB_ENDPOINT: dynamo.endpoint,
-      ...Object.fromEntries(
-        Object.entries(TABLES).map(([key, table]) => [
-          table.envVar,
-          tableNames[key as keyof typeof tableNames],
-        ]),
-      ),
-      KONNEKTIVE_API_URL: konnektiveUrl,
-      HOOK_URL_ALLOWLIST: env.HOOK_URL_ALLOWLIST.join(','),
-      EGRESS_IPS: '127.0.0.1',
-      KMS_KEY_ID: 'local-aes-key',
-      EVENT_BUS_NAME: 'local',
-      POLL_QUEUE_URL: 'local://polls',
-      DELIVERY_QUEUE_URL: 'local://deliveries',
-      DELIVERY_DLQ_URL: 'local://dead-letters',
-      POLL_SETTLE_SECONDS: String(env.POLL_SETTLE_SECONDS),
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_LOG_LEVEL: options.quietHandlers || env.LOG_FORMAT === 'pretty' ? 'ERROR' : 'INFO',
-      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
-      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
-      ...options.handlerEnv,
     });
     const handlers = await import('./handlers.js');
 
@@ -256,7 +240,7 @@ export const startRuntime = async (
         }
       },
     };
-    const fetchSender = new FetchHookSender(15_000);
+    const fetchSender = new FetchHookSender(DEFAULT_HOOK_ATTEMPT_TIMEOUT_MS);
     const observedSender: HookSender = {
       post: async (url, payload, headers) => {
         const started = Date.now();
@@ -304,29 +288,32 @@ export const startRuntime = async (
         activity.emit({ kind: 'dead-lettered', reason });
       },
     };
-    const konnektive: KonnektiveGateway = observeGateway(handlers.konnektiveClient(), activity);
-    const clock = { now: () => new Date() };
+    const konnektive: KonnektiveGateway = observeGateway(
+      handlers.localKonnektiveClient(konnektiveUrl, options.handlerEnv),
+      activity,
+    );
 
-    const built = handlers.buildLocalHandlers({
-      stores,
-      cipher,
-      konnektive,
-      clock,
-      allowlist: env.HOOK_URL_ALLOWLIST,
-      egressIps: ['127.0.0.1'],
-      publisher: observedBus,
-      pollQueue: new LocalPollRequestQueue(polls),
-      sender: observedSender,
-      pacer: new TokenBucketPacer(25),
-      deliveryControl: observedControl,
-      pollSettings: {
-        ...DEFAULT_POLL_SETTINGS,
-        settleMs: env.POLL_SETTLE_SECONDS * 1000,
-        minRemainingMs: 30_000,
-        ...options.pollSettings,
-      },
-      deliverySettings: { ...DEFAULT_DELIVERY_SETTINGS, ...options.deliverySettings },
-    });
+    const built = handlers.buildLocalHandlers(
+      handlers.createLocalDependencies({
+        stores,
+        cipher,
+        konnektive,
+        egressIps: ['127.0.0.1'],
+        hookAllowlist: env.HOOK_URL_ALLOWLIST,
+        publisher: observedBus,
+        pollQueue: new LocalPollRequestQueue(polls),
+        deliveryQueue: observedControl,
+        hookSender: observedSender,
+        hookPacer: new TokenBucketPacer(DEFAULT_HOOK_RATE_PER_SECOND),
+        pollSettings: {
+          ...DEFAULT_POLL_SETTINGS,
+          settleMs: env.POLL_SETTLE_SECONDS * 1000,
+          minRemainingMs: 30_000,
+          ...options.pollSettings,
+        },
+        deliverySettings: { ...DEFAULT_DELIVERY_SETTINGS, ...options.deliverySettings },
+      }),
+    );
 
     const routes: Route[] = built.routes;
     const queues = { polls, deliveries, deadLetters };
@@ -384,13 +371,13 @@ export const startRuntime = async (
       }
     };
     const workers = [
-      consume(polls, 1, 300_000, built.poll),
-      consume(polls, 1, 300_000, built.poll),
-      ...Array.from({ length: 4 }, () => consume(deliveries, 10, 60_000, built.deliver)),
+      consume(polls, 1, 300_000, built.background['poll-queue']),
+      consume(polls, 1, 300_000, built.background['poll-queue']),
+      ...Array.from({ length: 4 }, () => consume(deliveries, 10, 60_000, built.background['delivery-queue'])),
     ];
     const tick = async () => {
       await track(
-        built.dispatch(
+        built.background.schedule(
           { source: 'local.scheduler', 'detail-type': 'Scheduled Event' },
           localContext('dispatch-polls', 60_000),
         ),

@@ -9,6 +9,7 @@
  * Query semantics (see also `windowsFor`):
  * - `range` becomes one call sequence per local day of the account zone (`startDate = endDate`, plus
  *   `startTime`/`endTime`), each paginated; with `sortDir` 0 (newest first) the days are walked newest first.
+ *   With `rangeCalls: 'whole-days'` it is one call sequence over every local date the range touches, no times.
  * - Every API call that answers yields exactly one `Page`. An empty result (Konnektive's "No … matching
  *   those parameters could be found" ERROR) on a day's first page yields one empty page (`totalResults` 0); on a
  *   later page it just ends that day. So a multi-day range may yield several pages numbered from 1 per day.
@@ -23,6 +24,8 @@
 import {
   type Campaign,
   type CampaignQuery,
+  type CustomerQuery,
+  type CustomerRecord,
   type InstantRange,
   type KonnektiveCredentials,
   KonnektiveError,
@@ -39,6 +42,7 @@ import {
   type TransactionRecord,
 } from '../../core/konnektive.js';
 import {
+  DEFAULT_TIME_ZONE,
   formatKonnektiveDate,
   isKonnektiveDateTime,
   type KonnektiveWindow,
@@ -48,17 +52,18 @@ import {
 import {
   checkCampaignQuery,
   checkCredentials,
+  checkCustomerQuery,
   checkOrderQuery,
   checkTransactionQuery,
   checkWriteParams,
-  DEFAULT_TIME_ZONE,
   MAX_RESULTS_PER_PAGE,
   scalarText,
 } from './arguments.js';
-import { ENDPOINTS, type EndpointSpec } from './endpoints.js';
+import { ENDPOINTS, type EndpointSpec, KONNEKTIVE_TIMEOUTS } from './endpoints.js';
 import { classifyEnvelope, type EnvelopeOutcome } from './envelope.js';
 import {
   checkCampaign,
+  checkCustomer,
   checkOrder,
   checkTransaction,
   describeIssues,
@@ -86,9 +91,9 @@ export interface KonnektiveClientOptions {
   baseUrl: string;
   /** Default `globalThis.fetch`; tests inject a fake. */
   fetch?: typeof fetch;
-  /** Per-attempt timeout of reads; default 30 s. */
+  /** Per-attempt timeout of reads; default KONNEKTIVE_TIMEOUTS.queryMs. */
   queryTimeoutMs?: number;
-  /** Timeout of writes; default 60 s (a charge may take long, and a write is never retried). */
+  /** Timeout of writes (never retried); default KONNEKTIVE_TIMEOUTS.writeMs. */
   writeTimeoutMs?: number;
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** Waits between read retries; injectable so tests need no real time. */
@@ -100,8 +105,8 @@ export interface KonnektiveClientOptions {
 }
 
 const DEFAULTS = {
-  queryTimeoutMs: 30_000,
-  writeTimeoutMs: 60_000,
+  queryTimeoutMs: KONNEKTIVE_TIMEOUTS.queryMs,
+  writeTimeoutMs: KONNEKTIVE_TIMEOUTS.writeMs,
   maxAttempts: 4,
   baseDelayMs: 250,
   maxDelayMs: 5_000,
@@ -200,15 +205,17 @@ export class KonnektiveClient implements KonnektiveGateway {
       orderType: q.orderType,
       orderId: q.orderId,
       customerId: q.customerId,
+      emailAddress: q.emailAddress,
+      phoneNumber: q.phoneNumber,
     };
     yield* this.walkRange(spec, creds, {
       range: q.range,
+      rangeCalls: q.rangeCalls,
       zone,
       dateRangeType,
       sortDir: q.sortDir ?? 1,
       sortBy: q.sortBy,
       startPage: q.page ?? 1,
-      wholeDays: q.wholeDays ?? false,
       resultsPerPage: q.resultsPerPage ?? MAX_RESULTS_PER_PAGE,
       filters,
       reader: recordReader(checkOrder, q.range, dateRangeType, zone),
@@ -229,12 +236,12 @@ export class KonnektiveClient implements KonnektiveGateway {
     const dateRangeType = q.dateRangeType ?? 'dateCreated';
     yield* this.walkRange(spec, creds, {
       range: q.range,
+      rangeCalls: q.rangeCalls,
       zone,
       dateRangeType,
       sortDir: q.sortDir ?? 1,
       sortBy: q.sortBy,
       startPage: q.page ?? 1,
-      wholeDays: q.wholeDays ?? false,
       resultsPerPage: q.resultsPerPage ?? MAX_RESULTS_PER_PAGE,
       filters: { txnType: q.txnType, responseType: q.responseType, orderId: q.orderId },
       reader: recordReader(checkTransaction, q.range, dateRangeType, zone),
@@ -292,6 +299,35 @@ export class KonnektiveClient implements KonnektiveGateway {
     }
   }
 
+  /**
+   * `customer/query`: by `customerId` alone (no dates), or by email or phone over a `range` of the query's
+   * `dateRangeType`; paginated, filtered to the exact range like orders.
+   */
+  async *queryCustomers(
+    credentials: KonnektiveCredentials,
+    query: CustomerQuery,
+    options?: ReadOptions,
+  ): AsyncGenerator<Page<CustomerRecord>> {
+    const spec = ENDPOINTS.queryCustomers;
+    const creds = checkCredentials(credentials, spec);
+    const q = checkCustomerQuery(query, spec);
+    const zone = q.timeZone ?? DEFAULT_TIME_ZONE;
+    const dateRangeType = q.dateRangeType ?? 'dateCreated';
+    yield* this.walkRange(spec, creds, {
+      range: q.range,
+      rangeCalls: q.rangeCalls,
+      zone,
+      dateRangeType,
+      sortDir: q.sortDir ?? 1,
+      sortBy: undefined,
+      startPage: 1,
+      resultsPerPage: q.resultsPerPage ?? MAX_RESULTS_PER_PAGE,
+      filters: { customerId: q.customerId, emailAddress: q.emailAddress, phoneNumber: q.phoneNumber },
+      reader: recordReader(checkCustomer, q.range, dateRangeType, zone),
+      limits: this.limitsFor(spec, options),
+    });
+  }
+
   // ---------------------------------------------------------------- writes (never retried)
 
   /** `order/import`: creates a sale (charges the card). Sent once; a timeout is a `KonnektiveTransientError`. */
@@ -340,12 +376,12 @@ export class KonnektiveClient implements KonnektiveGateway {
     credentials: KonnektiveCredentials,
     args: {
       range: InstantRange | undefined;
+      rangeCalls: 'daily' | 'whole-days' | undefined;
       zone: string;
       dateRangeType: 'dateCreated' | 'dateUpdated';
       sortDir: 0 | 1;
       sortBy: 'dateCreated' | 'dateUpdated' | undefined;
       startPage: number;
-      wholeDays: boolean;
       resultsPerPage: number;
       filters: Record<string, string | number | undefined>;
       reader: PageReader<T>;
@@ -355,17 +391,19 @@ export class KonnektiveClient implements KonnektiveGateway {
     const base = wireParams({ ...args.filters, sortBy: args.sortBy, sortDir: args.sortDir });
     const { resultsPerPage, reader, limits } = args;
     if (args.range === undefined) {
-      // Only allowed with an orderId (checked): Konnektive needs no dates then.
+      // Only allowed with an orderId or customerId (checked): Konnektive needs no dates then.
       yield* this.paginate(spec, credentials, base, resultsPerPage, reader, limits, args.startPage);
       return;
     }
-    const windows: Array<Partial<KonnektiveWindow>> = windowsFor(args.range, args.zone);
-    if (args.wholeDays) {
-      // One query over every day, without times: the first day's date to the last day's.
-      const first = windows[0];
-      const last = windows.at(-1);
-      windows.splice(0, windows.length, { startDate: first?.startDate, endDate: last?.endDate });
-    }
+    const windows: Array<KonnektiveWindow | { startDate: string; endDate: string }> =
+      args.rangeCalls === 'whole-days'
+        ? [
+            {
+              startDate: formatKonnektiveDate(args.range.start, args.zone),
+              endDate: formatKonnektiveDate(args.range.end, args.zone),
+            },
+          ]
+        : windowsFor(args.range, args.zone);
     if (args.sortDir === 0) windows.reverse();
     let startPage = args.startPage;
     for (const window of windows) {

@@ -139,7 +139,7 @@ export const probeContract = async (deps: ProbeDeps, input: ProbeInput): Promise
     orders(
       {
         range: lastDays(30),
-        wholeDays: true,
+        rangeCalls: 'whole-days',
         dateRangeType: 'dateCreated',
         sortBy: 'dateCreated',
         sortDir: 0,
@@ -151,7 +151,7 @@ export const probeContract = async (deps: ProbeDeps, input: ProbeInput): Promise
     transactions(
       {
         range: lastDays(30),
-        wholeDays: true,
+        rangeCalls: 'whole-days',
         dateRangeType: 'dateCreated',
         sortBy: 'dateCreated',
         sortDir: 0,
@@ -224,7 +224,7 @@ export const probeContract = async (deps: ProbeDeps, input: ProbeInput): Promise
   const byUpdate = await step(() =>
     orders({
       range: lastDays(7),
-      wholeDays: true,
+      rangeCalls: 'whole-days',
       dateRangeType: 'dateUpdated',
       sortBy: 'dateUpdated',
       sortDir: 0,
@@ -243,7 +243,7 @@ export const probeContract = async (deps: ProbeDeps, input: ProbeInput): Promise
   const sales = await step(() =>
     transactions({
       range: lastDays(7),
-      wholeDays: true,
+      rangeCalls: 'whole-days',
       dateRangeType: 'dateCreated',
       txnType: 'SALE',
       responseType: 'SUCCESS',
@@ -252,7 +252,12 @@ export const probeContract = async (deps: ProbeDeps, input: ProbeInput): Promise
     }),
   );
   const cancelled = await step(() =>
-    orders({ range: lastDays(30), wholeDays: true, dateRangeType: 'dateUpdated', orderStatus: 'CANCELLED' }),
+    orders({
+      range: lastDays(30),
+      rangeCalls: 'whole-days',
+      dateRangeType: 'dateUpdated',
+      orderStatus: 'CANCELLED',
+    }),
   );
   const orderById = new Map<string, OrderRecord>();
   for (const record of [
@@ -329,7 +334,7 @@ export const probeContract = async (deps: ProbeDeps, input: ProbeInput): Promise
     const counted = await step(() =>
       transactions({
         range: lastDays(30),
-        wholeDays: true,
+        rangeCalls: 'whole-days',
         txnType,
         responseType: 'SUCCESS',
         resultsPerPage: 1,

@@ -11,6 +11,7 @@ import { mapLimit } from '../concurrency.js';
 import type { DetectedEvent, Subscription } from '../model.js';
 import type { Clock, DeliveryMarkerStore, HookResponse, HookSender, SubscriptionStore } from '../ports.js';
 import { isAllowedHookUrl } from './hook-url.js';
+import { DEFAULT_DELIVERY_SETTINGS } from './settings.js';
 
 /** Paces POSTs per hook URL (Zapier allows ~30 requests/second per URL). */
 export interface HookPacer {
@@ -39,14 +40,7 @@ export interface DeliverySettings {
   random: () => number;
 }
 
-export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
-  baseDelaySeconds: 30,
-  maxDelaySeconds: 3600,
-  retryHorizonMs: 96 * 3_600_000,
-  markerRetentionMs: 35 * 86_400_000,
-  concurrency: 8,
-  random: Math.random,
-};
+export { DEFAULT_DELIVERY_SETTINGS };
 
 export type SubscriptionOutcome =
   | { subscriptionId: string; result: 'delivered' | 'already-delivered' | 'gone' | 'not-allowed' }

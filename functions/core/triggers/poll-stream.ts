@@ -11,6 +11,7 @@
  */
 
 import type { KonnektiveGateway } from '../konnektive.js';
+import { type CredentialReader, withStoredCredentials } from '../konnektive-access.js';
 import type { Cursor, Stream } from '../model.js';
 import type {
   Clock,
@@ -22,13 +23,8 @@ import type {
 } from '../ports.js';
 import type { StreamProgress, StreamStrategy } from './cursor-state.js';
 import { EventSink } from './event-sink.js';
-import {
-  DEFAULT_RECONCILE_SETTINGS,
-  type ReconcileSettings,
-  reconcileDue,
-  reconcileOrders,
-  seenBeforeGate,
-} from './reconcile.js';
+import { type ReconcileSettings, reconcileDue, reconcileOrders, seenBeforeGate } from './reconcile.js';
+import { DEFAULT_POLL_SETTINGS } from './settings.js';
 import type { SettledEvents } from './settled-events.js';
 import { afterEvidence, initialStrategy, recheckOf, type StrategyChange } from './strategy.js';
 import { LeaseKeeper, ReadBudget, type ReaderContext, StreamReader } from './stream-reader.js';
@@ -44,6 +40,8 @@ export interface PollDeps {
   clock: Clock;
   /** Per-process memory of settled events, so overlap re-reads skip the ledger (optional optimization). */
   settled?: SettledEvents | undefined;
+  /** How stored passwords are read; default: decrypted with `cipher`. */
+  credentials?: CredentialReader;
 }
 
 export interface PollSettings extends WindowSettings {
@@ -76,25 +74,7 @@ export interface PollSettings extends WindowSettings {
   reconcile: ReconcileSettings;
 }
 
-export const DEFAULT_POLL_SETTINGS: PollSettings = {
-  overlapMs: 5 * 60_000,
-  settleMs: 5_000,
-  sliceMs: 60 * 60_000,
-  leaseMs: 15 * 60_000,
-  heartbeatMs: 5 * 60_000,
-  ledgerRetentionMs: 400 * 86_400_000,
-  pageSize: 200,
-  minRemainingMs: 60_000,
-  ledgerConcurrency: 16,
-  quickOverlapMs: 10_000,
-  bucketMs: 10_000,
-  pageTimeoutMs: 240_000,
-  checkpointMarginMs: 20_000,
-  maxPagesPerPoll: 500,
-  maxPagesPerWindow: 5,
-  recheckMs: 6 * 3_600_000,
-  reconcile: DEFAULT_RECONCILE_SETTINGS,
-};
+export { DEFAULT_POLL_SETTINGS };
 
 export interface PollInput {
   connectionId: string;
@@ -180,144 +160,149 @@ export const pollStream = async (
     ledgerConcurrency: settings.ledgerConcurrency,
   });
   try {
-    const password = await deps.cipher.decrypt(connection.encryptedPassword, {
-      connectionId: input.connectionId,
-    });
-    const readerContext: ReaderContext = {
-      konnektive: deps.konnektive,
-      credentials: { loginId: connection.loginId, password },
-      stream: input.stream,
-      timeZone: connection.timeZone,
-      pageSize: settings.pageSize,
-      overlapMs: settings.overlapMs,
-      bucketMs: settings.bucketMs,
-      maxPagesPerWindow: settings.maxPagesPerWindow,
-      budget,
-      keeper: new LeaseKeeper(deps.cursors, key, settings.leaseMs, deps.clock, settings.heartbeatMs),
-      sink,
-    };
-    const reader = new StreamReader(readerContext);
-
-    // Findings newer than the stream's strategy (a probe just ran) decide afresh; evidence seen since wins.
-    const contract = connection.contract;
-    const probedSince =
-      contract !== undefined &&
-      cursor.strategy !== undefined &&
-      Date.parse(contract.checkedAt) > Date.parse(cursor.strategy.since);
-    let strategy =
-      cursor.strategy === undefined || probedSince ? initialStrategy(contract, start) : cursor.strategy;
-    const change = (next: StreamStrategy, from: StreamStrategy | undefined) => {
-      result.strategyChanges.push({
-        from: from?.name ?? 'none',
-        to: next.name,
-        sorted: next.sorted,
-        reason: next.reason,
-      });
-      strategy = next;
-    };
-    if (cursor.strategy === undefined || probedSince) change(strategy, cursor.strategy);
-    const recheck = recheckOf(strategy, start, settings.recheckMs);
-    if (recheck) change(recheck, strategy);
-    let progress: StreamProgress = cursor.progress ?? {};
-
-    const save = async (hwm: string) => {
-      const now = deps.clock.now();
-      cursor = await deps.cursors.checkpoint({
-        ...key,
-        expectedVersion: cursor.version,
-        hwm,
-        now,
-        leaseExpiresAt: now.getTime() + settings.leaseMs,
-        strategy,
-        progress,
-      });
-      sink.checkpointed();
-    };
-
-    result.status = 'done';
-    // One horizon for the whole poll: with a clock read per pass, every pass that took a second would find a new
-    // second and re-read the whole overlap again, for as long as the invocation lasts.
-    const horizonMs = floorToSecond(deps.clock.now().getTime() - settings.settleMs);
-    const overlapMs = input.overlap === 'quick' ? settings.quickOverlapMs : settings.overlapMs;
-    let endCapMs: number | undefined;
-    for (;;) {
-      const plan = planWindow({
-        strategy,
-        hwm: cursor.hwm,
-        horizonMs,
-        overlapMs,
-        progress,
-        endCapMs,
-        timeZone: connection.timeZone,
-        sliceMs: settings.sliceMs,
-        bucketMs: settings.bucketMs,
-      });
-      if (!plan) break;
-      if (!budget.canStartPage()) {
-        result.status = 'partial';
-        break;
-      }
-      const outcome = await reader.read(plan, Date.parse(cursor.hwm), progress, cursor.version);
-      if (outcome.kind === 'evidence') {
-        if (result.strategyChanges.length >= MAX_CHANGES_PER_POLL) {
-          result.status = 'partial';
-          break;
-        }
-        change(afterEvidence(strategy, outcome.evidence, deps.clock.now(), settings.recheckMs), strategy);
-        // What was counted or half-walked under the old strategy means nothing to the new one.
-        progress = { ...(progress.reconcile ? { reconcile: progress.reconcile } : {}) };
-        await save(cursor.hwm);
-        continue;
-      }
-      if (outcome.kind === 'shrink') {
-        endCapMs = outcome.end.getTime();
-        continue;
-      }
-      if (outcome.kind === 'partial') {
-        progress = { ...progress, scan: outcome.scan };
-        await save(cursor.hwm);
-        if (outcome.failure !== undefined) throw outcome.failure;
-        result.status = 'partial';
-        break;
-      }
-      const { scan: _done, ...kept } = progress;
-      progress = { ...kept, ...outcome.progress };
-      // Learnt, not a change of strategy: later pages that cannot show their order (one timestamp) are trusted.
-      if (outcome.sorted && strategy.sorted === undefined) strategy = { ...strategy, sorted: true };
-      await save(plan.end.toISOString());
-      result.windows += 1;
-      endCapMs = undefined;
-    }
-
-    if (input.stream === 'orders' && result.status === 'done') {
-      const now = deps.clock.now();
-      if (reconcileDue(connection.contract, progress.reconcile, now, settings.reconcile)) {
-        const outcome = await reconcileOrders({
-          reader: readerContext,
+    // Konnektive failures come out as domain errors (a rejected password marks the connection invalid); the
+    // handler logs them and leaves the window to the next tick. Nobody is shown the whitelist message here.
+    return await withStoredCredentials(
+      { ...deps, egressIps: [] },
+      connection,
+      async (konnektive, credentials) => {
+        const readerContext: ReaderContext = {
+          konnektive,
+          credentials,
+          stream: input.stream,
+          timeZone: connection.timeZone,
+          pageSize: settings.pageSize,
+          overlapMs: settings.overlapMs,
+          bucketMs: settings.bucketMs,
+          maxPagesPerWindow: settings.maxPagesPerWindow,
+          budget,
+          keeper: new LeaseKeeper(deps.cursors, key, settings.leaseMs, deps.clock, settings.heartbeatMs),
           sink,
-          gate: seenBeforeGate(deps.ledger, input.connectionId, () => deps.clock.now()),
-          prior: progress.reconcile,
-          now,
-          hwmMs: Date.parse(cursor.hwm),
-          cursorVersion: cursor.version,
-          settings: settings.reconcile,
-        });
-        result.reconciled = {
-          published: outcome.published,
-          missed: outcome.missed,
-          complete: outcome.state !== undefined,
         };
-        if (outcome.state) progress = { ...progress, reconcile: outcome.state };
-        await save(cursor.hwm);
-      }
-    }
+        const reader = new StreamReader(readerContext);
 
-    result.published = { ...sink.published };
-    result.rejected = sink.rejected;
-    result.strategy = strategy;
-    result.hwm = cursor.hwm;
-    result.lagSeconds = Math.max(0, (deps.clock.now().getTime() - Date.parse(cursor.hwm)) / 1000);
-    return result;
+        // Findings newer than the stream's strategy (a probe just ran) decide afresh; evidence seen since wins.
+        const contract = connection.contract;
+        const probedSince =
+          contract !== undefined &&
+          cursor.strategy !== undefined &&
+          Date.parse(contract.checkedAt) > Date.parse(cursor.strategy.since);
+        let strategy =
+          cursor.strategy === undefined || probedSince ? initialStrategy(contract, start) : cursor.strategy;
+        const change = (next: StreamStrategy, from: StreamStrategy | undefined) => {
+          result.strategyChanges.push({
+            from: from?.name ?? 'none',
+            to: next.name,
+            sorted: next.sorted,
+            reason: next.reason,
+          });
+          strategy = next;
+        };
+        if (cursor.strategy === undefined || probedSince) change(strategy, cursor.strategy);
+        const recheck = recheckOf(strategy, start, settings.recheckMs);
+        if (recheck) change(recheck, strategy);
+        let progress: StreamProgress = cursor.progress ?? {};
+
+        const save = async (hwm: string) => {
+          const now = deps.clock.now();
+          cursor = await deps.cursors.checkpoint({
+            ...key,
+            expectedVersion: cursor.version,
+            hwm,
+            now,
+            leaseExpiresAt: now.getTime() + settings.leaseMs,
+            strategy,
+            progress,
+          });
+          sink.checkpointed();
+        };
+
+        result.status = 'done';
+        // One horizon for the whole poll: with a clock read per pass, every pass that took a second would find a new
+        // second and re-read the whole overlap again, for as long as the invocation lasts.
+        const horizonMs = floorToSecond(deps.clock.now().getTime() - settings.settleMs);
+        const overlapMs = input.overlap === 'quick' ? settings.quickOverlapMs : settings.overlapMs;
+        let endCapMs: number | undefined;
+        for (;;) {
+          const plan = planWindow({
+            strategy,
+            hwm: cursor.hwm,
+            horizonMs,
+            overlapMs,
+            progress,
+            endCapMs,
+            timeZone: connection.timeZone,
+            sliceMs: settings.sliceMs,
+            bucketMs: settings.bucketMs,
+          });
+          if (!plan) break;
+          if (!budget.canStartPage()) {
+            result.status = 'partial';
+            break;
+          }
+          const outcome = await reader.read(plan, Date.parse(cursor.hwm), progress, cursor.version);
+          if (outcome.kind === 'evidence') {
+            if (result.strategyChanges.length >= MAX_CHANGES_PER_POLL) {
+              result.status = 'partial';
+              break;
+            }
+            change(afterEvidence(strategy, outcome.evidence, deps.clock.now(), settings.recheckMs), strategy);
+            // What was counted or half-walked under the old strategy means nothing to the new one.
+            progress = { ...(progress.reconcile ? { reconcile: progress.reconcile } : {}) };
+            await save(cursor.hwm);
+            continue;
+          }
+          if (outcome.kind === 'shrink') {
+            endCapMs = outcome.end.getTime();
+            continue;
+          }
+          if (outcome.kind === 'partial') {
+            progress = { ...progress, scan: outcome.scan };
+            await save(cursor.hwm);
+            if (outcome.failure !== undefined) throw outcome.failure;
+            result.status = 'partial';
+            break;
+          }
+          const { scan: _done, ...kept } = progress;
+          progress = { ...kept, ...outcome.progress };
+          // Learnt, not a change of strategy: later pages that cannot show their order (one timestamp) are trusted.
+          if (outcome.sorted && strategy.sorted === undefined) strategy = { ...strategy, sorted: true };
+          await save(plan.end.toISOString());
+          result.windows += 1;
+          endCapMs = undefined;
+        }
+
+        if (input.stream === 'orders' && result.status === 'done') {
+          const now = deps.clock.now();
+          if (reconcileDue(connection.contract, progress.reconcile, now, settings.reconcile)) {
+            const outcome = await reconcileOrders({
+              reader: readerContext,
+              sink,
+              gate: seenBeforeGate(deps.ledger, input.connectionId, () => deps.clock.now()),
+              prior: progress.reconcile,
+              now,
+              hwmMs: Date.parse(cursor.hwm),
+              cursorVersion: cursor.version,
+              settings: settings.reconcile,
+            });
+            result.reconciled = {
+              published: outcome.published,
+              missed: outcome.missed,
+              complete: outcome.state !== undefined,
+            };
+            if (outcome.state) progress = { ...progress, reconcile: outcome.state };
+            await save(cursor.hwm);
+          }
+        }
+
+        result.published = { ...sink.published };
+        result.rejected = sink.rejected;
+        result.strategy = strategy;
+        result.hwm = cursor.hwm;
+        result.lagSeconds = Math.max(0, (deps.clock.now().getTime() - Date.parse(cursor.hwm)) / 1000);
+        return result;
+      },
+    );
   } finally {
     result.calls = budget.pages;
     await deps.cursors.releaseLease(input.connectionId, input.stream, input.owner).catch(() => undefined);

@@ -13,6 +13,7 @@ import type { EventLedger } from '../ports.js';
 import type { ReconcileState } from './cursor-state.js';
 import { eventIdOf } from './detect.js';
 import type { EventSink, FreshnessGate } from './event-sink.js';
+import { DEFAULT_RECONCILE_SETTINGS } from './settings.js';
 import { instantOf, type ReaderContext } from './stream-reader.js';
 import { lastSecondOfLocalDay, localDayOf, startOfLocalDay } from './window.js';
 
@@ -27,12 +28,7 @@ export interface ReconcileSettings {
   slowEveryMs: number;
 }
 
-export const DEFAULT_RECONCILE_SETTINGS: ReconcileSettings = {
-  horizonDays: 3,
-  everyMs: 15 * 60_000,
-  fastEveryMs: 5 * 60_000,
-  slowEveryMs: 6 * 3_600_000,
-};
+export { DEFAULT_RECONCILE_SETTINGS };
 
 /** How long a run that found missed events keeps the fast cadence. */
 const MISSED_MEMORY_MS = 7 * 86_400_000;

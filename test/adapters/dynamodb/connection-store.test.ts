@@ -3,8 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbConnectionStore } from '../../../functions/adapters/dynamodb/connection-store.js';
 import { StoreError } from '../../../functions/adapters/dynamodb/errors.js';
 import type { Connection } from '../../../functions/core/model.js';
-import { findings } from '../../support/contract-findings.js';
-import { FakeConnectionStore } from '../../support/fakes.js';
 import { createTestTables, id, scanRaw, type TestTables } from './support.js';
 
 let tables: TestTables;
@@ -149,37 +147,5 @@ describe('DynamoDbConnectionStore', () => {
       // Other tests scan this table.
       await tables.doc.send(new DeleteCommand(key));
     }
-  });
-});
-
-// The fake follows the adapter: the same cases run against both.
-describe.each([
-  ['DynamoDbConnectionStore', () => store],
-  ['FakeConnectionStore', () => new FakeConnectionStore()],
-] as const)('%s: contract findings', (_name, storeOf) => {
-  it('stores the probe findings on an existing connection and keeps them across an upsert', async () => {
-    const s = storeOf();
-    const connectionId = id('conn');
-    await s.upsert(input(connectionId), T0);
-    const contract = findings({
-      timeFilters: { variant: 'ignored', evidence: 'a 1-hour window returned the whole day' },
-    });
-    await s.setContract(connectionId, contract, T1);
-    expect(await s.get(connectionId)).toMatchObject({ contract, updatedAt: T1.toISOString() });
-    // Reconnecting (new password) keeps what the probe found.
-    await s.upsert({ ...input(connectionId), encryptedPassword: 'ciphertext-v2' }, T1);
-    expect((await s.get(connectionId))?.contract).toEqual(contract);
-  });
-
-  it('leaves a missing connection missing and refuses malformed findings', async () => {
-    const s = storeOf();
-    const missing = id('conn');
-    await s.setContract(missing, findings(), T0);
-    expect(await s.get(missing)).toBeUndefined();
-    const connectionId = id('conn');
-    await s.upsert(input(connectionId), T0);
-    const bad = { ...findings(), timeFilters: { variant: 'sometimes', evidence: '' } };
-    await expect(s.setContract(connectionId, bad as never, T1)).rejects.toThrow();
-    expect((await s.get(connectionId))?.contract).toBeUndefined();
   });
 });

@@ -1,8 +1,6 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbEventLedger } from '../../../functions/adapters/dynamodb/event-ledger.js';
-import type { EventLedger } from '../../../functions/core/ports.js';
-import { FakeEventLedger } from '../../support/fakes.js';
 import { createTestTables, id, type TestTables } from './support.js';
 
 let tables: TestTables;
@@ -112,37 +110,5 @@ describe('DynamoDbEventLedger', () => {
       cursorVersion: { N: '2' },
       expiresAt: { N: String(Math.floor(expiresAt.getTime() / 1000)) },
     });
-  });
-});
-
-describe.each([
-  ['DynamoDbEventLedger', () => ledger],
-  ['FakeEventLedger', () => new FakeEventLedger()],
-] as Array<[string, () => EventLedger]>)('%s.has', (_name, ledgerOf) => {
-  it('tells which events have a live entry, across more than one batch, per connection', async () => {
-    const l = ledgerOf();
-    const connectionId = id('conn');
-    const ids = Array.from({ length: 130 }, (_, i) => `NEW_SALE-${i}`);
-    for (const eventId of ids.filter((_, i) => i % 3 === 0)) {
-      await l.record({ connectionId, eventId, firstSeenAt: T0, cursorVersion: 1, expiresAt: at(DAY_MS) });
-    }
-    // A baseline entry (version −1) is an entry like any other.
-    await l.record({
-      connectionId,
-      eventId: 'NEW_LEAD-x',
-      firstSeenAt: T0,
-      cursorVersion: -1,
-      expiresAt: at(DAY_MS),
-    });
-    const present = await l.has({
-      connectionId,
-      eventIds: [...ids, 'NEW_LEAD-x', 'NEW_SALE-0'],
-      now: at(1_000),
-    });
-    expect([...present].sort()).toEqual([...ids.filter((_, i) => i % 3 === 0), 'NEW_LEAD-x'].sort());
-    expect(await l.has({ connectionId: id('other'), eventIds: ids, now: at(1_000) })).toEqual(new Set());
-    // Past its expiry an entry no longer counts.
-    expect((await l.has({ connectionId, eventIds: ['NEW_SALE-0'], now: at(2 * DAY_MS) })).size).toBe(0);
-    expect(await l.has({ connectionId, eventIds: [], now: T0 })).toEqual(new Set());
   });
 });

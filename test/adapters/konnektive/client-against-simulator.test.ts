@@ -344,7 +344,7 @@ describe('KonnektiveClient against the simulator: contract variants', () => {
     expect(calls[1]?.params.startDate).toBe('01/01/2000');
   });
 
-  it('counts over many days in one query with wholeDays (dates only, no times)', async () => {
+  it('counts over many days in one query with whole-days range calls (dates only, no times)', async () => {
     // 03/05 00:00 to 03/09 23:59:59 in New York.
     const range = { start: new Date('2026-03-05T05:00:00Z'), end: new Date('2026-03-10T03:59:59Z') };
     let page: Page<OrderRecord> | undefined;
@@ -352,7 +352,7 @@ describe('KonnektiveClient against the simulator: contract variants', () => {
       range,
       timeZone: ZONE,
       resultsPerPage: 200,
-      wholeDays: true,
+      rangeCalls: 'whole-days',
     })) {
       page = first;
       break;

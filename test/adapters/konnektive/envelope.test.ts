@@ -115,6 +115,7 @@ describe('classifyEnvelope', () => {
       'Query Orders',
       'Query Transactions',
       'Query Campaigns',
+      'Query Customers',
       'Import Orders',
       'Import Leads',
       'Update Fulfillment',

@@ -5,7 +5,7 @@ import {
   KonnektivePermissionError,
   KonnektiveTransientError,
 } from '../../../functions/core/konnektive.js';
-import { InMemoryKonnektive, order } from '../../support/in-memory-konnektive.js';
+import { ContractKonnektive, order } from '../../support/contract-konnektive.js';
 
 const NOW = new Date('2026-11-25T20:00:00Z');
 const input = { credentials: { loginId: 'merchant', password: 'secret' }, timeZone: 'UTC' };
@@ -13,7 +13,7 @@ const clock = { now: () => NOW };
 
 describe('probeContract', () => {
   it('answers inconclusive, making no call, for every step past the deadline', async () => {
-    const konnektive = new InMemoryKonnektive();
+    const konnektive = new ContractKonnektive();
     const findings = await probeContract({ konnektive, clock }, { ...input, deadline: Date.now() - 1 });
     expect(konnektive.calls).toHaveLength(0);
     expect(findings.timeFilters).toMatchObject({ variant: 'inconclusive' });
@@ -21,14 +21,14 @@ describe('probeContract', () => {
   });
 
   it('stops at once on bad credentials (repeating a rejected login can lock the user)', async () => {
-    const konnektive = new InMemoryKonnektive();
+    const konnektive = new ContractKonnektive();
     konnektive.failures.push(new KonnektiveAuthError('Could not authenticate credentials', 'order/query'));
     await expect(probeContract({ konnektive, clock }, input)).rejects.toBeInstanceOf(KonnektiveAuthError);
     expect(konnektive.calls).toHaveLength(1);
   });
 
   it('turns a refusal or a timeout into a reason for that step, and goes on', async () => {
-    const konnektive = new InMemoryKonnektive();
+    const konnektive = new ContractKonnektive();
     for (let h = 1; h < 20; h++) {
       konnektive.orders.push(order({ dateCreated: `2026-11-24 ${String(h).padStart(2, '0')}:10:00` }));
     }

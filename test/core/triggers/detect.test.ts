@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ORDER_FIELDS, TRANSACTION_FIELDS } from '../../../functions/core/records/serialize.js';
 import {
   classifyOrder,
   classifyTransaction,
@@ -76,7 +77,7 @@ describe('serializeEvent', () => {
     customerId: 1266,
   };
 
-  it('keeps every Konnektive field unchanged and adds id, event, occurredAt (UTC) and connection', () => {
+  it('serializes the record (dates with the account offset) and adds id, event, occurredAt (UTC) and connection', () => {
     const payload = serializeEvent({
       record,
       type: 'NEW_SALE',
@@ -85,7 +86,10 @@ describe('serializeEvent', () => {
       connectionLabel: 'merchant-api',
     });
     expect(payload).toEqual({
+      ...Object.fromEntries(ORDER_FIELDS.map((field) => [field, field === 'fulfillments' ? [] : null])),
       ...record,
+      dateCreated: '2026-07-01T09:00:00-04:00',
+      dateUpdated: '2026-07-01T10:15:30-04:00',
       id: 'NEW_SALE-7B83FF8095',
       event: 'order.NEW_SALE',
       occurredAt: '2026-07-01T14:15:30.000Z',
@@ -126,5 +130,33 @@ describe('serializeEvent', () => {
       connectionLabel: 'l',
     });
     expect(payload.occurredAt).toBe('2026-01-11T04:30:00.000Z');
+  });
+
+  it('serializes a transaction with the transaction fields, and an order with its items as a list', () => {
+    const decline = serializeEvent({
+      record: {
+        transactionId: 4021,
+        txnType: 'SALE',
+        responseType: 'SOFT_DECLINE',
+        dateCreated: '2026-01-10 23:30:00',
+        chargebackDate: null,
+      },
+      type: 'DECLINE',
+      recordId: '4021',
+      timeZone: 'America/New_York',
+      connectionLabel: 'l',
+    });
+    expect(Object.keys(decline)).toEqual(expect.arrayContaining([...TRANSACTION_FIELDS]));
+    expect(decline).not.toHaveProperty('items');
+    expect(decline).toMatchObject({ transactionId: 4021, dateCreated: '2026-01-10T23:30:00-05:00' });
+
+    const sale = serializeEvent({
+      record: { ...record, items: { '3': { productId: '3', qty: '1', nextBillDate: '2026-08-01' } } },
+      type: 'NEW_SALE',
+      recordId: 'X',
+      timeZone: 'America/New_York',
+      connectionLabel: 'l',
+    });
+    expect(sale.items).toEqual([{ productId: '3', qty: '1', nextBillDate: '2026-08-01' }]);
   });
 });

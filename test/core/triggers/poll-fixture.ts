@@ -10,6 +10,7 @@ import {
   pollStream,
 } from '../../../functions/core/triggers/poll-stream.js';
 import type { SettledEvents } from '../../../functions/core/triggers/settled-events.js';
+import { ContractKonnektive } from '../../support/contract-konnektive.js';
 import {
   FakeClock,
   FakeConnectionStore,
@@ -17,7 +18,6 @@ import {
   FakeCursorStore,
   FakeEventLedger,
 } from '../../support/fakes.js';
-import { InMemoryKonnektive } from '../../support/in-memory-konnektive.js';
 import { RecordingPublisher } from '../../support/trigger-fakes.js';
 
 export const T0 = new Date('2026-11-25T12:00:00Z');
@@ -39,7 +39,7 @@ export const pollFixture = async (
   const cursors = new FakeCursorStore();
   const ledger = new FakeEventLedger();
   const publisher = new RecordingPublisher();
-  const konnektive = new InMemoryKonnektive(timeZone);
+  const konnektive = new ContractKonnektive(timeZone);
   await connections.upsert(
     {
       connectionId: 'c1',

@@ -4,11 +4,11 @@
  * lost leases never cost a checkpoint.
  */
 import { describe, expect, it } from 'vitest';
-import { KonnektiveTransientError } from '../../../functions/core/konnektive.js';
+import { UpstreamUnavailableError } from '../../../functions/core/errors.js';
 import { CursorConflictError } from '../../../functions/core/ports.js';
 import type { PollSettings } from '../../../functions/core/triggers/poll-stream.js';
 import { findings } from '../../support/contract-findings.js';
-import { order, transaction } from '../../support/in-memory-konnektive.js';
+import { order, transaction } from '../../support/contract-konnektive.js';
 import { type PollFixture, pollFixture, SETTINGS, T0 } from './poll-fixture.js';
 
 const MINUTE = 60_000;
@@ -288,7 +288,7 @@ describe('pollStream: bounded work, slow pages and the lease', () => {
       if (pages >= 3) await new Promise((r) => setTimeout(r, 2_000));
     };
     const tight = { ...SETTINGS, checkpointMarginMs: 299_700 };
-    await expect(f.poll('orders', 300_000, tight)).rejects.toBeInstanceOf(KonnektiveTransientError);
+    await expect(f.poll('orders', 300_000, tight)).rejects.toBeInstanceOf(UpstreamUnavailableError);
     const cursor = await f.cursors.get('c1', 'orders');
     expect(cursor?.hwm).toBe(T0.toISOString());
     expect(cursor?.progress?.scan).toMatchObject({ page: 3 });

@@ -9,7 +9,7 @@ import {
   reconcileCadenceMs,
 } from '../../../functions/core/triggers/reconcile.js';
 import { findings } from '../../support/contract-findings.js';
-import { order } from '../../support/in-memory-konnektive.js';
+import { order } from '../../support/contract-konnektive.js';
 import { type PollFixture, pollFixture, SETTINGS, T0 } from './poll-fixture.js';
 
 const MINUTE = 60_000;
