@@ -3,9 +3,10 @@
  * contract is switched at run time through `POST /_sim/contract`. Under each: connect, subscribe the five trigger
  * types, make CRM traffic, and every event arrives exactly once; Konnektive calls of idle polls are reported.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORDER_TYPES, TRANSACTION_TYPES } from '../../functions/core/model.js';
 import { freePort } from '../../local/dynamodb/dynamodb-local.js';
@@ -27,6 +28,7 @@ const TYPES = [
   ...TRANSACTION_TYPES.map((type) => ['transaction', type] as const),
 ];
 const DECLINE_CARD = '4000000000000002';
+const ROOT = resolve(import.meta.dirname, '../..');
 
 let simulator: RunningSimulator;
 let receiver: HookReceiver;
@@ -155,5 +157,47 @@ describe('npm start under contract variants (end to end)', { timeout: 180_000 },
     process.stdout.write(
       `e2e ${preset}: idle calls per second: order/query ${perSecond('order/query')}, transactions/query ${perSecond('transactions/query')}\n`,
     );
+  });
+
+  it.each([
+    ['default', 'HONOURED'],
+    ['worst', 'IGNORED'],
+  ])('npm run probe against it (%s) reports the time filters %s, with evidence', async (preset, expected) => {
+    await fetch(`${simulator.url}/_sim/contract`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(preset),
+    });
+    const cli = spawn(
+      'npm',
+      [
+        'run',
+        '--silent',
+        'probe',
+        '--',
+        '--api-url',
+        String(runtime?.apiUrl),
+        '--login-id',
+        DEMO_USER.loginId,
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, KONNEKTIVE_PASSWORD: DEMO_USER.password },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    cli.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    cli.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const code = await new Promise<number | null>((done) => cli.once('exit', done));
+    expect(code, output).toBe(0);
+    expect(output).toMatch(new RegExp(`Time filters \\(startTime/endTime\\)\\s+${expected}`));
+    expect(output).toMatch(/evidence: order\/query \d{4}-\d\d-\d\d: totalResults \d+ for the day/);
+    expect(output).toContain('What the poller does now:');
+    expect(output).not.toContain(DEMO_USER.password);
   });
 });
