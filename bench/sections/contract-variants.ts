@@ -10,14 +10,8 @@
  * stores, the HTTP Konnektive client, the AES cipher), the simulator over HTTP. Calls are counted in the simulator's
  * request log, per stream (`order/query` without a status filter = the orders stream; with one = the reconciliation).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { LocalCredentialCipher } from '../../functions/adapters/crypto/local-credential-cipher.js';
-import {
-  createDocumentClient,
-  createDynamoDbClient,
-  createDynamoDbStores,
-  localTableNames,
-} from '../../functions/adapters/dynamodb/index.js';
+import { randomUUID } from 'node:crypto';
+import type { LocalCredentialCipher } from '../../functions/adapters/crypto/local-credential-cipher.js';
 import { KonnektiveClient } from '../../functions/adapters/konnektive/konnektive-client.js';
 import type { DetectedEvent, Stream } from '../../functions/core/model.js';
 import {
@@ -25,7 +19,6 @@ import {
   type PollResult,
   pollStream,
 } from '../../functions/core/triggers/poll-stream.js';
-import { ensureTables } from '../../local/dynamodb/bootstrap.js';
 import {
   type ContractInput,
   type ContractPresetName,
@@ -35,6 +28,7 @@ import {
   startSimulator,
 } from '../../local/simulator/index.js';
 import type { Section, SectionContext, SectionOutput } from '../lib/context.js';
+import { pollerStores } from '../lib/poller-stores.js';
 import { infoRow, type Row, targetRow } from '../lib/report.js';
 import { max, mean, percentile } from '../lib/stats.js';
 
@@ -49,7 +43,7 @@ const LOAD_SECONDS = 30;
 /** Minutes of the busy phase (long enough for leads and sales to age past the overlap and change). */
 const BUSY_MINUTES = 12;
 
-type Stores = ReturnType<typeof createDynamoDbStores>;
+type Stores = Awaited<ReturnType<typeof pollerStores>>['stores'];
 
 interface Calls {
   orders: number;
@@ -374,15 +368,7 @@ export const contractVariantsSection: Section = {
   id: 'variants',
   title: '7. The poller under every contract variant (simulated time)',
   async run(context): Promise<SectionOutput> {
-    const tableNames = localTableNames(`bench-var-${randomUUID().slice(0, 8)}`);
-    const raw = createDynamoDbClient({ endpoint: context.dynamoDbEndpoint });
-    await ensureTables(raw, tableNames);
-    raw.destroy();
-    const stores = createDynamoDbStores({
-      client: createDocumentClient({ endpoint: context.dynamoDbEndpoint }),
-      tableNames,
-    });
-    const cipher = new LocalCredentialCipher(randomBytes(32));
+    const { stores, cipher } = await pollerStores(context.dynamoDbEndpoint, 'var');
     const rows: Row[] = [];
     const details: Record<string, VariantFigures> = {};
     for (const preset of context.config.variants) {

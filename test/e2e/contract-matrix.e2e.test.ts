@@ -12,7 +12,7 @@ import { ORDER_TYPES, TRANSACTION_TYPES } from '../../functions/core/model.js';
 import { freePort } from '../../local/dynamodb/dynamodb-local.js';
 import { type HookReceiver, startHookReceiver } from '../../local/runtime/hook-receiver.js';
 import { DEMO_USER, type RunningSimulator, startSimulator } from '../../local/simulator/index.js';
-import { type SpawnedRuntime, spawnRuntime } from './spawn-runtime.js';
+import { callApi, deliveredIds, orderIdOf, type SpawnedRuntime, spawnRuntime } from './spawn-runtime.js';
 
 const PRESETS = [
   'default',
@@ -60,23 +60,15 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const call = async (method: string, path: string, body?: unknown, token?: string) => {
-  const response = await fetch(`${runtime?.apiUrl}${path}`, {
+const call = (method: string, path: string, body?: unknown, token?: string) =>
+  callApi(
+    { apiUrl: String(runtime?.apiUrl) },
     method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
-};
-
-const orderIdOf = (envelope: { result: string; message: unknown }) =>
-  String((envelope.message as { orderId: string }).orderId);
-
-const idsAt = (path: string) =>
-  receiver.received
-    .filter((hook) => hook.path === path && hook.status === 200)
-    .map((hook) => String((hook.body as { id: string }).id));
+    path,
+    body,
+    token ? { authorization: `Bearer ${token}` } : {},
+  );
+const idsAt = (path: string) => deliveredIds(receiver, path);
 
 describe('npm start under contract variants (end to end)', { timeout: 180_000 }, () => {
   it.each(PRESETS)('%s: each of the five types delivered exactly once', async (preset) => {

@@ -10,21 +10,12 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
 });
 
-import { DEFAULT_POLL_SETTINGS } from '../../functions/core/triggers/settings.js';
 import { createPollHandler } from '../../functions/handlers/poll-stream.js';
 import { logger, metrics } from '../../functions/shared/observability.js';
+import { pollFixture, SETTINGS } from '../core/triggers/poll-fixture.js';
 import { lambdaContext } from '../support/api-gateway.js';
-import { ContractKonnektive, order } from '../support/contract-konnektive.js';
-import {
-  FakeClock,
-  FakeConnectionStore,
-  FakeCredentialCipher,
-  FakeCursorStore,
-  FakeEventLedger,
-} from '../support/fakes.js';
-import { RecordingPublisher } from '../support/trigger-fakes.js';
+import { order } from '../support/contract-konnektive.js';
 
-const T0 = new Date('2026-11-25T12:00:00Z');
 let added: Array<[string, number, Record<string, string>]>;
 let lines: Record<string, unknown>[];
 
@@ -70,42 +61,11 @@ const sqs = (body: object) =>
 
 describe('poll-stream handler telemetry', () => {
   it('logs "poll strategy changed" with the evidence, counts it by strategy, and reports the calls of each poll', async () => {
-    const clock = new FakeClock(T0);
-    const cipher = new FakeCredentialCipher();
-    const connections = new FakeConnectionStore();
-    await connections.upsert(
-      {
-        connectionId: 'c1',
-        loginId: 'm',
-        encryptedPassword: await cipher.encrypt('pw', { connectionId: 'c1' }),
-        timeZone: 'UTC',
-        label: 'm',
-        status: 'active',
-      },
-      T0,
-    );
-    const cursors = new FakeCursorStore();
-    await cursors.reset({ connectionId: 'c1', stream: 'orders', hwm: T0.toISOString(), now: T0 });
-    const konnektive = new ContractKonnektive('UTC');
-    konnektive.contract = { timeFilters: 'ignored', sorting: 'honoured' };
-    for (let i = 0; i < 50; i++) {
-      konnektive.orders.push(
-        order({ dateCreated: konnektive.wall(new Date(T0.getTime() - (i + 10) * 60_000)) }),
-      );
-    }
-    const handler = createPollHandler(
-      {
-        connections,
-        cursors,
-        ledger: new FakeEventLedger(),
-        cipher,
-        konnektive,
-        publisher: new RecordingPublisher(),
-        clock,
-      },
-      { ...DEFAULT_POLL_SETTINGS, reconcile: { ...DEFAULT_POLL_SETTINGS.reconcile, horizonDays: 0 } },
-    );
-    clock.advance(60_000);
+    const f = await pollFixture();
+    f.konnektive.contract = { timeFilters: 'ignored', sorting: 'honoured' };
+    for (let i = 0; i < 50; i++) f.konnektive.orders.push(order({ dateCreated: f.at(-(i + 10) * 60_000) }));
+    const handler = createPollHandler(f.deps, SETTINGS);
+    f.clock.advance(60_000);
     const result = await (handler as (event: unknown, context: Context) => Promise<unknown>)(
       sqs({ connectionId: 'c1', stream: 'orders' }),
       lambdaContext(300_000),

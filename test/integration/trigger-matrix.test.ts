@@ -5,16 +5,16 @@
  * records have left the overlap, so under `stale-date-updated` only the reconciliation can find them.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ORDER_TYPES, TRANSACTION_TYPES } from '../../functions/core/model.js';
-import type { ReceivedHook } from '../../local/runtime/hook-receiver.js';
 import { CONTRACT_PRESET_NAMES, type ContractInput } from '../../local/simulator/index.js';
-import { type Harness, messageField, startHarness } from './runtime-harness.js';
+import {
+  type Harness,
+  idsAt,
+  messageField,
+  pollUntil,
+  startHarness,
+  subscribeAll,
+} from './runtime-harness.js';
 
-/** Every (trigger, type) a Zap can subscribe to. */
-const TYPES = [
-  ...ORDER_TYPES.map((type) => ['order', type] as const),
-  ...TRANSACTION_TYPES.map((type) => ['transaction', type] as const),
-];
 const DECLINE_CARD = '4000000000000002';
 const SEEDED_ORDERS = 450;
 const OVERLAP_MS = 2_000;
@@ -26,20 +26,6 @@ afterEach(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-const idsAt = (received: ReceivedHook[], path: string) =>
-  received
-    .filter((hook) => hook.path === path && hook.status >= 200 && hook.status < 300)
-    .map((hook) => String((hook.body as Record<string, unknown>).id));
-
-const pollUntil = async (h: Harness, done: () => boolean, timeoutMs = 60_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error('expected deliveries did not all arrive in time');
-    await h.tickAndSettle();
-    await sleep(300);
-  }
-};
 
 const contractOf = (preset: (typeof CONTRACT_PRESET_NAMES)[number]): ContractInput =>
   // Scaled down from 20–60 s a page, so the suite stays fast; the poller's deadlines are tested on their own.
@@ -71,15 +57,7 @@ describe('instant triggers under every contract variant (integration)', { timeou
     );
     const h = harness;
     const token = await h.connect();
-    for (const [trigger, type] of TYPES) {
-      const response = await h.api(
-        'POST',
-        '/subscriptions',
-        { trigger, type, targetUrl: h.receiver.hook(`/${trigger}/${type}`) },
-        token,
-      );
-      expect(response.status).toBe(201);
-    }
+    await subscribeAll(h, token);
     await h.tickAndSettle();
     const seeded = new Set(h.sim.listTransactions().map((t) => String(t.transactionId)));
 
