@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { ACTION_NAMES, ACTIONS, type ActionName } from './actions/catalog.js';
 import { productLineJsonSchema } from './actions/fields.js';
+import { contractProbeResponseSchema } from './contract/run-probe.js';
 import { campaignProductsResponseSchema, campaignsResponseSchema } from './dropdowns/list-campaigns.js';
 import { customerSchema, orderSchema } from './records/schemas.js';
 import { customerSearchSchema, orderSearchSchema } from './searches/find-records.js';
@@ -368,6 +369,28 @@ export const buildOpenApiDocument = (options: { serverUrl?: string } = {}): Json
             content: jsonContent(jsonSchema(campaignProductsResponseSchema, 'output')),
           },
           ...errorResponses([401, 403, 404, 429, 503]),
+        },
+      },
+    },
+    '/contract-probe': {
+      post: {
+        operationId: 'probeContract',
+        tags: ['session'],
+        summary:
+          "Find out which answer holds to each unknown of Konnektive's API for this connection (read-only)",
+        description:
+          'Runs about fifteen read-only Konnektive queries with the stored API user, from the deployed functions ' +
+          '(so from the whitelisted egress IPs), and answers per unknown a variant or `inconclusive` with the ' +
+          'evidence: time filters, sorting, dateUpdated on conversion and cancel, empty-result texts, permissions, ' +
+          'refund bookings, page latency, campaign/query dates. The findings are stored with the connection and ' +
+          'the poller starts from them. Steps the request has no time for come back inconclusive. Writes nothing ' +
+          'to Konnektive.',
+        responses: {
+          '200': {
+            description: 'The findings, and what the poller does with them',
+            content: jsonContent(jsonSchema(contractProbeResponseSchema, 'output')),
+          },
+          ...errorResponses([401, 403, 503]),
         },
       },
     },

@@ -174,6 +174,16 @@ export const API_HANDLERS = {
     tables: { tokens: 'read', connections: 'readUpdate' },
     key: 'decrypt',
   },
+  'probe-contract': {
+    kind: 'api',
+    method: 'POST',
+    path: '/contract-probe',
+    summary:
+      "read-only contract probe: which answer holds to each unknown of Konnektive's API, stored with the connection",
+    callsKonnektive: true,
+    tables: { tokens: 'read', connections: 'readUpdate' },
+    key: 'decrypt',
+  },
   'get-openapi': {
     kind: 'api',
     method: 'GET',

@@ -20,6 +20,7 @@ import * as listCampaigns from './list-campaigns.js';
 import * as listSubscriptions from './list-subscriptions.js';
 import * as monitorStreams from './monitor-streams.js';
 import * as pollStream from './poll-stream.js';
+import * as probeContract from './probe-contract.js';
 import * as revokeSession from './revoke-session.js';
 import * as runAction from './run-action.js';
 
@@ -36,6 +37,7 @@ export const HANDLER_FACTORIES = {
   'find-customers': findCustomers.fromDependencies,
   'list-campaigns': listCampaigns.fromDependencies,
   'list-campaign-products': listCampaignProducts.fromDependencies,
+  'probe-contract': probeContract.fromDependencies,
   'get-openapi': getOpenapi.fromDependencies,
   'dispatch-polls': dispatchPolls.fromDependencies,
   'poll-stream': pollStream.fromDependencies,

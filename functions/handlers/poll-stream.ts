@@ -29,6 +29,7 @@ export const createPollHandler = (deps: PollDeps, settings: PollSettings) =>
             stream,
             owner: `${context.awsRequestId}:${record.messageId}`,
             remainingMs: () => context.getRemainingTimeInMillis(),
+            overlap: parsed.data.overlap,
           },
           settings,
         );
@@ -38,6 +39,22 @@ export const createPollHandler = (deps: PollDeps, settings: PollSettings) =>
           published += count;
         }
         if (published > 0) emitMetric('EventsPublished', published);
+        emitMetric('KonnektiveCallsPerPoll', result.calls);
+        for (const change of result.strategyChanges) {
+          // A first choice is news only in the log; a move on evidence, a re-check or a probe is worth a look.
+          const fields = { connectionId, stream, from: change.from, to: change.to, sorted: change.sorted };
+          if (change.from === 'none')
+            logger.info('poll strategy chosen', { ...fields, reason: change.reason });
+          else logger.warn('poll strategy changed', { ...fields, evidence: change.reason });
+          emitMetric('PollStrategyChanged', 1, { strategy: change.to });
+        }
+        if (result.reconciled && result.reconciled.missed > 0) {
+          emitMetric('ReconciledEvents', result.reconciled.missed);
+          logger.warn('reconciliation found events the dateUpdated stream could not see', {
+            connectionId,
+            missed: result.reconciled.missed,
+          });
+        }
         if (result.lagSeconds !== undefined) emitMetric('PollLagSeconds', result.lagSeconds);
         if (result.rejected.length > 0) {
           emitMetric('RecordsRejected', result.rejected.length);
@@ -55,6 +72,8 @@ export const createPollHandler = (deps: PollDeps, settings: PollSettings) =>
           stream,
           status: result.status,
           windows: result.windows,
+          calls: result.calls,
+          strategy: result.strategy?.name,
           published: result.published,
           hwm: result.hwm,
         });

@@ -73,6 +73,8 @@ export const pollConfig = z.object({
   POLL_SLICE_MINUTES: positiveInt(DEFAULT_POLL_SETTINGS.sliceMs / MINUTE_MS),
   POLL_LEASE_SECONDS: positiveInt(DEFAULT_POLL_SETTINGS.leaseMs / SECOND_MS),
   LEDGER_RETENTION_DAYS: positiveInt(DEFAULT_POLL_SETTINGS.ledgerRetentionMs / DAY_MS),
+  /** Per-attempt timeout of one Konnektive page in a poll (never beyond the invocation's remaining time). */
+  POLL_PAGE_TIMEOUT_SECONDS: positiveInt(DEFAULT_POLL_SETTINGS.pageTimeoutMs / SECOND_MS),
 });
 
 /**

@@ -12,13 +12,17 @@ export const pollSettingsFrom = (values: {
   POLL_SLICE_MINUTES: number;
   POLL_LEASE_SECONDS: number;
   LEDGER_RETENTION_DAYS: number;
+  POLL_PAGE_TIMEOUT_SECONDS: number;
 }): PollSettings => ({
   ...DEFAULT_POLL_SETTINGS,
   overlapMs: values.POLL_OVERLAP_SECONDS * 1000,
   settleMs: values.POLL_SETTLE_SECONDS * 1000,
   sliceMs: values.POLL_SLICE_MINUTES * 60_000,
   leaseMs: values.POLL_LEASE_SECONDS * 1000,
+  // Renewed three times a lease while a slow page is read.
+  heartbeatMs: Math.floor((values.POLL_LEASE_SECONDS * 1000) / 3),
   ledgerRetentionMs: values.LEDGER_RETENTION_DAYS * 86_400_000,
+  pageTimeoutMs: values.POLL_PAGE_TIMEOUT_SECONDS * 1000,
 });
 
 export const deliverySettingsFrom = (values: { DELIVERY_RETRY_HOURS: number }): DeliverySettings => ({

@@ -38,6 +38,23 @@ export const METRICS = {
     description: 'Konnektive records that failed validation',
   },
   PollErrors: { unit: 'Count', dimensions: [], description: 'polls that failed' },
+  KonnektiveCallsPerPoll: {
+    unit: 'Count',
+    dimensions: [],
+    description: 'Konnektive pages one poll requested (the cost of a tick; the reconciliation included)',
+  },
+  PollStrategyChanged: {
+    unit: 'Count',
+    dimensions: ['strategy'],
+    description:
+      'a stream moved to this read strategy (time-window, newest-first, day-scan): evidence about the API, a re-check or a probe',
+  },
+  ReconciledEvents: {
+    unit: 'Count',
+    dimensions: [],
+    description:
+      'events the reconciliation by dateCreated found that the dateUpdated stream could not see (dateUpdated did not move)',
+  },
   PollsRequested: { unit: 'Count', dimensions: [], description: 'poll requests the dispatcher queued' },
   DispatcherHeartbeat: {
     unit: 'Count',

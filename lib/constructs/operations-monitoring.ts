@@ -21,6 +21,7 @@ import { Construct } from 'constructs';
 import { ACTION_NAMES } from '../../functions/core/actions/catalog.js';
 import type { KonnektiveErrorClass } from '../../functions/core/konnektive.js';
 import { ORDER_TYPES, TRANSACTION_TYPES } from '../../functions/core/model.js';
+import { POLL_STRATEGIES } from '../../functions/core/triggers/cursor-state.js';
 import { constructIdOf } from '../../functions/handlers/catalog.js';
 import {
   type MetricDimensions,
@@ -407,6 +408,24 @@ export class OperationsMonitoring extends Construct {
             this.metric('RecordsRejected', label('records rejected (schema drift)')),
           ],
           { right: this.rates.polls ? [this.rates.polls] : [] },
+        ),
+        graph(
+          'Polling: Konnektive calls per poll, strategy changes, reconciled events',
+          [
+            this.metric('KonnektiveCallsPerPoll', {
+              statistic: cloudwatch.Stats.AVERAGE,
+              label: 'calls per poll (average)',
+            }),
+            this.metric('KonnektiveCallsPerPoll', max('calls per poll (max)')),
+          ],
+          {
+            right: [
+              ...POLL_STRATEGIES.map((strategy) =>
+                this.metric('PollStrategyChanged', { dimensions: { strategy }, label: `→ ${strategy}` }),
+              ),
+              this.metric('ReconciledEvents', label('found by the reconciliation')),
+            ],
+          },
         ),
         graph(
           'Hook deliveries',

@@ -1,6 +1,7 @@
 /** The ConnectionStore contract: what every implementation (DynamoDB adapter, test fake) must do. */
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../functions/core/model.js';
+import { findings } from '../support/contract-findings.js';
 import { at, freshId, type StoresUnderTest, T0 } from './support.js';
 
 const input = (connectionId: string, overrides: Partial<Connection> = {}) => ({
@@ -79,5 +80,31 @@ export const connectionStoreContract = (stores: StoresUnderTest) =>
       for (const id of ids) await connections.upsert(input(id), T0);
       const listed = (await connections.list()).map((c) => c.connectionId);
       for (const id of ids) expect(listed).toContain(id);
+    });
+
+    it('stores the probe findings on an existing connection and keeps them across an upsert', async () => {
+      const { connections } = stores();
+      const id = freshId('conn');
+      await connections.upsert(input(id), T0);
+      const contract = findings({
+        timeFilters: { variant: 'ignored', evidence: 'a 1-hour window returned the whole day' },
+      });
+      await connections.setContract(id, contract, at(1_000));
+      expect(await connections.get(id)).toMatchObject({ contract, updatedAt: at(1_000).toISOString() });
+      // Reconnecting (new password) keeps what the probe found.
+      await connections.upsert({ ...input(id), encryptedPassword: 'ciphertext-v2' }, at(2_000));
+      expect((await connections.get(id))?.contract).toEqual(contract);
+    });
+
+    it('leaves a missing connection missing and refuses malformed findings', async () => {
+      const { connections } = stores();
+      const missing = freshId('missing');
+      await connections.setContract(missing, findings(), T0);
+      expect(await connections.get(missing)).toBeUndefined();
+      const id = freshId('conn');
+      await connections.upsert(input(id), T0);
+      const bad = { ...findings(), timeFilters: { variant: 'sometimes', evidence: '' } };
+      await expect(connections.setContract(id, bad as never, at(1_000))).rejects.toThrow();
+      expect((await connections.get(id))?.contract).toBeUndefined();
     });
   });

@@ -47,4 +47,33 @@ export const eventLedgerContract = (stores: StoresUnderTest) =>
         cursorVersion: 2,
       });
     });
+
+    it('tells which events have a live entry, across more than one batch, per connection', async () => {
+      const l = stores().ledger;
+      const connectionId = freshId('conn');
+      const ids = Array.from({ length: 130 }, (_, i) => `NEW_SALE-${i}`);
+      for (const eventId of ids.filter((_, i) => i % 3 === 0)) {
+        await l.record({ connectionId, eventId, firstSeenAt: T0, cursorVersion: 1, expiresAt: at(DAY_MS) });
+      }
+      // A baseline entry (version −1) is an entry like any other.
+      await l.record({
+        connectionId,
+        eventId: 'NEW_LEAD-x',
+        firstSeenAt: T0,
+        cursorVersion: -1,
+        expiresAt: at(DAY_MS),
+      });
+      const present = await l.has({
+        connectionId,
+        eventIds: [...ids, 'NEW_LEAD-x', 'NEW_SALE-0'],
+        now: at(1_000),
+      });
+      expect([...present].sort()).toEqual([...ids.filter((_, i) => i % 3 === 0), 'NEW_LEAD-x'].sort());
+      expect(await l.has({ connectionId: freshId('other'), eventIds: ids, now: at(1_000) })).toEqual(
+        new Set(),
+      );
+      // Past its expiry an entry no longer counts.
+      expect((await l.has({ connectionId, eventIds: ['NEW_SALE-0'], now: at(2 * DAY_MS) })).size).toBe(0);
+      expect(await l.has({ connectionId, eventIds: [], now: T0 })).toEqual(new Set());
+    });
   });

@@ -16,7 +16,7 @@ describe('bundle report', () => {
     }
     const { text, ok } = formatReport(measurements);
     expect(ok).toBe(true);
-    expect(text).toContain('All 17 bundles within 500.0 KB.');
+    expect(text).toContain('All 18 bundles within 500.0 KB.');
     expect(text).toMatch(/create-session\s+0\.\d KB {2}ok/);
   });
 

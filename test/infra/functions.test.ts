@@ -32,6 +32,7 @@ const EXPECTED_TABLES: Record<HandlerName, TableKey[]> = {
   'find-customers': ['tokens', 'connections'],
   'list-campaigns': ['tokens', 'connections'],
   'list-campaign-products': ['tokens', 'connections'],
+  'probe-contract': ['tokens', 'connections'],
   'get-openapi': [],
   'dispatch-polls': ['subscriptions'],
   'poll-stream': ['connections', 'cursors', 'ledger'],
@@ -60,6 +61,7 @@ const EXPECTED_EXTRA_ENV: Record<HandlerName, string[]> = {
   'find-customers': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS'],
   'list-campaigns': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS'],
   'list-campaign-products': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS'],
+  'probe-contract': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS'],
   'get-openapi': [],
   'dispatch-polls': ['POLL_QUEUE_URL'],
   'poll-stream': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS', 'EVENT_BUS_NAME'],
@@ -89,7 +91,7 @@ interface FunctionProperties {
   FunctionName?: string;
 }
 
-describe('the 17 functions', () => {
+describe('the 18 functions', () => {
   let synthesized: SynthesizedApp;
   const propertiesOf = (name: HandlerName): FunctionProperties =>
     resourceOf(synthesized.serviceTemplate, logicalIdOf(synthesized.service.functions[name].function))

@@ -38,6 +38,7 @@ const EXPECTED_DATA: Record<HandlerName, Partial<Record<TableKey, Access>>> = {
   'find-orders': { tokens: 'r', connections: 'update' },
   'find-customers': { tokens: 'r', connections: 'update' },
   'list-campaigns': { tokens: 'r', connections: 'update' },
+  'probe-contract': { tokens: 'r', connections: 'update' },
   'list-campaign-products': { tokens: 'r', connections: 'update' },
   'get-openapi': {},
   'dispatch-polls': { subscriptions: 'scan' },
@@ -55,6 +56,7 @@ const EXPECTED_KMS: Partial<Record<HandlerName, string[]>> = {
   'find-orders': ['kms:Decrypt'],
   'find-customers': ['kms:Decrypt'],
   'list-campaigns': ['kms:Decrypt'],
+  'probe-contract': ['kms:Decrypt'],
   'list-campaign-products': ['kms:Decrypt'],
   'poll-stream': ['kms:Decrypt'],
 };

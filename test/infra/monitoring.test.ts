@@ -594,7 +594,7 @@ describe('monitoring', () => {
       }
     });
 
-    it('graphs errors, throttles and duration of all 17 functions and the depth of the 3 dead-letter queues', () => {
+    it('graphs errors, throttles and duration of all 18 functions and the depth of the 3 dead-letter queues', () => {
       for (const name of ['Errors', 'Throttles', 'Duration']) {
         expect(graphed.filter((metric) => metric.id === `AWS/Lambda/${name}`)).toHaveLength(
           EXPECTED_HANDLERS.length,

@@ -37,7 +37,10 @@ export const TEST_CONFIG: DeploymentConfig = {
   logRetention: RetentionDays.ONE_MONTH,
 };
 
-/** The 17 handlers and the route or trigger each serves: the 14, the stream monitor and the two searches. */
+/**
+ * The 18 handlers and the route or trigger each serves: the issue's 14, the stream monitor, the two searches and the
+ * contract probe.
+ */
 export const EXPECTED_HANDLERS: readonly HandlerName[] = [
   'create-session',
   'get-me',
@@ -51,6 +54,7 @@ export const EXPECTED_HANDLERS: readonly HandlerName[] = [
   'find-customers',
   'list-campaigns',
   'list-campaign-products',
+  'probe-contract',
   'get-openapi',
   'dispatch-polls',
   'poll-stream',
@@ -67,6 +71,7 @@ export const KONNEKTIVE_CALLERS: readonly HandlerName[] = [
   'find-customers',
   'list-campaigns',
   'list-campaign-products',
+  'probe-contract',
   'poll-stream',
 ];
 

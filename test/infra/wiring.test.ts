@@ -31,6 +31,7 @@ const ROUTES: [string, HandlerName][] = [
   ['GET /customers', 'find-customers'],
   ['GET /campaigns', 'list-campaigns'],
   ['GET /campaigns/{campaignId}/products', 'list-campaign-products'],
+  ['POST /contract-probe', 'probe-contract'],
   ['GET /openapi.json', 'get-openapi'],
 ];
 

@@ -4,16 +4,15 @@
  * Konnektive 5xx/hangs/garbage and receiver 500/429/410/slow answers.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ReceivedHook } from '../../local/runtime/hook-receiver.js';
-import { type Harness, messageField, startHarness } from './runtime-harness.js';
+import {
+  type Harness,
+  idsAt,
+  messageField,
+  pollUntil,
+  startHarness,
+  subscribeAll,
+} from './runtime-harness.js';
 
-const TYPES = [
-  ['order', 'NEW_SALE'],
-  ['order', 'NEW_LEAD'],
-  ['order', 'CANCELLED'],
-  ['transaction', 'DECLINE'],
-  ['transaction', 'REFUND'],
-] as const;
 const DECLINE_CARD = '4000000000000002';
 const SOFT_DECLINE_CARD = '4000000000009995';
 
@@ -22,33 +21,6 @@ afterEach(async () => {
   await harness?.stop();
   harness = undefined;
 });
-
-const idsAt = (received: ReceivedHook[], path: string) =>
-  received
-    .filter((hook) => hook.path === path && hook.status >= 200 && hook.status < 300)
-    .map((hook) => String((hook.body as Record<string, unknown>).id));
-
-const subscribeAll = async (h: Harness, token: string) => {
-  for (const [trigger, type] of TYPES) {
-    const response = await h.api(
-      'POST',
-      '/subscriptions',
-      { trigger, type, targetUrl: h.receiver.hook(`/${trigger}/${type}`) },
-      token,
-    );
-    expect(response.status).toBe(201);
-  }
-};
-
-/** Ticks until `done` holds (or fails after the timeout). */
-const pollUntil = async (h: Harness, done: () => boolean, timeoutMs = 60_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error('expected deliveries did not all arrive in time');
-    await h.tickAndSettle();
-    await new Promise((r) => setTimeout(r, 200));
-  }
-};
 
 describe('instant triggers (integration)', () => {
   it('delivers each of the five event types exactly once to the Zaps subscribed to it', async () => {

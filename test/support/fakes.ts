@@ -5,6 +5,7 @@
  */
 import { StoreError, SubscriptionExistsError } from '../../functions/adapters/dynamodb/errors.js';
 import { ENDPOINTS } from '../../functions/adapters/konnektive/endpoints.js';
+import { type ContractFindings, contractFindingsSchema } from '../../functions/core/contract/findings.js';
 import {
   type Campaign,
   type CustomerQuery,
@@ -45,6 +46,12 @@ import {
   type SubscriptionStore,
   type TokenStore,
 } from '../../functions/core/ports.js';
+import {
+  type StreamProgress,
+  type StreamStrategy,
+  streamProgressSchema,
+  streamStrategySchema,
+} from '../../functions/core/triggers/cursor-state.js';
 import { formatKonnektiveDateTime, parseKonnektiveDateTime } from '../../functions/core/zoned-time.js';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -91,9 +98,19 @@ export class FakeConnectionStore implements ConnectionStore {
       status: input.status,
       createdAt: existing?.createdAt ?? now.toISOString(),
       updatedAt: now.toISOString(),
+      ...(existing?.contract ? { contract: existing.contract } : {}),
     };
     this.items.set(item.connectionId, item);
     return clone(item);
+  }
+
+  /** Like the adapter: validated, and a missing connection stays missing. */
+  async setContract(connectionId: string, contract: ContractFindings, now: Date): Promise<void> {
+    const item = this.items.get(connectionId);
+    const findings = contractFindingsSchema.parse(contract);
+    if (item !== undefined) {
+      this.items.set(connectionId, { ...item, contract: clone(findings), updatedAt: now.toISOString() });
+    }
   }
 
   async get(connectionId: string): Promise<Connection | undefined> {
@@ -255,6 +272,8 @@ export class FakeCursorStore implements CursorStore {
     hwm: string;
     now: Date;
     leaseExpiresAt: number;
+    strategy?: StreamStrategy | undefined;
+    progress?: StreamProgress | undefined;
   }): Promise<Cursor> {
     const key = FakeCursorStore.key(args.connectionId, args.stream);
     const existing = this.items.get(key);
@@ -273,17 +292,41 @@ export class FakeCursorStore implements CursorStore {
       version: existing.version + 1,
       updatedAt: args.now.toISOString(),
       leaseExpiresAt: args.leaseExpiresAt,
+      // Parsed like the adapter does, so a fake-only shape error cannot hide.
+      ...(args.strategy !== undefined ? { strategy: streamStrategySchema.parse(args.strategy) } : {}),
+      ...(args.progress !== undefined ? { progress: streamProgressSchema.parse(args.progress) } : {}),
     };
-    this.items.set(key, cursor);
+    this.items.set(key, clone(cursor));
     return clone(cursor);
   }
 
-  /** Like the DynamoDB adapter's `reset`: sets the hwm and bumps the version, lease untouched. */
+  /** Extends the lease while `owner` holds it; CursorConflictError otherwise. */
+  async renewLease(args: {
+    connectionId: string;
+    stream: Stream;
+    owner: string;
+    now: Date;
+    leaseMs: number;
+  }): Promise<void> {
+    const key = FakeCursorStore.key(args.connectionId, args.stream);
+    const existing = this.items.get(key);
+    if (existing?.leaseOwner !== args.owner) {
+      throw new CursorConflictError(`Lease of cursor ${key} is no longer held by ${args.owner}`);
+    }
+    this.items.set(key, { ...existing, leaseExpiresAt: args.now.getTime() + args.leaseMs });
+  }
+
+  /** Like the DynamoDB adapter's `reset`: sets the hwm, bumps the version, drops progress, lease untouched. */
   async reset(args: { connectionId: string; stream: Stream; hwm: string; now: Date }): Promise<void> {
     const key = FakeCursorStore.key(args.connectionId, args.stream);
     const existing = this.items.get(key);
+    const { progress: _progress, ...kept } = existing ?? {
+      connectionId: args.connectionId,
+      stream: args.stream,
+      version: -1,
+    };
     this.items.set(key, {
-      ...(existing ?? { connectionId: args.connectionId, stream: args.stream, version: -1 }),
+      ...kept,
       hwm: args.hwm,
       updatedAt: args.now.toISOString(),
       version: (existing?.version ?? -1) + 1,
@@ -333,6 +376,16 @@ export class FakeEventLedger implements EventLedger {
       expiresAt: Math.floor(args.expiresAt.getTime() / 1000),
     });
     return { status: 'new' };
+  }
+
+  async has(args: { connectionId: string; eventIds: string[]; now: Date }): Promise<Set<string>> {
+    const nowSeconds = Math.floor(args.now.getTime() / 1000);
+    return new Set(
+      args.eventIds.filter((eventId) => {
+        const entry = this.items.get(`${args.connectionId}/${eventId}`);
+        return entry !== undefined && entry.expiresAt >= nowSeconds;
+      }),
+    );
   }
 }
 

@@ -66,6 +66,16 @@ const dateRangeTypeSchema = z.enum(['dateCreated', 'dateUpdated'], {
   error: 'dateRangeType must be dateCreated or dateUpdated',
 });
 
+const sortBySchema = z.enum(['dateCreated', 'dateUpdated'], {
+  error: 'sortBy must be dateCreated or dateUpdated',
+});
+
+const PAGE_MESSAGE = 'page must be an integer ≥ 1';
+const pageSchema = z
+  .number({ error: PAGE_MESSAGE })
+  .int({ error: PAGE_MESSAGE })
+  .min(1, { error: PAGE_MESSAGE });
+
 const orderIdSchema = z
   .string({ error: 'orderId must be a string' })
   .regex(/^[A-Za-z0-9]{1,64}$/, { error: 'orderId must be a Konnektive order id (letters and digits)' });
@@ -118,6 +128,8 @@ const orderQuerySchema = z
     timeZone: timeZoneSchema.optional(),
     resultsPerPage: resultsPerPageSchema.optional(),
     sortDir: sortDirSchema.optional(),
+    sortBy: sortBySchema.optional(),
+    page: pageSchema.optional(),
   })
   .refine((q) => q.range !== undefined || q.orderId !== undefined, {
     error: 'range is required unless orderId is given',
@@ -144,6 +156,7 @@ const customerQuerySchema = z
 const transactionQuerySchema = z
   .object({
     range: rangeSchema.optional(),
+    rangeCalls: rangeCallsSchema.optional(),
     dateRangeType: dateRangeTypeSchema.optional(),
     txnType: z
       .enum(['SALE', 'AUTHORIZE', 'CAPTURE', 'VOID', 'REFUND'], {
@@ -159,6 +172,8 @@ const transactionQuerySchema = z
     timeZone: timeZoneSchema.optional(),
     resultsPerPage: resultsPerPageSchema.optional(),
     sortDir: sortDirSchema.optional(),
+    sortBy: sortBySchema.optional(),
+    page: pageSchema.optional(),
   })
   .refine((q) => q.range !== undefined || q.orderId !== undefined, {
     error: 'range is required unless orderId is given',
@@ -169,6 +184,9 @@ const campaignQuerySchema = z.object(
   {
     campaignId: integerId('campaignId').optional(),
     resultsPerPage: resultsPerPageSchema.optional(),
+    range: rangeSchema.optional(),
+    timeZone: timeZoneSchema.optional(),
+    dateFallback: z.boolean({ error: 'dateFallback must be a boolean' }).optional(),
   },
   { error: 'query must be an object' },
 );

@@ -36,14 +36,20 @@ export const classifyOrder = (
   return undefined;
 };
 
-/** Transaction → event. DECLINE: HARD_DECLINE or SOFT_DECLINE; REFUND: txnType REFUND that succeeded. */
+/** Transaction types that give money back: a refund, or a void of a sale not yet settled (Konnektive may book either). */
+const REFUND_TXN_TYPES = new Set(['REFUND', 'VOID']);
+
+/**
+ * Transaction → event. DECLINE: HARD_DECLINE or SOFT_DECLINE; REFUND: a successful REFUND or VOID (the payload keeps
+ * `txnType`, so a Zap can tell them apart).
+ */
 export const classifyTransaction = (
   record: Pick<TransactionRecord, 'txnType' | 'responseType'>,
 ): TransactionEventType | undefined => {
   const response = String(record.responseType).toUpperCase();
   const txnType = String(record.txnType).toUpperCase();
   if (response === 'HARD_DECLINE' || response === 'SOFT_DECLINE') return 'DECLINE';
-  if (txnType === 'REFUND' && response === 'SUCCESS') return 'REFUND';
+  if (REFUND_TXN_TYPES.has(txnType) && response === 'SUCCESS') return 'REFUND';
   return undefined;
 };
 

@@ -123,7 +123,11 @@ const newestTransactions = async (
 ) => {
   const queries =
     type === 'REFUND'
-      ? [{ txnType: 'REFUND' as const, responseType: 'SUCCESS' as const }]
+      ? [
+          { txnType: 'REFUND' as const, responseType: 'SUCCESS' as const },
+          // Konnektive may book a reversal as a void: the Refund trigger fires for both.
+          { txnType: 'VOID' as const, responseType: 'SUCCESS' as const },
+        ]
       : [{ responseType: 'HARD_DECLINE' as const }, { responseType: 'SOFT_DECLINE' as const }];
   const found: TransactionRecord[] = [];
   for (const filter of queries) {

@@ -5,16 +5,33 @@
  */
 import type { DeliverySettings } from './deliver.js';
 import type { PollSettings } from './poll-stream.js';
+import type { ReconcileSettings } from './reconcile.js';
+
+export const DEFAULT_RECONCILE_SETTINGS: ReconcileSettings = {
+  horizonDays: 3,
+  everyMs: 15 * 60_000,
+  fastEveryMs: 5 * 60_000,
+  slowEveryMs: 6 * 3_600_000,
+};
 
 export const DEFAULT_POLL_SETTINGS: PollSettings = {
   overlapMs: 5 * 60_000,
   settleMs: 5_000,
   sliceMs: 60 * 60_000,
   leaseMs: 15 * 60_000,
+  heartbeatMs: 5 * 60_000,
   ledgerRetentionMs: 400 * 86_400_000,
   pageSize: 200,
   minRemainingMs: 60_000,
   ledgerConcurrency: 16,
+  quickOverlapMs: 10_000,
+  bucketMs: 10_000,
+  pageTimeoutMs: 240_000,
+  checkpointMarginMs: 20_000,
+  maxPagesPerPoll: 500,
+  maxPagesPerWindow: 5,
+  recheckMs: 6 * 3_600_000,
+  reconcile: DEFAULT_RECONCILE_SETTINGS,
 };
 
 export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {

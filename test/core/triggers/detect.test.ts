@@ -29,12 +29,40 @@ describe('classifyTransaction', () => {
   const responses = ['SUCCESS', 'HARD_DECLINE', 'SOFT_DECLINE'];
   for (const txnType of txnTypes) {
     for (const responseType of responses) {
-      const expected = responseType !== 'SUCCESS' ? 'DECLINE' : txnType === 'REFUND' ? 'REFUND' : undefined;
+      // A successful VOID gives money back like a REFUND (Konnektive may book a same-day reversal as a void).
+      const expected =
+        responseType !== 'SUCCESS'
+          ? 'DECLINE'
+          : txnType === 'REFUND' || txnType === 'VOID'
+            ? 'REFUND'
+            : undefined;
       it(`${txnType}/${responseType} → ${expected}`, () => {
         expect(classifyTransaction({ txnType, responseType })).toBe(expected);
       });
     }
   }
+});
+
+describe('a void booked for a refund', () => {
+  it('fires REFUND and the payload keeps txnType VOID so a Zap can tell them apart', () => {
+    const record = {
+      transactionId: 4711,
+      txnType: 'VOID',
+      responseType: 'SUCCESS',
+      dateCreated: '2026-07-01 09:00:00',
+      totalAmount: '12.00',
+    };
+    const type = classifyTransaction(record);
+    expect(type).toBe('REFUND');
+    const payload = serializeEvent({
+      record,
+      type: 'REFUND',
+      recordId: '4711',
+      timeZone: 'UTC',
+      connectionLabel: 'merchant',
+    });
+    expect(payload).toMatchObject({ id: 'REFUND-4711', event: 'transaction.REFUND', txnType: 'VOID' });
+  });
 });
 
 describe('serializeEvent', () => {

@@ -1,0 +1,93 @@
+/**
+ * What the poll handler tells operators about the API it met: a strategy change logged with its evidence and
+ * counted by strategy, the calls a poll cost, and the events only the reconciliation could find.
+ */
+import type { Context } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+// Logs on (vitest's config silences them; the logger reads its level once, when created).
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+});
+
+import { createPollHandler } from '../../functions/handlers/poll-stream.js';
+import { logger, metrics } from '../../functions/shared/observability.js';
+import { pollFixture, SETTINGS } from '../core/triggers/poll-fixture.js';
+import { lambdaContext } from '../support/api-gateway.js';
+import { order } from '../support/contract-konnektive.js';
+
+let added: Array<[string, number, Record<string, string>]>;
+let lines: Record<string, unknown>[];
+
+beforeEach(() => {
+  added = [];
+  lines = [];
+  vi.spyOn(metrics, 'addMetric').mockImplementation((name, _unit, value) => {
+    added.push([name, value, {}]);
+    return metrics;
+  });
+  vi.spyOn(metrics, 'singleMetric').mockImplementation(() => {
+    const dimensions: Record<string, string> = {};
+    const single = {
+      addDimension: (key: string, value: string) => {
+        dimensions[key] = value;
+        return single;
+      },
+      addMetric: (name: string, _unit: unknown, value: number) => {
+        added.push([name, value, dimensions]);
+        return single;
+      },
+    };
+    return single as unknown as ReturnType<typeof metrics.singleMetric>;
+  });
+  const sink = (logger as unknown as { console: Record<'info' | 'warn' | 'error', unknown> }).console;
+  for (const method of ['info', 'warn', 'error'] as const) {
+    vi.spyOn(sink as Record<typeof method, (...args: unknown[]) => void>, method).mockImplementation(
+      (line) => {
+        lines.push(JSON.parse(String(line)) as Record<string, unknown>);
+      },
+    );
+  }
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const sqs = (body: object) =>
+  ({
+    Records: [{ messageId: 'm0', body: JSON.stringify(body) }],
+  }) as unknown as Parameters<ReturnType<typeof createPollHandler>>[0];
+
+describe('poll-stream handler telemetry', () => {
+  it('logs "poll strategy changed" with the evidence, counts it by strategy, and reports the calls of each poll', async () => {
+    const f = await pollFixture();
+    f.konnektive.contract = { timeFilters: 'ignored', sorting: 'honoured' };
+    for (let i = 0; i < 50; i++) f.konnektive.orders.push(order({ dateCreated: f.at(-(i + 10) * 60_000) }));
+    const handler = createPollHandler(f.deps, SETTINGS);
+    f.clock.advance(60_000);
+    const result = await (handler as (event: unknown, context: Context) => Promise<unknown>)(
+      sqs({ connectionId: 'c1', stream: 'orders' }),
+      lambdaContext(300_000),
+    );
+    expect(result).toEqual({ batchItemFailures: [] });
+    const changed = lines.find((line) => line.message === 'poll strategy changed');
+    expect(changed).toMatchObject({
+      level: 'WARN',
+      connectionId: 'c1',
+      stream: 'orders',
+      from: 'time-window',
+      to: 'newest-first',
+      evidence: expect.stringContaining('time filters are ignored'),
+    });
+    expect(lines.find((line) => line.message === 'poll strategy chosen')).toMatchObject({
+      to: 'time-window',
+    });
+    expect(added).toContainEqual(['PollStrategyChanged', 1, { strategy: 'newest-first' }]);
+    expect(added).toContainEqual(['KonnektiveCallsPerPoll', 2, {}]);
+    expect(lines.find((line) => line.message === 'polled')).toMatchObject({
+      calls: 2,
+      strategy: 'newest-first',
+    });
+  });
+});
