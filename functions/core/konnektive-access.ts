@@ -15,6 +15,10 @@
  * Session verification tests a NEW password: it skips the stored-connection steps, and a rejected login there is
  * InvalidCredentialsError (`toDomainError(error, { egressIps, password: 'new' })`). A write that was sent and got no
  * answer is not decided here: whether it may be repeated depends on the action (functions/core/actions/run-action.ts).
+ *
+ * Time: a request's calls are held within its deadline (`withinDeadline`, applied by the API chain to every route
+ * that calls Konnektive), so a slow Konnektive ends as a transient failure — a 503 with Retry-After — before the
+ * function's own time runs out.
  */
 import {
   CredentialsRejectedError,
@@ -41,6 +45,8 @@ import {
   KonnektiveRedirectError,
   KonnektiveTransientError,
   KonnektiveValidationError,
+  type ReadOptions,
+  type WriteOptions,
 } from './konnektive.js';
 import type { Connection } from './model.js';
 import type { Clock, ConnectionStore, CredentialCipher } from './ports.js';
@@ -214,3 +220,76 @@ export const withStoredCredentials = async <T>(
     throw toDomainError(error, { egressIps: deps.egressIps });
   }
 };
+
+/**
+ * The least time a write is sent with. With less left, it is not sent at all (a clean 503: nothing happened) rather
+ * than sent and cut off by the deadline (a 502 OUTCOME_UNKNOWN: a sale may have gone through).
+ */
+export const MIN_WRITE_MS = 2_000;
+
+const earliest = (a: number | undefined, b: number): number => (a === undefined ? b : Math.min(a, b));
+
+/**
+ * `gateway` with every call held within `deadline` (epoch ms). Reads get the earlier of their own deadline and this
+ * one: the client caps each attempt's timeout at the time left and starts no attempt or retry past it, so attempts
+ * × timeouts never outlast the deadline. A write is sent only with at least MIN_WRITE_MS left, and abandoned at the
+ * deadline. Either way the failure is a KonnektiveTransientError (`notSent` when nothing left), which the policy
+ * above turns into a 503 with Retry-After — or, for a write that was sent, the action's own rule (502).
+ */
+export const withinDeadline = (
+  gateway: KonnektiveGateway,
+  deadline: number,
+  now: () => number = Date.now,
+): KonnektiveGateway => {
+  const read = (options: ReadOptions | undefined): ReadOptions => ({
+    ...options,
+    deadline: earliest(options?.deadline, deadline),
+  });
+  const write = <T>(
+    endpoint: string,
+    options: WriteOptions | undefined,
+    send: (options: WriteOptions) => Promise<T>,
+  ): Promise<T> => {
+    const left = deadline - now();
+    if (left < MIN_WRITE_MS) {
+      return Promise.reject(
+        new KonnektiveTransientError(
+          `Konnektive ${endpoint}: not sent, ${Math.max(0, Math.round(left))} ms left of the request's time`,
+          endpoint,
+          { notSent: true },
+        ),
+      );
+    }
+    return send({ ...options, deadline: earliest(options?.deadline, deadline) });
+  };
+  return {
+    queryOrders: (credentials, query, options) => gateway.queryOrders(credentials, query, read(options)),
+    queryTransactions: (credentials, query, options) =>
+      gateway.queryTransactions(credentials, query, read(options)),
+    queryCampaigns: (credentials, query, options) =>
+      gateway.queryCampaigns(credentials, query, read(options)),
+    queryCustomers: (credentials, query, options) =>
+      gateway.queryCustomers(credentials, query, read(options)),
+    importOrder: (credentials, params, options) =>
+      write('order/import', options, (bounded) => gateway.importOrder(credentials, params, bounded)),
+    importLead: (credentials, params, options) =>
+      write('leads/import', options, (bounded) => gateway.importLead(credentials, params, bounded)),
+    updateFulfillment: (credentials, params, options) =>
+      write('fulfillment/update', options, (bounded) =>
+        gateway.updateFulfillment(credentials, params, bounded),
+      ),
+    cancelOrder: (credentials, params, options) =>
+      write('order/cancel', options, (bounded) => gateway.cancelOrder(credentials, params, bounded)),
+    updateCustomer: (credentials, params, options) =>
+      write('customer/update', options, (bounded) => gateway.updateCustomer(credentials, params, bounded)),
+  };
+};
+
+/** `deps` whose Konnektive gateway is held within `deadline` (everything else unchanged). */
+export const konnektiveWithin = <D extends { konnektive: KonnektiveGateway }>(
+  deps: D,
+  deadline: number,
+): D => ({
+  ...deps,
+  konnektive: withinDeadline(deps.konnektive, deadline),
+});

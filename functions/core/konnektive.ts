@@ -118,6 +118,17 @@ export interface ReadOptions {
 }
 
 /**
+ * Per-call limits of a write (always one attempt): no write is sent past the deadline, and one in flight is
+ * abandoned at it (a transient error, whose outcome is unknown because the request was sent).
+ */
+export interface WriteOptions {
+  /** Epoch ms. */
+  deadline?: number | undefined;
+  /** Timeout in ms. */
+  timeoutMs?: number | undefined;
+}
+
+/**
  * What a page looked like before the client's exact-range filter: lets a caller check the API's contract (did a
  * narrowed window narrow? did the sort apply?) and count what lies below a watermark.
  */
@@ -192,11 +203,31 @@ export interface KonnektiveGateway {
     query: CustomerQuery,
     options?: ReadOptions,
   ): AsyncIterable<Page<CustomerRecord>>;
-  importOrder(credentials: KonnektiveCredentials, params: KonnektiveParams): Promise<Record<string, unknown>>;
-  importLead(credentials: KonnektiveCredentials, params: KonnektiveParams): Promise<Record<string, unknown>>;
-  updateFulfillment(credentials: KonnektiveCredentials, params: KonnektiveParams): Promise<unknown>;
-  cancelOrder(credentials: KonnektiveCredentials, params: KonnektiveParams): Promise<unknown>;
-  updateCustomer(credentials: KonnektiveCredentials, params: KonnektiveParams): Promise<unknown>;
+  importOrder(
+    credentials: KonnektiveCredentials,
+    params: KonnektiveParams,
+    options?: WriteOptions,
+  ): Promise<Record<string, unknown>>;
+  importLead(
+    credentials: KonnektiveCredentials,
+    params: KonnektiveParams,
+    options?: WriteOptions,
+  ): Promise<Record<string, unknown>>;
+  updateFulfillment(
+    credentials: KonnektiveCredentials,
+    params: KonnektiveParams,
+    options?: WriteOptions,
+  ): Promise<unknown>;
+  cancelOrder(
+    credentials: KonnektiveCredentials,
+    params: KonnektiveParams,
+    options?: WriteOptions,
+  ): Promise<unknown>;
+  updateCustomer(
+    credentials: KonnektiveCredentials,
+    params: KonnektiveParams,
+    options?: WriteOptions,
+  ): Promise<unknown>;
 }
 
 /** Classes for metrics (`KonnektiveErrors` dimension) and for HTTP mapping. */
@@ -309,13 +340,22 @@ export class KonnektiveNotFoundError extends KonnektiveError {
   }
 }
 
-/** Timeout, network failure, HTTP 5xx or a non-JSON body: worth retrying later. */
+/**
+ * Timeout, network failure, HTTP 5xx or a non-JSON body: worth retrying later. `notSent`: the call was never sent
+ * (its deadline came first), so Konnektive saw nothing and a write may safely be repeated.
+ */
 export class KonnektiveTransientError extends KonnektiveError {
   override readonly errorClass = 'transient' as const;
-  constructor(message: string, endpoint: string, options?: { cause?: unknown; status?: number }) {
+  constructor(
+    message: string,
+    endpoint: string,
+    options?: { cause?: unknown; status?: number; notSent?: boolean },
+  ) {
     super(message, endpoint, options);
     this.name = 'KonnektiveTransientError';
     this.status = options?.status;
+    this.notSent = options?.notSent === true;
   }
   readonly status: number | undefined;
+  readonly notSent: boolean;
 }

@@ -65,6 +65,23 @@ export interface BackgroundSpec extends HandlerSpec {
   readonly source: BackgroundSource;
 }
 
+/**
+ * How the API functions' time nests, outermost first: API Gateway gives up on an integration after
+ * `gatewayIntegrationMs` (a 500 the caller cannot tell from a bug); every API function times out a little before
+ * (`functionTimeoutMs`); and its Konnektive calls end `answerMarginMs` before the invocation's remaining time (the
+ * answer and the store writes after the last call, e.g. an action's idempotency record). So a slow Konnektive is a
+ * 503 with Retry-After, never a gateway 500. The CDK reads the function timeout from here; infra tests assert
+ * Konnektive budget < function timeout < integration limit.
+ */
+export const API_TIME_LIMITS = {
+  gatewayIntegrationMs: 29_000,
+  functionTimeoutMs: 28_000,
+  answerMarginMs: 3_000,
+} as const;
+
+/** The most time an API request's Konnektive calls can have together (a full invocation minus the margin). */
+export const KONNEKTIVE_API_BUDGET_MS = API_TIME_LIMITS.functionTimeoutMs - API_TIME_LIMITS.answerMarginMs;
+
 const AUTHENTICATED = { tokens: 'read', connections: 'read' } as const satisfies HandlerSpec['tables'];
 
 /** Handlers behind the HTTP API, keyed by entry name. */

@@ -2,11 +2,11 @@
 import { createSession, type SessionDeps } from '../core/session/create-session.js';
 import { createSessionRequestSchema } from '../core/session/schemas.js';
 import type { Dependencies } from '../shared/dependencies.js';
-import { apiHandler, json, parseJsonBody } from '../shared/http.js';
+import { json, konnektiveApiHandler, parseJsonBody } from '../shared/http.js';
 import { logger } from '../shared/observability.js';
 
 export const createCreateSessionHandler = (deps: SessionDeps) =>
-  apiHandler(async (event) => {
+  konnektiveApiHandler(deps, async (event, deps) => {
     const session = await createSession(deps, parseJsonBody(event, createSessionRequestSchema));
     logger.info('session created', { connectionId: session.connectionId });
     return json(201, session);

@@ -3,7 +3,7 @@ import type { KonnektiveAccessDeps } from '../core/konnektive-access.js';
 import type { Connection } from '../core/model.js';
 import { customerSearchSchema, findCustomers } from '../core/searches/find-records.js';
 import type { Dependencies } from '../shared/dependencies.js';
-import { type ApiEvent, apiHandler, json } from '../shared/http.js';
+import { type ApiEvent, json, konnektiveApiHandler } from '../shared/http.js';
 import { searchDependencies } from './find-orders.js';
 
 export interface FindCustomersDeps extends KonnektiveAccessDeps {
@@ -11,7 +11,7 @@ export interface FindCustomersDeps extends KonnektiveAccessDeps {
 }
 
 export const createFindCustomersHandler = (deps: FindCustomersDeps) =>
-  apiHandler(async (event) => {
+  konnektiveApiHandler(deps, async (event, deps) => {
     const connection = await deps.authenticate(event);
     const search = customerSearchSchema.parse(event.queryStringParameters ?? {});
     return json(200, await findCustomers(deps, connection, search));

@@ -3,14 +3,14 @@ import type { KonnektiveAccessDeps } from '../core/konnektive-access.js';
 import type { Connection } from '../core/model.js';
 import { findOrders, orderSearchSchema } from '../core/searches/find-records.js';
 import { type Dependencies, konnektiveAccessOf } from '../shared/dependencies.js';
-import { type ApiEvent, apiHandler, createAuthenticator, json } from '../shared/http.js';
+import { type ApiEvent, createAuthenticator, json, konnektiveApiHandler } from '../shared/http.js';
 
 export interface FindOrdersDeps extends KonnektiveAccessDeps {
   authenticate: (event: ApiEvent) => Promise<Connection>;
 }
 
 export const createFindOrdersHandler = (deps: FindOrdersDeps) =>
-  apiHandler(async (event) => {
+  konnektiveApiHandler(deps, async (event, deps) => {
     const connection = await deps.authenticate(event);
     const search = orderSearchSchema.parse(event.queryStringParameters ?? {});
     return json(200, await findOrders(deps, connection, search));

@@ -4,14 +4,14 @@ import type { Connection } from '../core/model.js';
 import { getSamples, parseTriggerType, type SampleDeps } from '../core/triggers/samples.js';
 import { samplesQuerySchema } from '../core/triggers/schemas.js';
 import { type Dependencies, konnektiveAccessOf } from '../shared/dependencies.js';
-import { type ApiEvent, apiHandler, createAuthenticator, json, pathParam } from '../shared/http.js';
+import { type ApiEvent, createAuthenticator, json, konnektiveApiHandler, pathParam } from '../shared/http.js';
 
 export interface GetSamplesDeps extends SampleDeps {
   authenticate: (event: ApiEvent) => Promise<Connection>;
 }
 
 export const createGetSamplesHandler = (deps: GetSamplesDeps) =>
-  apiHandler(async (event) => {
+  konnektiveApiHandler(deps, async (event, deps) => {
     const connection = await deps.authenticate(event);
     const { type } = samplesQuerySchema.parse(event.queryStringParameters ?? {});
     const pair = parseTriggerType(pathParam(event, 'trigger'), type);

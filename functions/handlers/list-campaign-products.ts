@@ -2,7 +2,7 @@
 import { type DropdownDeps, listCampaignProducts } from '../core/dropdowns/list-campaigns.js';
 import type { Connection } from '../core/model.js';
 import type { Dependencies } from '../shared/dependencies.js';
-import { type ApiEvent, apiHandler, json, pathParam } from '../shared/http.js';
+import { type ApiEvent, json, konnektiveApiHandler, pathParam } from '../shared/http.js';
 import { dropdownDependencies } from './list-campaigns.js';
 
 export interface ListCampaignProductsDeps extends DropdownDeps {
@@ -10,7 +10,7 @@ export interface ListCampaignProductsDeps extends DropdownDeps {
 }
 
 export const createListCampaignProductsHandler = (deps: ListCampaignProductsDeps) =>
-  apiHandler(async (event) => {
+  konnektiveApiHandler(deps, async (event, deps) => {
     const connection = await deps.authenticate(event);
     return json(200, await listCampaignProducts(deps, connection, pathParam(event, 'campaignId')));
   });

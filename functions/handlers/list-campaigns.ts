@@ -2,7 +2,7 @@
 import { campaignsQuerySchema, type DropdownDeps, listCampaigns } from '../core/dropdowns/list-campaigns.js';
 import type { Connection } from '../core/model.js';
 import type { Dependencies } from '../shared/dependencies.js';
-import { type ApiEvent, apiHandler, createAuthenticator, json } from '../shared/http.js';
+import { type ApiEvent, createAuthenticator, json, konnektiveApiHandler } from '../shared/http.js';
 import { recordStoredCredentialsRejected } from '../shared/observability.js';
 
 export interface ListCampaignsDeps extends DropdownDeps {
@@ -10,7 +10,7 @@ export interface ListCampaignsDeps extends DropdownDeps {
 }
 
 export const createListCampaignsHandler = (deps: ListCampaignsDeps) =>
-  apiHandler(async (event) => {
+  konnektiveApiHandler(deps, async (event, deps) => {
     const connection = await deps.authenticate(event);
     const query = campaignsQuerySchema.parse(event.queryStringParameters ?? {});
     return json(200, await listCampaigns(deps, connection, query));

@@ -5,10 +5,10 @@ import type { Connection } from '../core/model.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import {
   type ApiEvent,
-  apiHandler,
   createAuthenticator,
   header,
   json,
+  konnektiveApiHandler,
   parseJsonBody,
   pathParam,
 } from '../shared/http.js';
@@ -31,7 +31,7 @@ export const createRunActionHandler = (deps: RunActionHandlerDeps) => {
       return { statusCode: httpError.statusCode, body: errorBody(httpError, requestId) };
     },
   };
-  return apiHandler(async (event) => {
+  return konnektiveApiHandler(useCase, async (event, useCase) => {
     const connection = await deps.authenticate(event);
     const action = pathParam(event, 'action');
     logger.appendKeys({ action });

@@ -7,9 +7,12 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
+import type { KonnektiveGateway } from '../core/konnektive.js';
+import { konnektiveWithin } from '../core/konnektive-access.js';
 import type { Connection } from '../core/model.js';
 import type { ConnectionStore, TokenStore } from '../core/ports.js';
 import { tokenHashOf } from '../core/session/create-session.js';
+import { API_TIME_LIMITS } from '../handlers/catalog.js';
 import { errorBody, HttpError, toHttpError } from './http-errors.js';
 import { logger, publishMetrics, tracer } from './observability.js';
 
@@ -50,6 +53,29 @@ export const apiHandler = (route: (event: ApiEvent, context: Context) => Promise
     .use(publishMetrics())
     .use(httpErrorMapper())
     .handler(route);
+
+/**
+ * When a request's Konnektive calls must be over (epoch ms): the invocation's remaining time, measured as the route
+ * starts, minus the margin kept for the answer and the store writes after the last call.
+ */
+export const requestDeadline = (
+  context: Pick<Context, 'getRemainingTimeInMillis'>,
+  now = Date.now(),
+): number => now + context.getRemainingTimeInMillis() - API_TIME_LIMITS.answerMarginMs;
+
+/**
+ * Wraps a route that calls Konnektive: the standard chain, and `route` gets `deps` with its gateway held within the
+ * request's deadline (`withinDeadline`), so every Konnektive call it makes ends in time for a 503 with Retry-After.
+ * The route also gets the deadline itself, for work it wants to fit in (the contract probe's steps).
+ */
+export const konnektiveApiHandler = <D extends { konnektive: KonnektiveGateway }>(
+  deps: D,
+  route: (event: ApiEvent, deps: D, request: { deadline: number; context: Context }) => Promise<ApiResult>,
+) =>
+  apiHandler(async (event, context) => {
+    const deadline = requestDeadline(context);
+    return route(event, konnektiveWithin(deps, deadline), { deadline, context });
+  });
 
 /** Reads the raw body (base64 aware), refusing oversized ones. */
 const rawBody = (event: ApiEvent): string => {

@@ -11,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
   API_HANDLERS,
+  API_TIME_LIMITS,
   type ApiHandlerName,
   type ApiRouteSpec,
   constructIdOf,
@@ -18,8 +19,13 @@ import {
 import { createHandlerFunction, type HandlerContext } from './handler-function.js';
 import type { ServiceFunction } from './service-function.js';
 
-/** API Gateway gives up on an integration after 29 s; the function answers (or times out) before that. */
-export const API_FUNCTION_TIMEOUT = Duration.seconds(28);
+/**
+ * API Gateway gives up on an integration after 29 s; the function answers (or times out) before that, and its
+ * Konnektive calls end before the function's time (API_TIME_LIMITS in the catalog).
+ */
+export const API_FUNCTION_TIMEOUT = Duration.millis(API_TIME_LIMITS.functionTimeoutMs);
+/** API Gateway's integration timeout, set explicitly (its maximum for Lambda integrations) so the nesting shows. */
+export const API_INTEGRATION_TIMEOUT = Duration.millis(API_TIME_LIMITS.gatewayIntegrationMs);
 
 /** Steady-state and burst request rates. */
 export interface ThrottleLimits {
@@ -102,6 +108,7 @@ export class ActionApi extends Construct {
         integration: new HttpLambdaIntegration(`${constructIdOf(name)}Integration`, fn.function, {
           // Grant API Gateway invoke on this route only, not on every route of the API.
           scopePermissionToRoute: true,
+          timeout: API_INTEGRATION_TIMEOUT,
         }),
       });
       if (!route) throw new Error(`no route created for ${spec.method} ${spec.path}`);

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { API_TIME_LIMITS } from '../../functions/handlers/catalog.js';
 
 export type ApiLambda = (
   event: APIGatewayProxyEventV2,
@@ -134,11 +135,13 @@ const send = (
 
 /**
  * A Node request listener that dispatches to the matching route; `fallback` gets requests no route matches
- * (status page, local-only routes). Unknown routes answer 404 like API Gateway does.
+ * (status page, local-only routes). Unknown routes answer 404 like API Gateway does. Each invocation gets the
+ * deployed API functions' time (`functionTimeoutMs`, shorter in tests).
  */
 export const createApiListener = (
   routes: Route[],
   fallback?: (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<boolean>,
+  functionTimeoutMs: number = API_TIME_LIMITS.functionTimeoutMs,
 ) => {
   const compiled = compileRoutes(routes);
   return async (request: IncomingMessage, response: ServerResponse) => {
@@ -175,7 +178,10 @@ export const createApiListener = (
         return;
       }
       const event = toApiGatewayEvent(request, body, matched.route, url, matched.params);
-      const result = await matched.route.handler(event, localContext(`api${matched.route.path}`, 28_000));
+      const result = await matched.route.handler(
+        event,
+        localContext(`api${matched.route.path}`, functionTimeoutMs),
+      );
       const headers: Record<string, string> = {};
       for (const [key, value] of Object.entries(result.headers ?? {})) headers[key] = String(value);
       response.writeHead(result.statusCode ?? 200, headers);

@@ -136,6 +136,8 @@ export interface RuntimeOptions {
   deliverySettings?: Partial<DeliverySettings>;
   /** Start the scheduler timer (default true); tests may drive `tick()` themselves. */
   scheduler?: boolean;
+  /** The API functions' time per invocation (default: the deployed timeout, API_TIME_LIMITS.functionTimeoutMs). */
+  apiTimeoutMs?: number;
 }
 
 export const startRuntime = async (
@@ -318,8 +320,11 @@ export const startRuntime = async (
     const routes: Route[] = built.routes;
     const queues = { polls, deliveries, deadLetters };
     const server = createServer(
-      createApiListener(routes, (request, response, url) =>
-        handleLocalRoute(request, response, url, { activity, queues, stores, konnektiveUrl, simulator }),
+      createApiListener(
+        routes,
+        (request, response, url) =>
+          handleLocalRoute(request, response, url, { activity, queues, stores, konnektiveUrl, simulator }),
+        options.apiTimeoutMs,
       ),
     );
     server.keepAliveTimeout = 5_000;

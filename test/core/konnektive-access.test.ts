@@ -20,6 +20,7 @@ import {
   KonnektiveAuthError,
   KonnektiveDeclinedError,
   KonnektiveError,
+  type KonnektiveGateway,
   KonnektiveNotFoundError,
   KonnektiveNotWhitelistedError,
   KonnektivePermissionError,
@@ -31,9 +32,12 @@ import {
   CREDENTIALS_REJECTED_MESSAGE,
   type KonnektiveAccessDeps,
   konnektiveFailureOf,
+  konnektiveWithin,
+  MIN_WRITE_MS,
   toDomainError,
   UPSTREAM_RETRY_AFTER_SECONDS,
   whitelistMessage,
+  withinDeadline,
   withStoredCredentials,
 } from '../../functions/core/konnektive-access.js';
 import type { Connection } from '../../functions/core/model.js';
@@ -247,5 +251,94 @@ describe('samples under the policy', () => {
       CredentialsRejectedError,
     );
     expect((await fakes.connections.get('c_a'))?.status).toBe('invalid');
+  });
+});
+
+describe('withinDeadline: every call of a request held within its deadline', () => {
+  /** Records the options each call was given; reads yield one empty page, writes answer `{}`. */
+  const recording = () => {
+    const seen: Array<{ method: string; options: unknown }> = [];
+    const page = { page: 1, resultsPerPage: 1, totalResults: 0, records: [], rejected: [] };
+    const read =
+      (method: string) =>
+      (_c: unknown, _q: unknown, options?: unknown): AsyncIterable<typeof page> => {
+        seen.push({ method, options });
+        return (async function* () {
+          yield page;
+        })();
+      };
+    const write = (method: string) => async (_c: unknown, _p: unknown, options?: unknown) => {
+      seen.push({ method, options });
+      return {};
+    };
+    const gateway = {
+      queryOrders: read('queryOrders'),
+      queryTransactions: read('queryTransactions'),
+      queryCampaigns: read('queryCampaigns'),
+      queryCustomers: read('queryCustomers'),
+      importOrder: write('importOrder'),
+      importLead: write('importLead'),
+      updateFulfillment: write('updateFulfillment'),
+      cancelOrder: write('cancelOrder'),
+      updateCustomer: write('updateCustomer'),
+    } as unknown as KonnektiveGateway;
+    return { gateway, seen };
+  };
+  const CREDS = { loginId: 'api-user', password: 'fake-pass-1' };
+  const NOW = 1_000_000;
+
+  it('gives every read the earlier of its own deadline and the request deadline, keeping its other limits', async () => {
+    const { gateway, seen } = recording();
+    const bounded = withinDeadline(gateway, NOW + 5_000, () => NOW);
+    for await (const _ of bounded.queryOrders(CREDS, {}, { timeoutMs: 9_000, maxAttempts: 2 })) break;
+    for await (const _ of bounded.queryTransactions(CREDS, {}, { deadline: NOW + 1_000 })) break;
+    for await (const _ of bounded.queryCampaigns(CREDS)) break;
+    for await (const _ of bounded.queryCustomers(CREDS, { customerId: 1 }, { deadline: NOW + 60_000 })) break;
+    expect(seen).toEqual([
+      { method: 'queryOrders', options: { timeoutMs: 9_000, maxAttempts: 2, deadline: NOW + 5_000 } },
+      { method: 'queryTransactions', options: { deadline: NOW + 1_000 } },
+      { method: 'queryCampaigns', options: { deadline: NOW + 5_000 } },
+      { method: 'queryCustomers', options: { deadline: NOW + 5_000 } },
+    ]);
+  });
+
+  it('sends a write with the deadline when at least MIN_WRITE_MS is left', async () => {
+    const { gateway, seen } = recording();
+    const bounded = withinDeadline(gateway, NOW + MIN_WRITE_MS, () => NOW);
+    await bounded.importOrder(CREDS, {});
+    await bounded.importLead(CREDS, {}, { timeoutMs: 500 });
+    await bounded.updateFulfillment(CREDS, {});
+    await bounded.cancelOrder(CREDS, {});
+    await bounded.updateCustomer(CREDS, {});
+    expect(seen.map((call) => call.method)).toEqual([
+      'importOrder',
+      'importLead',
+      'updateFulfillment',
+      'cancelOrder',
+      'updateCustomer',
+    ]);
+    expect(seen[1]?.options).toEqual({ timeoutMs: 500, deadline: NOW + MIN_WRITE_MS });
+    expect(seen.every((call) => (call.options as { deadline: number }).deadline === NOW + MIN_WRITE_MS)).toBe(
+      true,
+    );
+  });
+
+  it('does not send a write with less than MIN_WRITE_MS left: a transient error marked not sent (a 503)', async () => {
+    const { gateway, seen } = recording();
+    const bounded = withinDeadline(gateway, NOW + MIN_WRITE_MS - 1, () => NOW);
+    const error = await bounded.importOrder(CREDS, {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KonnektiveTransientError);
+    expect((error as KonnektiveTransientError).notSent).toBe(true);
+    expect((error as KonnektiveTransientError).endpoint).toBe('order/import');
+    expect(seen).toEqual([]);
+    expect(toDomainError(error, { egressIps: EGRESS })).toBeInstanceOf(UpstreamUnavailableError);
+  });
+
+  it('konnektiveWithin bounds only the gateway of a set of dependencies', async () => {
+    const { gateway, seen } = recording();
+    const bounded = konnektiveWithin({ konnektive: gateway, egressIps: EGRESS }, Date.now() + 10_000);
+    expect(bounded.egressIps).toBe(EGRESS);
+    for await (const _ of bounded.konnektive.queryOrders(CREDS, {})) break;
+    expect((seen[0]?.options as { deadline?: number } | undefined)?.deadline).toBeGreaterThan(Date.now());
   });
 });

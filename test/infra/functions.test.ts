@@ -6,7 +6,12 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLES, type TableKey } from '../../functions/adapters/dynamodb/tables.js';
-import type { HandlerName } from '../../functions/handlers/catalog.js';
+import {
+  API_HANDLERS,
+  API_TIME_LIMITS,
+  type HandlerName,
+  KONNEKTIVE_API_BUDGET_MS,
+} from '../../functions/handlers/catalog.js';
 import { ServiceFunction } from '../../lib/constructs/service-function.js';
 import {
   EXPECTED_HANDLERS,
@@ -90,6 +95,46 @@ interface FunctionProperties {
   Description: string;
   FunctionName?: string;
 }
+
+describe('API time budgets nest: Konnektive budget < function timeout < API Gateway integration timeout ≤ 29 s', () => {
+  let synthesized: SynthesizedApp;
+  beforeAll(() => {
+    // Without bundling: only timeouts and integrations are read.
+    synthesized = synthesize({}, { bundle: false });
+  });
+  const apiNames = Object.keys(API_HANDLERS) as (keyof typeof API_HANDLERS)[];
+
+  it('the constants nest, with the answer margin between the Konnektive budget and the function timeout', () => {
+    expect(API_TIME_LIMITS.gatewayIntegrationMs).toBeLessThanOrEqual(29_000);
+    expect(API_TIME_LIMITS.functionTimeoutMs).toBeLessThan(API_TIME_LIMITS.gatewayIntegrationMs);
+    expect(KONNEKTIVE_API_BUDGET_MS).toBeLessThan(API_TIME_LIMITS.functionTimeoutMs);
+    expect(KONNEKTIVE_API_BUDGET_MS + API_TIME_LIMITS.answerMarginMs).toBeLessThanOrEqual(
+      API_TIME_LIMITS.functionTimeoutMs,
+    );
+  });
+
+  it.each(apiNames)(
+    '%s: its function times out after the Konnektive budget and before its integration',
+    (name) => {
+      const fn = synthesized.service.functions[name];
+      const timeoutMs =
+        (resourceOf(synthesized.serviceTemplate, logicalIdOf(fn.function)).Properties?.Timeout as number) *
+        1000;
+      expect(timeoutMs).toBe(API_TIME_LIMITS.functionTimeoutMs);
+      expect(KONNEKTIVE_API_BUDGET_MS).toBeLessThan(timeoutMs);
+      const integrations = Object.values(
+        synthesized.serviceTemplate.findResources('AWS::ApiGatewayV2::Integration'),
+      ).filter((integration) =>
+        JSON.stringify(integration.Properties?.IntegrationUri).includes(logicalIdOf(fn.function)),
+      );
+      expect(integrations).toHaveLength(1);
+      const integrationMs = integrations[0]?.Properties?.TimeoutInMillis as number;
+      expect(integrationMs).toBe(API_TIME_LIMITS.gatewayIntegrationMs);
+      expect(timeoutMs).toBeLessThan(integrationMs);
+      expect(integrationMs).toBeLessThanOrEqual(29_000);
+    },
+  );
+});
 
 describe('the 18 functions', () => {
   let synthesized: SynthesizedApp;

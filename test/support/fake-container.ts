@@ -2,6 +2,7 @@
  * A whole process container (the `Dependencies` every handler factory takes) over the in-memory fakes, built the way
  * the local runtime builds its own: tests that go through `HANDLER_FACTORIES` get exactly the deployed wiring.
  */
+import type { KonnektiveGateway } from '../../functions/core/konnektive.js';
 import { DEFAULT_DELIVERY_SETTINGS } from '../../functions/core/triggers/deliver.js';
 import { DEFAULT_POLL_SETTINGS } from '../../functions/core/triggers/poll-stream.js';
 import type { Dependencies } from '../../functions/shared/dependencies.js';
@@ -11,12 +12,12 @@ import { RecordingPublisher, ScriptedHookSender } from './trigger-fakes.js';
 
 export const fakeContainer = (
   fakes: Fakes,
-  options: { egressIps?: string[]; hookAllowlist?: string[] } = {},
+  options: { egressIps?: string[]; hookAllowlist?: string[]; konnektive?: KonnektiveGateway } = {},
 ): Dependencies =>
   createLocalDependencies({
     stores: fakes,
     cipher: fakes.cipher,
-    konnektive: fakes.konnektive,
+    konnektive: options.konnektive ?? fakes.konnektive,
     clock: fakes.clock,
     egressIps: options.egressIps ?? ['127.0.0.1'],
     hookAllowlist: options.hookAllowlist ?? ['http://127.0.0.1'],

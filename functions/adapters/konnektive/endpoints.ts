@@ -26,7 +26,7 @@ export const ENDPOINTS = {
 export type EndpointName = keyof typeof ENDPOINTS;
 
 /**
- * Default timeouts: a read attempt (reads are retried), and a write (never retried), kept below API Gateway's 29 s
- * integration cap so an action answers before the gateway gives up. `KONNEKTIVE_*_TIMEOUT_MS` override them.
+ * Default timeouts: a read attempt (reads are retried), and a write (never retried). `KONNEKTIVE_*_TIMEOUT_MS`
+ * override them. A caller's deadline caps both (an API request's calls end before its function's time does).
  */
 export const KONNEKTIVE_TIMEOUTS = { queryMs: 30_000, writeMs: 25_000 } as const;

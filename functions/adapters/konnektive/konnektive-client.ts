@@ -40,6 +40,7 @@ import {
   type ReadOptions,
   type TransactionQuery,
   type TransactionRecord,
+  type WriteOptions,
 } from '../../core/konnektive.js';
 import {
   DEFAULT_TIME_ZONE,
@@ -334,37 +335,56 @@ export class KonnektiveClient implements KonnektiveGateway {
   async importOrder(
     credentials: KonnektiveCredentials,
     params: KonnektiveParams,
+    options?: WriteOptions,
   ): Promise<Record<string, unknown>> {
-    return normalizeWriteMessage(await this.write(ENDPOINTS.importOrder, credentials, params));
+    return normalizeWriteMessage(await this.write(ENDPOINTS.importOrder, credentials, params, options));
   }
 
   /** `leads/import`: creates or updates a lead (PARTIAL order). `dateCreated` comes back as a string. */
   async importLead(
     credentials: KonnektiveCredentials,
     params: KonnektiveParams,
+    options?: WriteOptions,
   ): Promise<Record<string, unknown>> {
-    return normalizeWriteMessage(await this.write(ENDPOINTS.importLead, credentials, params));
+    return normalizeWriteMessage(await this.write(ENDPOINTS.importLead, credentials, params, options));
   }
 
   /** `fulfillment/update`. Returns Konnektive's `message` as sent (its shape is undocumented). */
-  async updateFulfillment(credentials: KonnektiveCredentials, params: KonnektiveParams): Promise<unknown> {
-    return this.write(ENDPOINTS.updateFulfillment, credentials, params);
+  async updateFulfillment(
+    credentials: KonnektiveCredentials,
+    params: KonnektiveParams,
+    options?: WriteOptions,
+  ): Promise<unknown> {
+    return this.write(ENDPOINTS.updateFulfillment, credentials, params, options);
   }
 
   /** `order/cancel`. Returns Konnektive's `message` as sent (its shape is undocumented). */
-  async cancelOrder(credentials: KonnektiveCredentials, params: KonnektiveParams): Promise<unknown> {
-    return this.write(ENDPOINTS.cancelOrder, credentials, params);
+  async cancelOrder(
+    credentials: KonnektiveCredentials,
+    params: KonnektiveParams,
+    options?: WriteOptions,
+  ): Promise<unknown> {
+    return this.write(ENDPOINTS.cancelOrder, credentials, params, options);
   }
 
   /** `customer/update`. Returns Konnektive's `message` as sent (its shape is undocumented). */
-  async updateCustomer(credentials: KonnektiveCredentials, params: KonnektiveParams): Promise<unknown> {
-    return this.write(ENDPOINTS.updateCustomer, credentials, params);
+  async updateCustomer(
+    credentials: KonnektiveCredentials,
+    params: KonnektiveParams,
+    options?: WriteOptions,
+  ): Promise<unknown> {
+    return this.write(ENDPOINTS.updateCustomer, credentials, params, options);
   }
 
-  private async write(spec: EndpointSpec, credentials: KonnektiveCredentials, params: KonnektiveParams) {
+  private async write(
+    spec: EndpointSpec,
+    credentials: KonnektiveCredentials,
+    params: KonnektiveParams,
+    options: WriteOptions | undefined,
+  ) {
     const creds = checkCredentials(credentials, spec);
     const wire = checkWriteParams(params, spec);
-    const outcome = await this.send(spec, creds, wire, this.limitsFor(spec, undefined));
+    const outcome = await this.send(spec, creds, wire, this.limitsFor(spec, options));
     // `empty` is only produced for reads; a write's "No …" text is classified as an error.
     return outcome.kind === 'success' ? outcome.message : undefined;
   }
@@ -414,10 +434,12 @@ export class KonnektiveClient implements KonnektiveGateway {
   }
 
   /** The caller's per-call limits over the client's defaults (writes: one attempt, always). */
-  private limitsFor(spec: EndpointSpec, options: ReadOptions | undefined): CallLimits {
+  private limitsFor(spec: EndpointSpec, options: ReadOptions | WriteOptions | undefined): CallLimits {
     const read = spec.kind === 'read';
     const timeoutMs = options?.timeoutMs ?? (read ? this.queryTimeoutMs : this.writeTimeoutMs);
-    const maxAttempts = read ? (options?.maxAttempts ?? this.retry.maxAttempts) : 1;
+    const maxAttempts = read
+      ? ((options as ReadOptions | undefined)?.maxAttempts ?? this.retry.maxAttempts)
+      : 1;
     if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
       throw new TypeError('KonnektiveClient: options.timeoutMs must be an integer ≥ 1');
     }
@@ -540,6 +562,7 @@ export class KonnektiveClient implements KonnektiveGateway {
         throw new KonnektiveTransientError(
           `Konnektive ${spec.path}: no time left for ${attempt === 1 ? 'the call' : 'a retry'} (deadline passed)`,
           spec.path,
+          { notSent: attempt === 1 },
         );
       }
       const started = performance.now();

@@ -12,7 +12,7 @@
  * | --- | --- | --- | --- |
  * | decline, validation, not found, redirect | yes, and refused it | 422 / 404 | freed |
  * | auth, not whitelisted, permission | no (refused before processing) | 403 | freed |
- * | HTTP 429, or never sent (DNS, refused connection) | no | 429 / 503 + Retry-After | freed |
+ * | HTTP 429, or never sent (DNS, refused connection, no time left) | no | 429 / 503 + Retry-After | freed |
  * | sent, no answer (timeout, 5xx, unreadable) | unknown (maybe charged) | 502 OUTCOME_UNKNOWN | stored: never re-sent |
  */
 import { IdempotencyInProgressError, IdempotencyKeyReusedError, OutcomeUnknownError } from '../errors.js';
@@ -116,8 +116,12 @@ const NOT_SENT_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-/** True when the cause chain shows the connection was never established (so Konnektive saw nothing). */
+/**
+ * True when the request never left: its deadline came before it was sent, or the cause chain shows the connection
+ * was never established (so Konnektive saw nothing).
+ */
 export const requestNeverSent = (error: unknown): boolean => {
+  if (error instanceof KonnektiveTransientError && error.notSent) return true;
   const seen = new Set<unknown>();
   const stack: unknown[] = [error];
   while (stack.length > 0) {

@@ -62,7 +62,11 @@ const orderOf = (dates: string[]): 'descending' | 'ascending' | 'flat' | 'mixed'
   return up && down ? 'mixed' : up ? 'ascending' : down ? 'descending' : 'flat';
 };
 
-/** Runs the probe. Throws only when nothing can be learnt: bad credentials or a refused IP (from the first read). */
+/**
+ * Runs the probe. Throws only when nothing can be learnt: bad credentials, a refused IP, or Konnektive down or too
+ * slow for the request's time (each from the first read; findings that are all inconclusive are not worth storing
+ * over what an earlier probe found).
+ */
 export const probeContract = async (deps: ProbeDeps, input: ProbeInput): Promise<ContractFindings> => {
   const elapsed = deps.elapsed ?? (() => performance.now());
   const { konnektive, clock } = deps;
@@ -88,8 +92,10 @@ export const probeContract = async (deps: ProbeDeps, input: ProbeInput): Promise
         missing.add(error.permission);
         return { ok: false, why: `the API user lacks "${error.permission}"` };
       }
-      if (error instanceof KonnektiveTransientError)
+      if (error instanceof KonnektiveTransientError) {
+        if (first) throw error;
         return { ok: false, why: `Konnektive failed: ${error.message}` };
+      }
       if (
         error instanceof KonnektiveError &&
         (error.errorClass === 'auth' || error.errorClass === 'not_whitelisted')

@@ -362,6 +362,39 @@ describe('KonnektiveClient writes are never retried', () => {
   });
 });
 
+describe('KonnektiveClient write limits', () => {
+  it('does not send a write whose deadline has passed: a transient error marked not sent', async () => {
+    const { client, requests } = setup([success({ orderId: 'NEVER' })]);
+    const error = await rejectionOf(
+      client.importOrder(CREDS, { orderId: 'ABC' }, { deadline: Date.now() - 1 }),
+    );
+    expect(error).toBeInstanceOf(KonnektiveTransientError);
+    expect((error as KonnektiveTransientError).notSent).toBe(true);
+    expect(requests).toHaveLength(0);
+  });
+
+  it('abandons a sent write at its deadline, sooner than the write timeout: sent, outcome unknown', async () => {
+    const { client, requests } = setup([hang], { writeTimeoutMs: 60_000 });
+    const started = Date.now();
+    const error = await rejectionOf(
+      client.cancelOrder(CREDS, { orderId: 'ABC' }, { deadline: Date.now() + 80 }),
+    );
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(error).toBeInstanceOf(KonnektiveTransientError);
+    expect((error as KonnektiveTransientError).notSent).toBe(false);
+    expect((error as Error).message).toMatch(/timed out after \d+ ms/);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('takes a per-call timeout over the configured write timeout', async () => {
+    const { client } = setup([hang], { writeTimeoutMs: 60_000 });
+    const started = Date.now();
+    const error = await rejectionOf(client.updateCustomer(CREDS, { customerId: 1 }, { timeoutMs: 30 }));
+    expect((error as Error).message).toMatch(/timed out after 30 ms/);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
+
 describe('KonnektiveClient write results', () => {
   it('returns the order of a successful import, money as strings', async () => {
     const message = {

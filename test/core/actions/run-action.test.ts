@@ -304,6 +304,20 @@ describe('runAction', () => {
       expect(fakes.konnektive.callsTo('importOrder')).toHaveLength(2);
     });
 
+    it('not sent because the request ran out of time: 503, key released, the retry calls Konnektive', async () => {
+      fakes.konnektive.failNext(
+        'importOrder',
+        new KonnektiveTransientError('Konnektive order/import: not sent, 900 ms left', 'order/import', {
+          notSent: true,
+        }),
+      );
+      const error = await run().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UpstreamUnavailableError);
+      expect(fakes.idempotency.items.size).toBe(0);
+      await expect(run()).resolves.toMatchObject({ statusCode: 200, replayed: false });
+      expect(fakes.konnektive.callsTo('importOrder')).toHaveLength(2);
+    });
+
     it('HTTP 429 from Konnektive: RateLimitedError, key released (nothing was processed)', async () => {
       fakes.konnektive.failNext(
         'importOrder',
@@ -507,6 +521,9 @@ describe('idempotency helpers', () => {
     );
     expect(requestNeverSent(new Error('y', { cause: aggregate }))).toBe(true);
     expect(requestNeverSent(new KonnektiveTransientError('timed out', 'order/import'))).toBe(false);
+    expect(requestNeverSent(new KonnektiveTransientError('no time', 'order/import', { notSent: true }))).toBe(
+      true,
+    );
     const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
     expect(requestNeverSent(new Error('z', { cause: reset }))).toBe(false);
   });

@@ -27,6 +27,15 @@ describe('probeContract', () => {
     expect(konnektive.calls).toHaveLength(1);
   });
 
+  it('fails when the first read times out (Konnektive down or too slow: a 503, nothing stored)', async () => {
+    const konnektive = new ContractKonnektive();
+    konnektive.failures.push(new KonnektiveTransientError('timed out after 1500 ms', 'order/query'));
+    await expect(probeContract({ konnektive, clock }, input)).rejects.toBeInstanceOf(
+      KonnektiveTransientError,
+    );
+    expect(konnektive.calls).toHaveLength(1);
+  });
+
   it('turns a refusal or a timeout into a reason for that step, and goes on', async () => {
     const konnektive = new ContractKonnektive();
     for (let h = 1; h < 20; h++) {
