@@ -34,6 +34,12 @@ export interface Connection {
   updatedAt: string;
   /** What the contract probe found out about this account's API (absent until a probe ran). */
   contract?: ContractFindings | undefined;
+  /**
+   * Set by an operator (`connections retest`): the next `POST /sessions` with the refused password tests it once
+   * against Konnektive instead of answering from memory. Cleared by that test, and by any session that stores a
+   * password.
+   */
+  retestRequestedAt?: string | undefined;
 }
 
 /** A bearer token, stored only as its SHA-256 hash. */

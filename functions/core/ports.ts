@@ -27,7 +27,8 @@ export interface Clock {
 export interface ConnectionStore {
   /**
    * Creates the connection for `loginId` or updates its password/zone/label/status (other attributes, such as the
-   * probe's findings, are kept); returns the stored item.
+   * probe's findings, are kept; a requested re-test is cleared: this password has just been decided); returns the
+   * stored item.
    */
   upsert(input: Omit<Connection, 'createdAt' | 'updatedAt'>, now: Date): Promise<Connection>;
   get(connectionId: string): Promise<Connection | undefined>;
@@ -36,6 +37,10 @@ export interface ConnectionStore {
   setContract(connectionId: string, contract: ContractFindings, now: Date): Promise<void>;
   /** Every connection (status page, small N). */
   list(): Promise<Connection[]>;
+  /** Marks an existing connection for re-test (`retestRequestedAt = now`); false when there is no such connection. */
+  requestRetest(connectionId: string, now: Date): Promise<boolean>;
+  /** Clears a requested re-test atomically: true for exactly one caller when one was requested. */
+  takeRetest(connectionId: string): Promise<boolean>;
 }
 
 /** Bearer tokens by hash. */

@@ -107,4 +107,40 @@ export const connectionStoreContract = (stores: StoresUnderTest) =>
       await expect(connections.setContract(id, bad as never, at(1_000))).rejects.toThrow();
       expect((await connections.get(id))?.contract).toBeUndefined();
     });
+
+    it('marks an existing connection for re-test; a missing one stays missing', async () => {
+      const { connections } = stores();
+      const id = freshId('conn');
+      await connections.upsert(input(id, { status: 'invalid' }), T0);
+      expect(await connections.requestRetest(id, at(5_000))).toBe(true);
+      expect(await connections.get(id)).toMatchObject({
+        status: 'invalid',
+        retestRequestedAt: at(5_000).toISOString(),
+      });
+      const missing = freshId('missing');
+      expect(await connections.requestRetest(missing, T0)).toBe(false);
+      expect(await connections.get(missing)).toBeUndefined();
+    });
+
+    it('hands a requested re-test to exactly one taker, even when several race for it', async () => {
+      const { connections } = stores();
+      const id = freshId('conn');
+      await connections.upsert(input(id, { status: 'invalid' }), T0);
+      expect(await connections.takeRetest(id)).toBe(false);
+      await connections.requestRetest(id, at(1_000));
+      const taken = await Promise.all([1, 2, 3].map(() => connections.takeRetest(id)));
+      expect(taken.filter(Boolean)).toHaveLength(1);
+      expect((await connections.get(id))?.retestRequestedAt).toBeUndefined();
+      expect(await connections.takeRetest(freshId('missing'))).toBe(false);
+    });
+
+    it('an upsert (a password decided by a session) clears a requested re-test', async () => {
+      const { connections } = stores();
+      const id = freshId('conn');
+      await connections.upsert(input(id, { status: 'invalid' }), T0);
+      await connections.requestRetest(id, at(1_000));
+      await connections.upsert(input(id, { status: 'active' }), at(2_000));
+      expect((await connections.get(id))?.retestRequestedAt).toBeUndefined();
+      expect(await connections.takeRetest(id)).toBe(false);
+    });
   });

@@ -104,6 +104,22 @@ export class FakeConnectionStore implements ConnectionStore {
     return clone(item);
   }
 
+  /** Like the adapter: only an existing connection is marked. */
+  async requestRetest(connectionId: string, now: Date): Promise<boolean> {
+    const item = this.items.get(connectionId);
+    if (item === undefined) return false;
+    this.items.set(connectionId, { ...item, retestRequestedAt: now.toISOString() });
+    return true;
+  }
+
+  async takeRetest(connectionId: string): Promise<boolean> {
+    const item = this.items.get(connectionId);
+    if (item?.retestRequestedAt === undefined) return false;
+    const { retestRequestedAt: _taken, ...rest } = item;
+    this.items.set(connectionId, rest);
+    return true;
+  }
+
   /** Like the adapter: validated, and a missing connection stays missing. */
   async setContract(connectionId: string, contract: ContractFindings, now: Date): Promise<void> {
     const item = this.items.get(connectionId);

@@ -16,6 +16,7 @@ const connectionItem = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   contract: contractFindingsSchema.optional(),
+  retestRequestedAt: z.string().optional(),
 }) satisfies z.ZodType<Connection>;
 
 /**
@@ -41,8 +42,10 @@ export class DynamoDbConnectionStore implements ConnectionStore {
           Key: { connectionId: input.connectionId },
           UpdateExpression:
             'SET #loginId = :loginId, #encryptedPassword = :encryptedPassword, #timeZone = :timeZone, ' +
-            '#label = :label, #status = :status, #updatedAt = :now, #createdAt = if_not_exists(#createdAt, :now)',
+            '#label = :label, #status = :status, #updatedAt = :now, #createdAt = if_not_exists(#createdAt, :now) ' +
+            'REMOVE #retestRequestedAt',
           ExpressionAttributeNames: {
+            '#retestRequestedAt': 'retestRequestedAt',
             '#loginId': 'loginId',
             '#encryptedPassword': 'encryptedPassword',
             '#timeZone': 'timeZone',
@@ -118,6 +121,37 @@ export class DynamoDbConnectionStore implements ConnectionStore {
         }),
       ),
     );
+  }
+
+  /** Sets `retestRequestedAt` on an existing connection; false (nothing written) when it does not exist. */
+  async requestRetest(connectionId: string, now: Date): Promise<boolean> {
+    return conditional({ operation: 'ConnectionStore.requestRetest', tableName: this.tableName }, async () => {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { connectionId },
+          UpdateExpression: 'SET #retestRequestedAt = :now',
+          ConditionExpression: 'attribute_exists(#connectionId)',
+          ExpressionAttributeNames: { '#retestRequestedAt': 'retestRequestedAt', '#connectionId': 'connectionId' },
+          ExpressionAttributeValues: { ':now': now.toISOString() },
+        }),
+      );
+    }).then((result) => result.ok);
+  }
+
+  /** Removes `retestRequestedAt` only if present: one conditional write, so exactly one caller gets true. */
+  async takeRetest(connectionId: string): Promise<boolean> {
+    return conditional({ operation: 'ConnectionStore.takeRetest', tableName: this.tableName }, async () => {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { connectionId },
+          UpdateExpression: 'REMOVE #retestRequestedAt',
+          ConditionExpression: 'attribute_exists(#retestRequestedAt)',
+          ExpressionAttributeNames: { '#retestRequestedAt': 'retestRequestedAt' },
+        }),
+      );
+    }).then((result) => result.ok);
   }
 
   /** Scans the whole table, following every page. */

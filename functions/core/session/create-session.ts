@@ -85,14 +85,6 @@ export const verifyCredentials = async (
   }
 };
 
-/**
- * How long a password Konnektive refused is answered from memory: within this time, connecting a connection that
- * is `invalid` with that same password answers INVALID_CREDENTIALS without asking Konnektive (repeated bad logins
- * can lock the API user, and Zapier re-runs the session exchange on its own). After it, one attempt may reach
- * Konnektive again, in case the refusal was the API's mistake or the password was restored.
- */
-export const REFUSED_PASSWORD_HOLD_MS = 60 * 60 * 1000;
-
 const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
 /** Whether `password` is the one stored (already refused) for `connection`; a failure to decrypt means no. */
@@ -116,8 +108,11 @@ const isStoredPassword = async (
  * for this loginId (same tenant every time; status back to active), and issues a new token. Other tokens of
  * the connection (other Zapier connections) stay valid.
  *
- * A connection Konnektive already refused (`invalid`) is never tested again with the refused password within
- * REFUSED_PASSWORD_HOLD_MS; a new password it refuses replaces the stored one, so that one is not re-tested either.
+ * A connection Konnektive already refused (`invalid`) is never tested again with the refused password: that answer
+ * comes from memory (repeated bad logins can lock the API user, and Zapier re-runs the session exchange on its own).
+ * Only an operator's `connections retest` lets the next attempt with it reach Konnektive, once: if Konnektive
+ * accepts it the connection is active again and its polls resume; if it refuses, it is remembered again. A new
+ * password Konnektive refuses replaces the stored one, so that one is not re-tested either.
  */
 export const createSession = async (
   deps: SessionDeps,
@@ -127,12 +122,10 @@ export const createSession = async (
   const connectionId = connectionIdFor(input.loginId);
   const known = await deps.connections.get(connectionId);
   const refused = known?.status === 'invalid' ? known : undefined;
-  if (
-    refused !== undefined &&
-    deps.clock.now().getTime() - Date.parse(refused.updatedAt) < REFUSED_PASSWORD_HOLD_MS &&
-    (await isStoredPassword(deps, refused, input.password))
-  ) {
-    throw new InvalidCredentialsError(INVALID_CREDENTIALS_MESSAGE);
+  let retesting = false;
+  if (refused !== undefined && (await isStoredPassword(deps, refused, input.password))) {
+    retesting = await deps.connections.takeRetest(connectionId);
+    if (!retesting) throw new InvalidCredentialsError(INVALID_CREDENTIALS_MESSAGE);
   }
   try {
     await verifyCredentials(deps, credentials, input.timeZone);
@@ -149,6 +142,9 @@ export const createSession = async (
         },
         deps.clock.now(),
       );
+    } else if (retesting) {
+      // Konnektive did not decide (down, not whitelisted, …): the re-test is still owed.
+      await deps.connections.requestRetest(connectionId, deps.clock.now());
     }
     throw error;
   }

@@ -19,7 +19,6 @@ import {
   connectionIdFor,
   createSession,
   describeMe,
-  REFUSED_PASSWORD_HOLD_MS,
   revokeToken,
   type SessionDeps,
   tokenHashOf,
@@ -154,12 +153,47 @@ describe('createSession', () => {
       );
     });
 
-    it('after REFUSED_PASSWORD_HOLD_MS one attempt reaches Konnektive again (the refusal may have been wrong)', async () => {
+    it('never tested again automatically with the refused password, however long after', async () => {
       await markInvalid();
       fakes.konnektive.validCredentials = LOGIN;
-      fakes.clock.advance(REFUSED_PASSWORD_HOLD_MS + 1000);
-      await expect(createSession(deps, request())).resolves.toMatchObject({ loginId: LOGIN.loginId });
+      for (const days of [1, 30, 365]) {
+        fakes.clock.advance(days * 86_400_000);
+        await expect(createSession(deps, request())).rejects.toBeInstanceOf(InvalidCredentialsError);
+      }
+      expect(fakes.konnektive.calls).toEqual([]);
+    });
+
+    it('after `connections retest`, one attempt reaches Konnektive: accepted → active again', async () => {
+      const connectionId = await markInvalid();
+      fakes.konnektive.validCredentials = LOGIN; // the password was restored in the CRM
+      expect(await fakes.connections.requestRetest(connectionId, fakes.clock.now())).toBe(true);
+      await expect(createSession(deps, request())).resolves.toMatchObject({ connectionId });
       expect(fakes.konnektive.calls.length).toBeGreaterThan(0);
+      const stored = fakes.connections.items.get(connectionId);
+      expect(stored?.status).toBe('active');
+      expect(stored?.retestRequestedAt).toBeUndefined();
+    });
+
+    it('after `connections retest`, one attempt reaches Konnektive: refused again → remembered again', async () => {
+      const connectionId = await markInvalid();
+      await fakes.connections.requestRetest(connectionId, fakes.clock.now());
+      await expect(createSession(deps, request())).rejects.toBeInstanceOf(InvalidCredentialsError);
+      expect(fakes.konnektive.calls).toHaveLength(1);
+      await expect(createSession(deps, request())).rejects.toBeInstanceOf(InvalidCredentialsError);
+      expect(fakes.konnektive.calls).toHaveLength(1);
+      expect(fakes.connections.items.get(connectionId)).toMatchObject({ status: 'invalid' });
+      expect(fakes.connections.items.get(connectionId)?.retestRequestedAt).toBeUndefined();
+    });
+
+    it('a re-test Konnektive could not decide (down) stays owed to the next attempt', async () => {
+      const connectionId = await markInvalid();
+      fakes.konnektive.validCredentials = LOGIN;
+      await fakes.connections.requestRetest(connectionId, fakes.clock.now());
+      fakes.konnektive.failNext('queryOrders', new KonnektiveTransientError('HTTP 503', 'order/query'));
+      await expect(createSession(deps, request())).rejects.toBeInstanceOf(UpstreamUnavailableError);
+      expect(fakes.connections.items.get(connectionId)?.retestRequestedAt).toBeDefined();
+      await expect(createSession(deps, request())).resolves.toMatchObject({ connectionId });
+      expect(fakes.connections.items.get(connectionId)?.status).toBe('active');
     });
 
     it('an active connection never answers from memory: a wrong password typed while connecting is checked', async () => {
