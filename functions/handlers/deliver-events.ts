@@ -1,96 +1,138 @@
 /**
- * SQS delivery consumer (fed by the bus rule): POSTs each event to its subscriptions. Per message: done → deleted;
- * retry → visible again after the backoff (ChangeMessageVisibility) and reported as a batch item failure;
- * exhausted (retry horizon over) → moved to the dead-letter queue. Malformed messages are dead-lettered at once.
+ * SQS delivery consumer (fed by the bus rule and by its own re-sends): each record is one delivery message, handled
+ * on its own by Powertools' BatchProcessor (records in parallel) — a store error in one fails that record only. A
+ * record's follow-ups (retries, rate deferrals, a hop) are sent as fresh delayed messages before the record is
+ * deleted; exhausted targets and unreadable bodies go to the dead-letter queue. Records not yet started when the
+ * invocation's time runs short are handed back as fresh messages. docs/delivery.md has the whole policy.
  */
+
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { DynamoDbHookRateLimiter } from '../adapters/dynamodb/hook-rate-limiter.js';
 import { FetchHookSender } from '../adapters/http/fetch-hook-sender.js';
-import { type DeliveryQueueControl, SqsDeliveryQueueControl } from '../adapters/sqs/sqs-queues.js';
-import { mapLimit } from '../core/concurrency.js';
+import { SqsDeliveryQueue } from '../adapters/sqs/sqs-queues.js';
+import type { DeliveryQueue } from '../core/ports.js';
 import {
   type DeliverDeps,
+  type DeliveryPlan,
   type DeliverySettings,
-  deliverEvent,
-  perBatchSubscriptions,
+  deliverMessage,
+  firstDelivery,
 } from '../core/triggers/deliver.js';
-import { TokenBucketPacer } from '../core/triggers/pacer.js';
-import { busEnvelopeSchema } from '../core/triggers/schemas.js';
+import { CoalescingHookRateLimiter, hookRatePolicy } from '../core/triggers/hook-rate.js';
+import { type DeliveryMessage, deliveryQueueBodySchema } from '../core/triggers/schemas.js';
+import { RecentSubscriptions } from '../core/triggers/subscription-lookup.js';
 import { dynamoStores, systemClock } from '../shared/aws.js';
-import { deliveryConfig, hookConfig, loadConfig, storageConfig } from '../shared/config.js';
+import { deliveryConfig, hookConfig, loadConfig, storageConfig, tableName } from '../shared/config.js';
 import { backgroundHandler, jsonOrUndefined } from '../shared/lambda.js';
 import { logger, MetricUnit, metrics } from '../shared/observability.js';
 import { deliverySettingsFrom } from '../shared/settings.js';
 
 export interface DeliverHandlerDeps extends DeliverDeps {
-  queue: DeliveryQueueControl;
+  queue: DeliveryQueue;
 }
 
 export const createDeliverHandler = (deps: DeliverHandlerDeps, settings: DeliverySettings) =>
-  backgroundHandler(async (event: SQSEvent): Promise<SQSBatchResponse> => {
-    const batchDeps = { ...deps, subscriptions: perBatchSubscriptions(deps.subscriptions) };
-    const failures = await mapLimit(event.Records, 5, (record) => deliverRecord(batchDeps, settings, record));
-    return {
-      batchItemFailures: event.Records.filter((_, index) => failures[index]).map((record) => ({
-        itemIdentifier: record.messageId,
-      })),
-    };
+  backgroundHandler(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    const budget = { remainingMs: () => context.getRemainingTimeInMillis() };
+    // A processor per invocation: it holds the batch's state, and the local runtime runs invocations side by side.
+    return processPartialResponse(
+      event,
+      (record: SQSRecord) => deliverRecord(deps, settings, record, budget),
+      new BatchProcessor(EventType.SQS),
+      { context, processInParallel: true, throwOnFullBatchFailure: false },
+    );
   });
 
-/** Returns true when the message must stay on the queue for a retry. */
-const deliverRecord = async (deps: DeliverHandlerDeps, settings: DeliverySettings, record: SQSRecord) => {
-  const parsed = busEnvelopeSchema.safeParse(jsonOrUndefined(record.body));
+const deliverRecord = async (
+  deps: DeliverHandlerDeps,
+  settings: DeliverySettings,
+  record: SQSRecord,
+  budget: { remainingMs(): number },
+): Promise<void> => {
+  const parsed = deliveryQueueBodySchema.safeParse(jsonOrUndefined(record.body));
   if (!parsed.success) {
     logger.error('malformed delivery message dead-lettered', { messageId: record.messageId });
     await deps.queue.deadLetter(record.body, 'malformed message');
     metrics.addMetric('HookDeadLettered', MetricUnit.Count, 1);
-    return false;
+    return;
   }
-  const detected = parsed.data.detail;
-  const result = await deliverEvent(
-    deps,
-    detected,
-    {
-      receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
-      firstSentAt: new Date(Number(record.attributes.SentTimestamp) || deps.clock.now().getTime()),
-    },
-    settings,
-  );
-  for (const outcome of result.outcomes) {
+  const message: DeliveryMessage =
+    'detail' in parsed.data
+      ? firstDelivery(parsed.data.detail, new Date(Number(record.attributes.SentTimestamp) || Date.now()))
+      : parsed.data;
+  if (budget.remainingMs() < settings.minRemainingMs) {
+    // Not started: a fresh copy goes back at once, so a long batch never burns a receive of this message.
+    await deps.queue.send([message], deps.clock.now());
+    metrics.addMetric('DeliveryHandedBack', MetricUnit.Count, 1);
+    return;
+  }
+  const plan = await deliverMessage(deps, message, budget, settings);
+  observe(message, plan);
+  if (plan.followUps.length > 0) await deps.queue.send(plan.followUps, deps.clock.now());
+  if (plan.exhausted) {
+    await deps.queue.deadLetter(plan.exhausted, 'retries exhausted');
+    metrics.addMetric('HookDeadLettered', MetricUnit.Count, plan.exhausted.targets?.length ?? 1);
+    logger.error('delivery retries exhausted: dead-lettered', {
+      eventId: message.event.eventId,
+      connectionId: message.event.connectionId,
+      subscriptionIds: plan.exhausted.targets,
+      attempt: plan.exhausted.attempt,
+      firstAttemptAt: plan.exhausted.firstAttemptAt,
+    });
+  }
+};
+
+/** Metrics and logs of one record: ids and reasons only, never the payload (it carries customer data). */
+const observe = (message: DeliveryMessage, plan: DeliveryPlan) => {
+  const { eventId, connectionId } = message.event;
+  if (plan.hop) {
+    logger.debug('delivery message not due yet: sent on', { eventId, notBefore: message.notBefore });
+    return;
+  }
+  for (const outcome of plan.outcomes) {
     const context = {
-      eventId: detected.eventId,
-      connectionId: detected.connectionId,
+      eventId,
+      connectionId,
       subscriptionId: outcome.subscriptionId,
+      attempt: message.attempt,
     };
-    if (outcome.result === 'delivered') {
-      metrics.addMetric('HookDelivered', MetricUnit.Count, 1);
-      metrics.addMetric(
-        'DeliveryLatency',
-        MetricUnit.Milliseconds,
-        deps.clock.now().getTime() - new Date(detected.detectedAt).getTime(),
-      );
-      logger.info('hook delivered', context);
-    } else if (outcome.result === 'gone') {
-      metrics.addMetric('HookGone', MetricUnit.Count, 1);
-      logger.info('hook answered 410: subscription deleted', context);
-    } else if (outcome.result === 'not-allowed') {
-      logger.warn('hook URL no longer allowed: not delivered', context);
-    } else if (outcome.result === 'failed') {
-      metrics.addMetric('HookFailed', MetricUnit.Count, 1);
-      logger.warn('hook delivery failed', { ...context, reason: outcome.reason });
+    switch (outcome.result) {
+      case 'delivered':
+        metrics.addMetric('HookDelivered', MetricUnit.Count, 1);
+        metrics.addMetric('DeliveryLatency', MetricUnit.Milliseconds, outcome.latencyMs);
+        if (outcome.markerError) {
+          metrics.addMetric('HookMarkerLost', MetricUnit.Count, 1);
+          logger.warn('hook delivered but its marker was not written', {
+            ...context,
+            error: outcome.markerError,
+          });
+        } else {
+          logger.info('hook delivered', context);
+        }
+        break;
+      case 'gone':
+        metrics.addMetric('HookGone', MetricUnit.Count, 1);
+        logger.info('hook answered 410: subscription deleted', context);
+        break;
+      case 'not-allowed':
+        logger.warn('hook URL no longer allowed: not delivered', context);
+        break;
+      case 'failed':
+        metrics.addMetric('HookFailed', MetricUnit.Count, 1);
+        logger.warn('hook delivery failed', { ...context, reason: outcome.reason });
+        break;
+      case 'deferred':
+        metrics.addMetric('HookDeferred', MetricUnit.Count, 1);
+        if (outcome.reason === 'store')
+          logger.warn('hook delivery deferred', { ...context, error: outcome.detail });
+        else logger.debug('hook delivery deferred', { ...context, reason: outcome.reason });
+        break;
+      default:
+        break;
     }
   }
-  if (result.status === 'retry') {
-    await deps.queue.retryLater(record.receiptHandle, result.delaySeconds);
-    logger.info('delivery will be retried', { eventId: detected.eventId, delaySeconds: result.delaySeconds });
-    return true;
-  }
-  if (result.status === 'exhausted') {
-    await deps.queue.deadLetter(record.body, 'retries exhausted');
-    metrics.addMetric('HookDeadLettered', MetricUnit.Count, 1);
-    logger.error('delivery retries exhausted: dead-lettered', { eventId: detected.eventId });
-  }
-  return false;
 };
 
 const config = loadConfig(storageConfig.extend(hookConfig.shape).extend(deliveryConfig.shape));
@@ -98,13 +140,21 @@ const stores = dynamoStores(config);
 const sqs = new SQSClient({ region: config.AWS_REGION });
 export const handler = createDeliverHandler(
   {
-    subscriptions: stores.subscriptions(),
+    // Module scope: warm invocations share the subscription lists read in the last seconds and the coalesced
+    // rate bookings.
+    subscriptions: new RecentSubscriptions(stores.subscriptions(), systemClock),
     markers: stores.deliveries(),
     sender: new FetchHookSender(config.DELIVERY_ATTEMPT_TIMEOUT_MS),
     clock: systemClock,
-    pacer: new TokenBucketPacer(config.HOOK_RATE_PER_SECOND),
+    rateLimiter: new CoalescingHookRateLimiter(
+      new DynamoDbHookRateLimiter(
+        stores.client,
+        tableName(config, 'hookRates'),
+        hookRatePolicy(config.HOOK_RATE_PER_SECOND),
+      ),
+    ),
     allowlist: config.HOOK_URL_ALLOWLIST,
-    queue: new SqsDeliveryQueueControl(sqs, config.DELIVERY_QUEUE_URL, config.DELIVERY_DLQ_URL),
+    queue: new SqsDeliveryQueue(sqs, config.DELIVERY_QUEUE_URL, config.DELIVERY_DLQ_URL),
   },
   deliverySettingsFrom(config),
 );

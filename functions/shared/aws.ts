@@ -21,6 +21,7 @@ export const systemClock: Clock = { now: () => new Date() };
 export const dynamoStores = (config: StorageConfig) => {
   const client = createDocumentClient({ endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION });
   return {
+    client,
     connections: () => new DynamoDbConnectionStore(client, tableName(config, 'connections')),
     tokens: () => new DynamoDbTokenStore(client, tableName(config, 'tokens')),
     subscriptions: () => new DynamoDbSubscriptionStore(client, tableName(config, 'subscriptions')),

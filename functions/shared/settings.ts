@@ -17,7 +17,15 @@ export const pollSettingsFrom = (values: {
   ledgerRetentionMs: values.LEDGER_RETENTION_DAYS * 86_400_000,
 });
 
-export const deliverySettingsFrom = (values: { DELIVERY_RETRY_HOURS: number }): DeliverySettings => ({
+export const deliverySettingsFrom = (values: {
+  DELIVERY_RETRY_HOURS: number;
+  DELIVERY_ATTEMPT_TIMEOUT_MS: number;
+}): DeliverySettings => ({
   ...DEFAULT_DELIVERY_SETTINGS,
-  retryHorizonMs: values.DELIVERY_RETRY_HOURS * 3_600_000,
+  retry: { ...DEFAULT_DELIVERY_SETTINGS.retry, horizonMs: values.DELIVERY_RETRY_HOURS * 3_600_000 },
+  // No POST starts unless one attempt and the writes after it fit in what is left of the invocation.
+  minRemainingMs: values.DELIVERY_ATTEMPT_TIMEOUT_MS + DELIVERY_WRITE_MARGIN_MS,
 });
+
+/** Time kept after the last POST of an invocation for its marker writes and the follow-up sends. */
+export const DELIVERY_WRITE_MARGIN_MS = 5_000;

@@ -5,15 +5,22 @@
 
 import { randomUUID } from 'node:crypto';
 import type { createDynamoDbStores } from '../../functions/adapters/dynamodb/index.js';
-import type { DeliveryQueueControl } from '../../functions/adapters/sqs/sqs-queues.js';
 import { CampaignCache } from '../../functions/core/dropdowns/campaign-cache.js';
 import type { CachedCampaign } from '../../functions/core/dropdowns/list-campaigns.js';
 import type { KonnektiveGateway } from '../../functions/core/konnektive.js';
-import type { Clock, CredentialCipher, EventPublisher, HookSender } from '../../functions/core/ports.js';
-import type { DeliverySettings, HookPacer } from '../../functions/core/triggers/deliver.js';
+import type {
+  Clock,
+  CredentialCipher,
+  DeliveryQueue,
+  EventPublisher,
+  HookRateLimiter,
+  HookSender,
+} from '../../functions/core/ports.js';
+import type { DeliverySettings } from '../../functions/core/triggers/deliver.js';
 import type { PollRequestQueue } from '../../functions/core/triggers/dispatch.js';
 import type { PollSettings } from '../../functions/core/triggers/poll-stream.js';
 import { SettledEvents } from '../../functions/core/triggers/settled-events.js';
+import { RecentSubscriptions } from '../../functions/core/triggers/subscription-lookup.js';
 import { createCreateSessionHandler } from '../../functions/handlers/create-session.js';
 import { createCreateSubscriptionHandler } from '../../functions/handlers/create-subscription.js';
 import { createDeleteSubscriptionHandler } from '../../functions/handlers/delete-subscription.js';
@@ -43,8 +50,8 @@ export interface LocalDeps {
   publisher: EventPublisher;
   pollQueue: PollRequestQueue;
   sender: HookSender;
-  pacer: HookPacer;
-  deliveryControl: DeliveryQueueControl;
+  rateLimiter: HookRateLimiter;
+  deliveryQueue: DeliveryQueue;
   pollSettings: PollSettings;
   deliverySettings: DeliverySettings;
 }
@@ -152,13 +159,13 @@ export const buildLocalHandlers = (deps: LocalDeps) => {
     ),
     deliver: createDeliverHandler(
       {
-        subscriptions: stores.subscriptions,
+        subscriptions: new RecentSubscriptions(stores.subscriptions, deps.clock),
         markers: stores.deliveries,
         sender: deps.sender,
         clock: deps.clock,
-        pacer: deps.pacer,
+        rateLimiter: deps.rateLimiter,
         allowlist: deps.allowlist,
-        queue: deps.deliveryControl,
+        queue: deps.deliveryQueue,
       },
       deps.deliverySettings,
     ),

@@ -13,30 +13,26 @@ import {
   createDocumentClient,
   createDynamoDbClient,
   createDynamoDbStores,
+  DynamoDbHookRateLimiter,
   localTableNames,
 } from '../../functions/adapters/dynamodb/index.js';
 import { TABLES } from '../../functions/adapters/dynamodb/tables.js';
 import { FetchHookSender } from '../../functions/adapters/http/fetch-hook-sender.js';
-import type { DeliveryQueueControl } from '../../functions/adapters/sqs/sqs-queues.js';
 import type { KonnektiveGateway } from '../../functions/core/konnektive.js';
 import type { DetectedEvent } from '../../functions/core/model.js';
-import type { EventPublisher, HookSender } from '../../functions/core/ports.js';
+import type { DeliveryQueue, EventPublisher, HookSender } from '../../functions/core/ports.js';
 import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from '../../functions/core/triggers/deliver.js';
-import { TokenBucketPacer } from '../../functions/core/triggers/pacer.js';
+import { CoalescingHookRateLimiter, hookRatePolicy } from '../../functions/core/triggers/hook-rate.js';
 import { DEFAULT_POLL_SETTINGS, type PollSettings } from '../../functions/core/triggers/poll-stream.js';
 import { ensureTables } from '../dynamodb/bootstrap.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/dynamodb-local.js';
-import {
-  LocalDeliveryQueueControl,
-  LocalEventBus,
-  LocalPollRequestQueue,
-  toSqsEvent,
-} from '../queue/local-bus.js';
-import { LocalQueue } from '../queue/local-queue.js';
+import { LocalDeliveryQueue, LocalEventBus, LocalPollRequestQueue, toSqsEvent } from '../queue/local-bus.js';
+import { LocalQueue, type ReceivedMessage } from '../queue/local-queue.js';
 import { DEMO_USER, type RunningSimulator, startSimulator } from '../simulator/index.js';
 import { ActivityLog } from './activity.js';
 import { createApiListener, localContext, type Route } from './api-gateway-adapter.js';
 import type { RuntimeEnv } from './config.js';
+import { InMemoryHookRateLimiter } from './in-memory-rate-limiter.js';
 import { observeGateway } from './observe-gateway.js';
 import { handleLocalRoute } from './status.js';
 
@@ -60,7 +56,20 @@ export class RuntimeStartError extends Error {
 }
 
 const TABLE_PREFIX = 'kz';
-const DELIVERY_VISIBILITY_MS = 60_000;
+/** The per-hook-URL rate of `npm start`, as in AWS (HOOK_RATE_PER_SECOND). */
+const HOOK_RATE_PER_SECOND = 25;
+/** The deliver function's time per invocation, as in AWS. */
+const DELIVER_BUDGET_MS = 60_000;
+/** As the stack sets them: six function timeouts, and enough receives that crashes cannot outrun the retry horizon. */
+const DELIVERY_VISIBILITY_MS = 6 * DELIVER_BUDGET_MS;
+const DELIVERY_MAX_RECEIVE_COUNT = 1000;
+/**
+ * Delivery messages handled side by side, each in its own slot (one message per invocation): a slow hook holds its
+ * own slot only, and the per-URL rate keeps any one slow hook to a few slots.
+ */
+const DELIVERY_SLOTS = 48;
+/** How long a graceful stop waits for in-flight deliveries (one attempt timeout and its writes) before aborting. */
+const STOP_GRACE_MS = 20_000;
 
 /** Fails fast when an external Konnektive URL does not answer at all. */
 const checkReachable = async (url: string) => {
@@ -133,6 +142,13 @@ export interface RuntimeOptions {
   deliverySettings?: Partial<DeliverySettings>;
   /** Start the scheduler timer (default true); tests may drive `tick()` themselves. */
   scheduler?: boolean;
+  /** Requests per second per hook URL (default 25, as in AWS). */
+  hookRatePerSecond?: number;
+  /**
+   * Where hook rates are kept: in this process (default — the runtime is one process, so it is exact) or in DynamoDB
+   * Local through the adapter AWS uses (what the benchmark compares).
+   */
+  hookRateStore?: 'memory' | 'dynamodb';
 }
 
 export const startRuntime = async (
@@ -229,7 +245,7 @@ export const startRuntime = async (
       name: 'deliveries',
       dataDir: queueDir,
       visibilityTimeoutMs: DELIVERY_VISIBILITY_MS,
-      maxReceiveCount: 200,
+      maxReceiveCount: DELIVERY_MAX_RECEIVE_COUNT,
       deadLetterQueue: deadLetters,
     });
     const polls = new LocalQueue({
@@ -256,7 +272,15 @@ export const startRuntime = async (
         }
       },
     };
-    const fetchSender = new FetchHookSender(15_000);
+    // A graceful stop that outlasts its grace aborts the POSTs still open (they count as failed attempts and are
+    // retried after the restart).
+    const abortPosts = new AbortController();
+    const fetchSender = new FetchHookSender(15_000, (input, init) =>
+      fetch(input, {
+        ...init,
+        signal: init?.signal ? AbortSignal.any([init.signal, abortPosts.signal]) : abortPosts.signal,
+      }),
+    );
     const observedSender: HookSender = {
       post: async (url, payload, headers) => {
         const started = Date.now();
@@ -289,21 +313,26 @@ export const startRuntime = async (
         return response;
       },
     };
-    const control = new LocalDeliveryQueueControl(deliveries, deadLetters);
-    const observedControl: DeliveryQueueControl = {
-      retryLater: async (handle, delaySeconds) => {
-        await control.retryLater(handle, delaySeconds);
-        activity.emit({
-          kind: 'retry-scheduled',
-          delaySeconds,
-          at: new Date(Date.now() + delaySeconds * 1000).toISOString(),
-        });
+    const deliveryQueue = new LocalDeliveryQueue(deliveries, deadLetters);
+    const observedQueue: DeliveryQueue = {
+      send: async (messages, now) => {
+        await deliveryQueue.send(messages, now);
+        for (const message of messages) {
+          // Retries (a later attempt, or a store error's wait) are shown; rate bookings and hops are routine.
+          if (message.booking || !message.notBefore || message.attempt === 1) continue;
+          const delaySeconds = Math.max(
+            0,
+            Math.round((Date.parse(message.notBefore) - now.getTime()) / 1000),
+          );
+          activity.emit({ kind: 'retry-scheduled', delaySeconds, at: message.notBefore });
+        }
       },
       deadLetter: async (body, reason) => {
-        await control.deadLetter(body, reason);
+        await deliveryQueue.deadLetter(body, reason);
         activity.emit({ kind: 'dead-lettered', reason });
       },
     };
+    const ratePolicy = hookRatePolicy(options.hookRatePerSecond ?? HOOK_RATE_PER_SECOND);
     const konnektive: KonnektiveGateway = observeGateway(handlers.konnektiveClient(), activity);
     const clock = { now: () => new Date() };
 
@@ -317,8 +346,13 @@ export const startRuntime = async (
       publisher: observedBus,
       pollQueue: new LocalPollRequestQueue(polls),
       sender: observedSender,
-      pacer: new TokenBucketPacer(25),
-      deliveryControl: observedControl,
+      rateLimiter:
+        options.hookRateStore === 'dynamodb'
+          ? new CoalescingHookRateLimiter(
+              new DynamoDbHookRateLimiter(documentClient, tableNames.hookRates, ratePolicy),
+            )
+          : new InMemoryHookRateLimiter(ratePolicy),
+      deliveryQueue: observedQueue,
       pollSettings: {
         ...DEFAULT_POLL_SETTINGS,
         settleMs: env.POLL_SETTLE_SECONDS * 1000,
@@ -354,45 +388,75 @@ export const startRuntime = async (
     const inFlight = new Set<Promise<unknown>>();
     const track = <T>(promise: Promise<T>) => {
       inFlight.add(promise);
-      void promise.finally(() => inFlight.delete(promise));
+      void promise.finally(() => inFlight.delete(promise)).catch(() => undefined);
       return promise;
     };
+    // Once stopping, every invocation sees no time left: deliveries hand back what they have not started, polls
+    // checkpoint and end at their next window; what is in flight finishes (see stop below).
+    const context = (name: string, budgetMs: number) => {
+      const lambdaContext = localContext(name, budgetMs);
+      return {
+        ...lambdaContext,
+        getRemainingTimeInMillis: () => (running ? lambdaContext.getRemainingTimeInMillis() : 0),
+      };
+    };
+    /**
+     * Up to `slots` invocations at once, one message each (SQS semantics otherwise: a message is deleted only when
+     * its record succeeded). A slow message holds its own slot, never a batch behind it.
+     */
     const consume = async (
       queue: LocalQueue,
-      batchSize: number,
+      slots: number,
       budgetMs: number,
       lambda: (event: SQSEvent, context: ReturnType<typeof localContext>) => Promise<SQSBatchResponse>,
     ) => {
-      while (running) {
-        const messages = queue.receive(batchSize);
-        if (messages.length === 0) {
-          await queue.waitForMessages(250);
-          continue;
-        }
-        const event = toSqsEvent(queue.name, messages);
+      let active = 0;
+      let slotFreed: () => void = () => undefined;
+      const invoke = async (message: ReceivedMessage) => {
         try {
-          const result = await track(lambda(event, localContext(queue.name, budgetMs)));
-          const failed = new Set(result.batchItemFailures.map((failure) => failure.itemIdentifier));
-          for (const message of messages)
-            if (!failed.has(message.messageId)) queue.delete(message.receiptHandle);
+          const result = await lambda(toSqsEvent(queue.name, [message]), context(queue.name, budgetMs));
+          if (result.batchItemFailures.length === 0) queue.delete(message.receiptHandle);
         } catch (error) {
           activity.emit({
             kind: 'error',
             message: `${queue.name} handler failed: ${error instanceof Error ? error.message : String(error)}`,
           });
         }
+      };
+      while (running) {
+        if (active >= slots) {
+          await new Promise<void>((resolve) => {
+            slotFreed = resolve;
+          });
+          continue;
+        }
+        const messages = queue.receive(slots - active);
+        if (messages.length === 0) {
+          await Promise.race([queue.waitForMessages(250), stopped]);
+          continue;
+        }
+        for (const message of messages) {
+          active += 1;
+          void track(invoke(message)).finally(() => {
+            active -= 1;
+            slotFreed();
+          });
+        }
       }
     };
+    let stop: () => void = () => undefined;
+    const stopped = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
     const workers = [
-      consume(polls, 1, 300_000, built.poll),
-      consume(polls, 1, 300_000, built.poll),
-      ...Array.from({ length: 4 }, () => consume(deliveries, 10, 60_000, built.deliver)),
+      consume(polls, 2, 300_000, built.poll),
+      consume(deliveries, DELIVERY_SLOTS, DELIVER_BUDGET_MS, built.deliver),
     ];
     const tick = async () => {
       await track(
         built.dispatch(
           { source: 'local.scheduler', 'detail-type': 'Scheduled Event' },
-          localContext('dispatch-polls', 60_000),
+          context('dispatch-polls', 60_000),
         ),
       );
     };
@@ -404,11 +468,23 @@ export const startRuntime = async (
       }
     }, env.POLL_INTERVAL_SECONDS * 1000);
     cleanups.push(async () => {
+      // A graceful stop: take no new messages; let what is in flight finish — POSTs end within their attempt
+      // timeout, and their markers, follow-ups and checkpoints are written while DynamoDB Local still runs (it stops
+      // last). Past the grace, open POSTs are aborted (failed attempts, retried after a restart) and their writes
+      // still finish. A message whose invocation never finished was not deleted: it comes back on restart.
       running = false;
+      stop();
       clearInterval(timer);
-      // Let in-flight deliveries finish (or return to the queue when the process is gone).
-      await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, 20_000))]);
-      await Promise.race([Promise.allSettled(workers), new Promise((r) => setTimeout(r, 1_000))]);
+      const settled = () => Promise.allSettled([...inFlight]);
+      const graceOver = await Promise.race([
+        settled().then(() => false),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), STOP_GRACE_MS).unref()),
+      ]);
+      if (graceOver) {
+        abortPosts.abort();
+        await Promise.race([settled(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+      }
+      await Promise.race([Promise.allSettled(workers), new Promise((r) => setTimeout(r, 1_000).unref())]);
       documentClient.destroy();
     });
 

@@ -27,6 +27,7 @@ export { DynamoDbCursorStore } from './cursor-store.js';
 export { DynamoDbDeliveryMarkerStore } from './delivery-marker-store.js';
 export { StoreError, SubscriptionExistsError } from './errors.js';
 export { DynamoDbEventLedger } from './event-ledger.js';
+export { DynamoDbHookRateLimiter } from './hook-rate-limiter.js';
 export { DynamoDbIdempotencyStore } from './idempotency-store.js';
 export type { PagedStoreOptions } from './items.js';
 export { DynamoDbSubscriptionStore } from './subscription-store.js';
