@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import type { ReceivedHook } from '../../local/runtime/hook-receiver.js';
 import type { Section, SectionContext, SectionOutput } from '../lib/context.js';
 import { CpuMeter, formatCpu } from '../lib/cpu.js';
-import { callsOf } from '../lib/dynamo-meter.js';
+import { itemsOf } from '../lib/dynamo-meter.js';
 import { CpuProfiler, formatProfile, type ProfileSummary } from '../lib/profiler.js';
 import { infoRow, type Row, targetRow } from '../lib/report.js';
 import { ms, rate, sleep, summarize, waitUntil } from '../lib/stats.js';
@@ -166,8 +166,8 @@ const runScenario = async (context: SectionContext, scenario: Scenario) => {
     ).length;
     const latency = summarize(system.activity.of('delivered').map((line) => Number(line.fields.latencyMs)));
     const peaks = perUrlPeaks(hooks);
-    const ledgerAndMarkers = callsOf(dynamo.byCommand, 'Put Ledger', 'Put Deliveries');
-    const rateWrites = callsOf(dynamo.byCommand, 'Put HookRates', 'Put HookRates (failed)');
+    const ledgerAndMarkers = itemsOf(dynamo.byCommand, 'Put Ledger', 'BatchWrite Deliveries');
+    const rateWrites = itemsOf(dynamo.byCommand, 'Put HookRates');
     return {
       scenario,
       events,
@@ -192,14 +192,18 @@ const runScenario = async (context: SectionContext, scenario: Scenario) => {
         calls: dynamo.calls,
         writes: dynamo.writes,
         reads: dynamo.reads,
-        /** Ledger, marker and rate-limiter writes per delivered POST (cursor writes are per page). */
+        /** Ledger, marker and rate-limiter items written per delivered POST (cursor writes are per page). */
         writesPerDelivery: (ledgerAndMarkers + rateWrites) / Math.max(1, postKeys.size),
         rateWritesPerDelivery: rateWrites / Math.max(1, postKeys.size),
         callsPerDelivery: dynamo.calls / Math.max(1, postKeys.size),
         byCommand: Object.fromEntries(
           Object.entries(dynamo.byCommand).map(([name, stats]) => [
             name,
-            { calls: stats.calls, avgMs: Number((stats.totalMs / stats.calls).toFixed(2)) },
+            {
+              calls: stats.calls,
+              items: stats.items,
+              avgMs: Number((stats.totalMs / stats.calls).toFixed(2)),
+            },
           ]),
         ),
       },
@@ -225,7 +229,10 @@ const describe = (outcome: Outcome): string =>
   `${outcome.postsPerSecond.toFixed(0)} POSTs/s; per URL max ${outcome.perUrl.calendar}/calendar s, ` +
   `${outcome.perUrl.sliding}/sliding s; DynamoDB ${outcome.dynamo.calls} calls (` +
   `${Object.entries(outcome.dynamo.byCommand)
-    .map(([name, stats]) => `${name} ${stats.calls}×${stats.avgMs} ms`)
+    .map(
+      ([name, stats]) =>
+        `${name} ${stats.calls}×${stats.avgMs} ms${stats.items > stats.calls ? ` (${stats.items} items)` : ''}`,
+    )
     .join(', ')}); detected→delivered p50 ${ms(outcome.detectedToDeliveredMs.p50, 0)} / p99 ` +
   `${ms(outcome.detectedToDeliveredMs.p99, 0)}; ${formatCpu(outcome.cpu)}` +
   `${outcome.errors.length ? `; errors: ${outcome.errors.slice(0, 3).join(' | ')}` : ''}`;

@@ -20,10 +20,10 @@ import {
   deliverMessage,
   firstDelivery,
 } from '../core/triggers/deliver.js';
-import { CoalescingHookRateLimiter, hookRatePolicy } from '../core/triggers/hook-rate.js';
+import { CoalescingHookRateLimiter, HookConcurrency, hookRatePolicy } from '../core/triggers/hook-rate.js';
 import { type DeliveryMessage, deliveryQueueBodySchema } from '../core/triggers/schemas.js';
 import { RecentSubscriptions } from '../core/triggers/subscription-lookup.js';
-import { dynamoStores, systemClock } from '../shared/aws.js';
+import { dynamoStores, systemClock, timerWait } from '../shared/aws.js';
 import { deliveryConfig, hookConfig, loadConfig, storageConfig, tableName } from '../shared/config.js';
 import { backgroundHandler, jsonOrUndefined } from '../shared/lambda.js';
 import { logger, MetricUnit, metrics } from '../shared/observability.js';
@@ -136,6 +136,7 @@ const observe = (message: DeliveryMessage, plan: DeliveryPlan) => {
 };
 
 const config = loadConfig(storageConfig.extend(hookConfig.shape).extend(deliveryConfig.shape));
+const settings = deliverySettingsFrom(config);
 const stores = dynamoStores(config);
 const sqs = new SQSClient({ region: config.AWS_REGION });
 export const handler = createDeliverHandler(
@@ -146,6 +147,7 @@ export const handler = createDeliverHandler(
     markers: stores.deliveries(),
     sender: new FetchHookSender(config.DELIVERY_ATTEMPT_TIMEOUT_MS),
     clock: systemClock,
+    wait: timerWait,
     rateLimiter: new CoalescingHookRateLimiter(
       new DynamoDbHookRateLimiter(
         stores.client,
@@ -153,8 +155,9 @@ export const handler = createDeliverHandler(
         hookRatePolicy(config.HOOK_RATE_PER_SECOND),
       ),
     ),
+    inFlight: new HookConcurrency(settings.postsInFlightPerUrl),
     allowlist: config.HOOK_URL_ALLOWLIST,
     queue: new SqsDeliveryQueue(sqs, config.DELIVERY_QUEUE_URL, config.DELIVERY_DLQ_URL),
   },
-  deliverySettingsFrom(config),
+  settings,
 );

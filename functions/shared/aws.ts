@@ -17,6 +17,9 @@ import { type StorageConfig, tableName } from './config.js';
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** Waits on the real timers (the fake clock's `advance` stands in for it in tests). */
+export const timerWait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** DynamoDB stores on one shared document client. */
 export const dynamoStores = (config: StorageConfig) => {
   const client = createDocumentClient({ endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION });

@@ -18,6 +18,7 @@ import type {
 } from '../../functions/core/ports.js';
 import type { DeliverySettings } from '../../functions/core/triggers/deliver.js';
 import type { PollRequestQueue } from '../../functions/core/triggers/dispatch.js';
+import { HookConcurrency } from '../../functions/core/triggers/hook-rate.js';
 import type { PollSettings } from '../../functions/core/triggers/poll-stream.js';
 import { SettledEvents } from '../../functions/core/triggers/settled-events.js';
 import { RecentSubscriptions } from '../../functions/core/triggers/subscription-lookup.js';
@@ -35,6 +36,7 @@ import { createListSubscriptionsHandler } from '../../functions/handlers/list-su
 import { createPollHandler } from '../../functions/handlers/poll-stream.js';
 import { createRevokeSessionHandler } from '../../functions/handlers/revoke-session.js';
 import { createRunActionHandler } from '../../functions/handlers/run-action.js';
+import { timerWait } from '../../functions/shared/aws.js';
 import { konnektiveConfig, loadConfig } from '../../functions/shared/config.js';
 import { createAuthenticator } from '../../functions/shared/http.js';
 import { createKonnektiveClient } from '../../functions/shared/konnektive.js';
@@ -163,7 +165,9 @@ export const buildLocalHandlers = (deps: LocalDeps) => {
         markers: stores.deliveries,
         sender: deps.sender,
         clock: deps.clock,
+        wait: timerWait,
         rateLimiter: deps.rateLimiter,
+        inFlight: new HookConcurrency(deps.deliverySettings.postsInFlightPerUrl),
         allowlist: deps.allowlist,
         queue: deps.deliveryQueue,
       },

@@ -67,7 +67,7 @@ const DELIVERY_MAX_RECEIVE_COUNT = 1000;
  * Delivery messages handled side by side, each in its own slot (one message per invocation): a slow hook holds its
  * own slot only, and the per-URL rate keeps any one slow hook to a few slots.
  */
-const DELIVERY_SLOTS = 48;
+const DELIVERY_SLOTS = 32;
 /** How long a graceful stop waits for in-flight deliveries (one attempt timeout and its writes) before aborting. */
 const STOP_GRACE_MS = 20_000;
 

@@ -26,6 +26,7 @@ import type {
   RateBooking,
 } from '../ports.js';
 import { QUEUE_MAX_DELAY_SECONDS } from '../ports.js';
+import type { HookConcurrency } from './hook-rate.js';
 import { isAllowedHookUrl } from './hook-url.js';
 import {
   DEFAULT_RETRY_SCHEDULE,
@@ -41,7 +42,11 @@ export interface DeliverDeps {
   markers: DeliveryMarkerStore;
   sender: HookSender;
   rateLimiter: HookRateLimiter;
+  /** This process's POSTs in flight per URL (one instance per process). */
+  inFlight: HookConcurrency;
   clock: Clock;
+  /** Waits `ms` (a booked window about to open); timers in production, the fake clock in tests. */
+  wait: (ms: number) => Promise<void>;
   allowlist: readonly string[];
 }
 
@@ -53,10 +58,18 @@ export interface DeliverySettings {
   parallelPosts: number;
   /** No POST starts with less invocation time left than this (one attempt timeout plus the writes after it). */
   minRemainingMs: number;
-  /** A booked window is used only up to this long before it closes, so the request lands inside it. */
+  /** A fresh booking is asked for as of this much ahead, so no POST starts just before its window closes. */
   windowMarginMs: number;
-  /** A POST slower than this (or timed out) slows its URL down for `slowDown.forMs`. */
+  /** A booking whose window opens within this is waited for in the worker; a later one goes back to the queue. */
+  bookingWaitMs: number;
+  /** A POST slower than this (or timed out) slows its URL down for `slowDown.forMs`, for every process. */
   slowPostMs: number;
+  /** POSTs in flight at once to one hook URL from one process (see HookConcurrency). */
+  postsInFlightPerUrl: number;
+  /** How long a target may wait for a place among its URL's POSTs in flight before it goes back to the queue. */
+  busyWaitMs: number;
+  /** Wait before a target whose URL had too many POSTs in flight in this process is tried again. */
+  busyRetryMs: number;
   slowDown: { forMs: number; perWindow: number };
   /** A 429 without Retry-After pauses its URL this long; a Retry-After is honoured up to `maxRetryAfterMs`. */
   defaultRetryAfterMs: number;
@@ -71,8 +84,12 @@ export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
   markerRetentionMs: 35 * 86_400_000,
   parallelPosts: 10,
   minRemainingMs: 20_000,
-  windowMarginMs: 100,
-  slowPostMs: 5_000,
+  windowMarginMs: 50,
+  bookingWaitMs: 100,
+  slowPostMs: 10_000,
+  postsInFlightPerUrl: 8,
+  busyWaitMs: 250,
+  busyRetryMs: 2_000,
   slowDown: { forMs: 60_000, perWindow: 1 },
   defaultRetryAfterMs: 60_000,
   maxRetryAfterMs: 6 * 3_600_000,
@@ -80,7 +97,8 @@ export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
   random: Math.random,
 };
 
-export type DeferReason = 'rate' | 'deadline' | 'store';
+/** Why a target waits without counting an attempt: its URL's rate window, its URL's POSTs in flight, time, a store. */
+export type DeferReason = 'rate' | 'busy' | 'deadline' | 'store';
 
 export type SubscriptionOutcome =
   | {
@@ -150,8 +168,9 @@ export const deliverMessage = async (
     event.type,
     new Date(event.detectedAt),
   );
-  const targets = message.targets
-    ? all.filter((subscription) => message.targets?.includes(subscription.subscriptionId))
+  const named = message.targets ? new Set(message.targets) : undefined;
+  const targets = named
+    ? all.filter((subscription) => named.has(subscription.subscriptionId))
     : // A Zap switched on after the event was detected does not get it (polling semantics: only what is new).
       all.filter((subscription) => subscription.createdAt <= event.detectedAt);
   const outcomes = await mapLimit(targets, settings.parallelPosts, (subscription) =>
@@ -183,27 +202,38 @@ const deliverToSubscription = async (
   if (budget.remainingMs() < settings.minRemainingMs)
     return { subscriptionId, result: 'deferred', reason: 'deadline' };
 
-  // A booking counts only while its window is open, with a margin so the request still lands inside it.
-  const open = (booking: RateBooking | undefined): booking is RateBooking => {
-    const now = deps.clock.now().getTime();
-    return booking !== undefined && booking.from <= now && now < booking.to - settings.windowMarginMs;
-  };
-  const book = async (): Promise<RateBooking | SubscriptionOutcome> => {
-    // Asked as of the margin ahead, so a window about to close is not booked only to be missed.
-    const asOf = new Date(deps.clock.now().getTime() + settings.windowMarginMs);
-    const [booking] = await deps.rateLimiter.reserve(url, 1, asOf);
-    if (!booking) throw new Error('the rate limiter returned no booking');
-    return open(booking) ? booking : { subscriptionId, result: 'deferred', reason: 'rate', booking };
-  };
-  let booking = open(message.booking) ? message.booking : await book();
-  if ('result' in booking) return booking;
+  const release = await deps.inFlight.acquire(url, settings.busyWaitMs);
+  if (!release) return { subscriptionId, result: 'deferred', reason: 'busy' };
+  try {
+    return await postToSubscription(deps, message, subscription, settings);
+  } finally {
+    release();
+  }
+};
 
+/** Checks the marker, books the URL's rate and POSTs (the caller holds one of the URL's in-flight places). */
+const postToSubscription = async (
+  deps: DeliverDeps,
+  message: DeliveryMessage,
+  subscription: Subscription,
+  settings: DeliverySettings,
+): Promise<SubscriptionOutcome> => {
+  const subscriptionId = subscription.subscriptionId;
+  const url = subscription.targetUrl;
   const key = markerKey(message);
   if (await deps.markers.has(subscriptionId, key)) return { subscriptionId, result: 'already-delivered' };
-  if (!open(booking)) {
-    // The window closed while the marker was read (a busy process): book again rather than post late.
-    booking = await book();
-    if ('result' in booking) return booking;
+
+  // The rate comes last, right before the POST: a booking is used only while its window is open, and not in the last
+  // `windowMarginMs` of it (the request would land in the next window). A fresh booking is asked for as of that margin
+  // ahead; one that opens within `bookingWaitMs` is waited for here, a later one goes back to the queue until then.
+  const now = deps.clock.now().getTime();
+  const held = message.booking;
+  if (!held || held.from > now || now >= held.to - settings.windowMarginMs) {
+    const [booking] = await deps.rateLimiter.reserve(url, 1, new Date(now + settings.windowMarginMs));
+    if (!booking) throw new Error('the rate limiter returned no booking');
+    const wait = booking.from - deps.clock.now().getTime();
+    if (wait > settings.bookingWaitMs) return { subscriptionId, result: 'deferred', reason: 'rate', booking };
+    if (wait > 0) await deps.wait(wait);
   }
 
   const started = deps.clock.now();
@@ -314,6 +344,7 @@ const planFollowUps = (
   // Deferred targets keep their attempt: a booked window each, at once (deadline), or a little later (store).
   const byWindow = new Map<number, { booking: RateBooking; targets: string[] }>();
   const soon: string[] = [];
+  const busy: string[] = [];
   const later: string[] = [];
   for (const outcome of outcomes) {
     if (outcome.result !== 'deferred') continue;
@@ -323,6 +354,8 @@ const planFollowUps = (
       byWindow.set(outcome.booking.from, group);
     } else if (outcome.reason === 'deadline') {
       soon.push(outcome.subscriptionId);
+    } else if (outcome.reason === 'busy') {
+      busy.push(outcome.subscriptionId);
     } else if (pastHorizon) {
       exhaustedTargets.push(outcome.subscriptionId);
     } else {
@@ -333,6 +366,13 @@ const planFollowUps = (
     followUps.push({ ...same, targets, booking, notBefore: new Date(booking.from).toISOString() });
   }
   if (soon.length > 0) followUps.push({ ...same, targets: soon });
+  if (busy.length > 0) {
+    followUps.push({
+      ...same,
+      targets: busy,
+      notBefore: at(settings.busyRetryMs * (0.5 + settings.random())),
+    });
+  }
   if (later.length > 0) {
     followUps.push({
       ...same,

@@ -163,3 +163,63 @@ export class CoalescingHookRateLimiter implements HookRateLimiter {
       });
   }
 }
+
+/**
+ * POSTs in flight per hook URL in this process, capped: a hook that answers slowly holds at most `perUrl` of the
+ * process's workers, whatever its backlog. A request for a URL at its cap waits a moment for a place (a fast hook frees
+ * one within milliseconds); if none frees up in time, the caller puts the message back in the queue instead.
+ */
+export class HookConcurrency {
+  private readonly counts = new Map<string, number>();
+  private readonly waiters = new Map<string, Array<() => void>>();
+
+  constructor(readonly perUrl: number) {}
+
+  /** A place for one POST to `url`, waiting at most `maxWaitMs`; its release, or undefined when none freed up. */
+  async acquire(url: string, maxWaitMs: number): Promise<(() => void) | undefined> {
+    if ((this.counts.get(url) ?? 0) < this.perUrl) return this.take(url);
+    if (maxWaitMs <= 0) return undefined;
+    const handedOver = await new Promise<boolean>((resolve) => {
+      const queue = this.waiters.get(url) ?? [];
+      const wake = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        const index = queue.indexOf(wake);
+        if (index >= 0) queue.splice(index, 1);
+        resolve(false);
+      }, maxWaitMs);
+      queue.push(wake);
+      this.waiters.set(url, queue);
+    });
+    // A released place is handed to the first waiter directly, so it cannot be taken from under it.
+    return handedOver ? this.releaser(url) : undefined;
+  }
+
+  inFlight(url: string): number {
+    return this.counts.get(url) ?? 0;
+  }
+
+  private take(url: string): () => void {
+    this.counts.set(url, (this.counts.get(url) ?? 0) + 1);
+    return this.releaser(url);
+  }
+
+  private releaser(url: string): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiters.get(url)?.shift();
+      if (next) {
+        next(); // the place passes on; the count stays
+        return;
+      }
+      this.waiters.delete(url);
+      const left = (this.counts.get(url) ?? 1) - 1;
+      if (left <= 0) this.counts.delete(url);
+      else this.counts.set(url, left);
+    };
+  }
+}

@@ -7,6 +7,7 @@ import {
   firstDelivery,
   markerKey,
 } from '../../../functions/core/triggers/deliver.js';
+import { HookConcurrency } from '../../../functions/core/triggers/hook-rate.js';
 import type { DeliveryMessage } from '../../../functions/core/triggers/schemas.js';
 import {
   FakeClock,
@@ -51,19 +52,22 @@ const fixture = async (urls: string[], options: { remainingMs?: () => number } =
   for (const [index, target] of urls.entries()) {
     await subscriptions.put(subscription(`s${index + 1}`, target));
   }
+  const inFlight = new HookConcurrency(settings.postsInFlightPerUrl);
   const deps = {
     subscriptions,
     markers,
     sender,
     clock,
     rateLimiter,
+    inFlight,
+    wait: async (ms: number) => clock.advance(ms),
     allowlist: ['https://hooks.zapier.com/'],
   };
   const budget = { remainingMs: options.remainingMs ?? (() => 60_000) };
   const run = (message: DeliveryMessage, overrides: Partial<typeof settings> = {}) =>
     deliverMessage(deps, message, budget, { ...settings, ...overrides });
   const first = (e = event()) => run(firstDelivery(e, clock.now()));
-  return { subscriptions, markers, sender, clock, rateLimiter, deps, run, first };
+  return { subscriptions, markers, sender, clock, rateLimiter, inFlight, deps, run, first };
 };
 
 const subscription = (id: string, targetUrl: string, createdAt = new Date(T0.getTime() - 60_000)) =>
@@ -287,18 +291,63 @@ describe('deliverMessage: per-URL rate without holding a worker', () => {
     expect(f.rateLimiter.reserveCalls).toEqual([{ url: A, count: 1 }]);
   });
 
-  it('books again rather than post late when the window closes while the marker is read (a busy process)', async () => {
+  it('books the rate last, after the marker read, so a slow read cannot make the POST late', async () => {
     const f = await fixture([A]);
     f.clock.set(new Date(T0.getTime() + 1_500));
     const has = f.markers.has.bind(f.markers);
     f.markers.has = async (...args) => {
-      f.clock.advance(450); // now 1.95 s: inside the margin before the window [1 s, 2 s) closes
+      f.clock.advance(600); // a slow read: now in the next window
       return has(...args);
     };
     const plan = await f.first();
-    expect(f.rateLimiter.reserveCalls).toHaveLength(2);
-    expect(f.sender.posts).toHaveLength(0);
-    expect(plan.followUps).toMatchObject([{ booking: { from: T0.getTime() + 2_000 }, attempt: 1 }]);
+    expect(results(plan)).toEqual({ s1: 'delivered' });
+    expect(f.rateLimiter.reserveCalls).toHaveLength(1);
+    expect(f.rateLimiter.states.get(A)).toMatchObject({ window: T0.getTime() + 2_000, count: 1 });
+  });
+
+  it('does not book for a target that already has the event', async () => {
+    const f = await fixture([A]);
+    await f.first();
+    await f.first();
+    expect(f.rateLimiter.reserveCalls).toHaveLength(1);
+  });
+
+  it('starts no POST in the last moments of a window: waits the few ms for the next one instead', async () => {
+    const f = await fixture([A]);
+    f.clock.set(new Date(T0.getTime() + 1_980));
+    const plan = await f.first();
+    expect(results(plan)).toEqual({ s1: 'delivered' });
+    expect(f.clock.now().getTime()).toBe(T0.getTime() + 2_000);
+    expect(f.rateLimiter.states.get(A)).toMatchObject({ window: T0.getTime() + 2_000, count: 1 });
+  });
+
+  it('a slow hook holds a few workers only: past its POSTs in flight, its messages wait in the queue', async () => {
+    const f = await fixture([A, B]);
+    const gates: Array<() => void> = [];
+    const post = f.sender.post.bind(f.sender);
+    f.sender.post = async (url, ...rest) => {
+      if (url === A) await new Promise<void>((resolve) => gates.push(resolve));
+      return post(url, ...rest);
+    };
+    const slow = Array.from({ length: settings.postsInFlightPerUrl }, (_, i) =>
+      f.run({ ...firstDelivery(event({ eventId: `NEW_SALE-${i}` }), f.clock.now()), targets: ['s1'] }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(f.inFlight.inFlight(A)).toBe(settings.postsInFlightPerUrl);
+    const plan = await f.first(event({ eventId: 'NEW_SALE-next' }));
+    expect(results(plan)).toEqual({ s1: 'deferred', s2: 'delivered' });
+    expect(plan.followUps).toEqual([
+      expect.objectContaining({
+        targets: ['s1'],
+        attempt: 1,
+        notBefore: new Date(f.clock.now().getTime() + settings.busyRetryMs).toISOString(),
+      }),
+    ]);
+    for (const open of gates) open();
+    expect((await Promise.all(slow)).flatMap((p) => p.outcomes.map((o) => o.result))).toEqual(
+      Array.from({ length: settings.postsInFlightPerUrl }, () => 'delivered'),
+    );
+    expect(f.inFlight.inFlight(A)).toBe(0);
   });
 
   it('goes back to the queue unchanged when received before its notBefore (a hop of a long wait)', async () => {
@@ -315,7 +364,7 @@ describe('deliverMessage: per-URL rate without holding a worker', () => {
 
   it('slows a URL down after a slow answer, so one slow Zap cannot take every worker', async () => {
     const f = await fixture([A, B]);
-    f.sender.script(A, { kind: 'status', status: 200, elapsedMs: 6_000 });
+    f.sender.script(A, { kind: 'status', status: 200, elapsedMs: 11_000 });
     await f.first();
     expect(f.rateLimiter.restrictions).toEqual([
       { url: A, until: f.clock.now().getTime() + settings.slowDown.forMs, perWindow: 1 },
