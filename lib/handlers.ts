@@ -160,7 +160,7 @@ export const POLL_HANDLER = {
 export const DELIVER_HANDLER = {
   summary: 'POSTs each event to the matching Zapier hooks',
   callsKonnektive: false,
-  tables: { subscriptions: 'readDelete', deliveries: 'readWrite' },
+  tables: { subscriptions: 'readDelete', deliveries: 'readWrite', hookRates: 'readWrite' },
   hookAllowlist: true,
 } as const satisfies HandlerSpec;
 

@@ -33,7 +33,7 @@ const EXPECTED_TABLES: Record<HandlerName, TableKey[]> = {
   'get-openapi': [],
   'dispatch-polls': ['subscriptions'],
   'poll-stream': ['connections', 'cursors', 'ledger'],
-  'deliver-events': ['subscriptions', 'deliveries'],
+  'deliver-events': ['subscriptions', 'deliveries', 'hookRates'],
 };
 
 const EXPECTED_TIMEOUT_SECONDS = (name: HandlerName): number =>
