@@ -173,7 +173,8 @@ export const startRuntime = async (
       try {
         const dynamoDir = join(dataDir, 'dynamodb');
         await killStaleEmulator(join(dataDir, 'dynamodb.pid'));
-        const started = await startDynamoDbLocal({ dataDir: dynamoDir });
+        // Shielded from the process group's SIGINT/SIGTERM: the graceful stop stops it last, after in-flight writes.
+        const started = await startDynamoDbLocal({ dataDir: dynamoDir, shielded: true });
         if (started.pid) writeFileSync(join(dataDir, 'dynamodb.pid'), String(started.pid));
         cleanups.push(async () => {
           await started.stop();
@@ -274,13 +275,17 @@ export const startRuntime = async (
     };
     // A graceful stop that outlasts its grace aborts the POSTs still open (they count as failed attempts and are
     // retried after the restart).
-    const abortPosts = new AbortController();
-    const fetchSender = new FetchHookSender(15_000, (input, init) =>
-      fetch(input, {
-        ...init,
-        signal: init?.signal ? AbortSignal.any([init.signal, abortPosts.signal]) : abortPosts.signal,
-      }),
-    );
+    const openPosts = new Set<AbortController>();
+    const fetchSender = new FetchHookSender(15_000, async (input, init) => {
+      const controller = new AbortController();
+      init?.signal?.addEventListener('abort', () => controller.abort(init.signal?.reason), { once: true });
+      openPosts.add(controller);
+      try {
+        return await fetch(input, { ...init, signal: controller.signal });
+      } finally {
+        openPosts.delete(controller);
+      }
+    });
     const observedSender: HookSender = {
       post: async (url, payload, headers) => {
         const started = Date.now();
@@ -481,7 +486,7 @@ export const startRuntime = async (
         new Promise<boolean>((resolve) => setTimeout(() => resolve(true), STOP_GRACE_MS).unref()),
       ]);
       if (graceOver) {
-        abortPosts.abort();
+        for (const post of openPosts) post.abort();
         await Promise.race([settled(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
       }
       await Promise.race([Promise.allSettled(workers), new Promise((r) => setTimeout(r, 1_000).unref())]);

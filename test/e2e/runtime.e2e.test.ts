@@ -178,6 +178,49 @@ describe('npm start (end to end)', { timeout: 300_000 }, () => {
     expect(await second.stop()).toBe(0);
   });
 
+  it('a graceful stop (SIGTERM to the process group) during traffic lets in-flight writes finish: a restart loses nothing and posts nothing twice', async () => {
+    const port = String(await freePort());
+    const dir = dataDir();
+    const first = await start({ PORT: port, DATA_DIR: dir, LOG_FORMAT: 'json' });
+    const session = await call(first, 'POST', '/sessions', {
+      loginId: DEMO_USER.loginId,
+      password: DEMO_USER.password,
+    });
+    const auth = { authorization: `Bearer ${String(session.body.token)}` };
+    await call(
+      first,
+      'POST',
+      '/subscriptions',
+      { trigger: 'order', type: 'NEW_SALE', targetUrl: receiver.hook('/graceful') },
+      auth,
+    );
+    // Some answers take 2 s, so the stop lands with POSTs in flight (they finish within the stop's grace).
+    receiver.script(
+      '/graceful',
+      ...Array.from({ length: 20 }, (_, i) => ({ status: 200, ...(i % 4 === 3 ? { delayMs: 2_000 } : {}) })),
+    );
+    const sales: string[] = [];
+    for (let i = 0; i < 40; i++) sales.push(`NEW_SALE-${orderIdOf(simulator.sim.importOrder())}`);
+    const deadline = Date.now() + 60_000;
+    while ((receiver.pending() === 0 || idsAt('/graceful').length < 5) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(receiver.pending()).toBeGreaterThan(0);
+    expect(await first.stop()).toBe(0);
+    spawned.splice(spawned.indexOf(first), 1);
+    // Every write finished before DynamoDB Local stopped: no store call failed on the way out.
+    expect(first.output()).not.toMatch(/ECONNREFUSED|StoreError|handler failed/);
+    expect(receiver.pending()).toBe(0);
+
+    const second = await start({ PORT: port, DATA_DIR: dir });
+    await receiver.waitFor(() => sales.every((id) => idsAt('/graceful').includes(id)), 90_000);
+    await new Promise((r) => setTimeout(r, 3_000));
+    const got = idsAt('/graceful');
+    expect(got.filter((id) => sales.includes(id)).sort()).toEqual([...sales].sort());
+    expect(new Set(got).size).toBe(got.length);
+    expect(await second.stop()).toBe(0);
+  });
+
   it.each([
     [{ POLL_INTERVAL_SECONDS: 'soon' }, /POLL_INTERVAL_SECONDS/],
     [{ PORT: 'eighty' }, /PORT/],
