@@ -4,6 +4,7 @@
  * Konnektive 5xx/hangs/garbage and receiver 500/429/410/slow answers.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_DELIVERY_SETTINGS } from '../../functions/core/triggers/deliver.js';
 import type { ReceivedHook } from '../../local/runtime/hook-receiver.js';
 import { type Harness, messageField, startHarness } from './runtime-harness.js';
 
@@ -215,6 +216,57 @@ describe('instant triggers (integration)', () => {
     expect(queries.length).toBeGreaterThan(0);
     process.stdout.write(`fault run: ${JSON.stringify(summary)}; failed hook answers ${failedPosts}\n`);
   });
+
+  it('a slow hook costs only its own Zap: another Zap’s events keep flowing, and the slow one holds a few workers', async () => {
+    harness = await startHarness();
+    const h = harness;
+    const token = await h.connect();
+    for (const [type, path] of [
+      ['NEW_SALE', '/slow'],
+      ['NEW_LEAD', '/fast'],
+    ] as const) {
+      const response = await h.api(
+        'POST',
+        '/subscriptions',
+        { trigger: 'order', type, targetUrl: h.receiver.hook(path) },
+        token,
+      );
+      expect(response.status).toBe(201);
+    }
+    const slowAnswers = 24;
+    h.receiver.script(
+      '/slow',
+      ...Array.from({ length: slowAnswers }, () => ({ status: 200, delayMs: 5_000 })),
+    );
+    const sales: string[] = [];
+    const leads: string[] = [];
+    for (let i = 0; i < slowAnswers; i++) {
+      sales.push(`NEW_SALE-${messageField(h.sim.importOrder())}`);
+      leads.push(`NEW_LEAD-${messageField(h.sim.createLead())}`);
+    }
+    let slowInFlight = 0;
+    const watch = setInterval(() => {
+      slowInFlight = Math.max(slowInFlight, h.receiver.pending());
+    }, 20);
+    try {
+      await h.tickAndSettle();
+      await h.receiver.waitFor(
+        (received) => leads.every((id) => idsAt(received, '/fast').includes(id)),
+        60_000,
+      );
+      // Every lead is in while the slow Zap, at most a few POSTs at a time, is still far from done.
+      expect(idsAt(h.receiver.received, '/slow').length).toBeLessThan(slowAnswers / 2);
+      await h.receiver.waitFor(
+        (received) => sales.every((id) => idsAt(received, '/slow').includes(id)),
+        120_000,
+      );
+    } finally {
+      clearInterval(watch);
+    }
+    expect(slowInFlight).toBeGreaterThan(1);
+    expect(slowInFlight).toBeLessThanOrEqual(DEFAULT_DELIVERY_SETTINGS.postsInFlightPerUrl);
+    expect(new Set(idsAt(h.receiver.received, '/slow')).size).toBe(slowAnswers);
+  }, 180_000);
 
   it('makes one Konnektive orders query per tick whatever the number of subscriptions', async () => {
     harness = await startHarness();
