@@ -86,20 +86,15 @@ const runScenario = async (context: SectionContext, scenario: Scenario) => {
   try {
     for (const [index, user] of users.entries()) {
       const token = await system.connect(user);
-      for (let zap = 0; zap < scenario.saleZaps; zap++)
-        await system.subscribe(
-          token,
-          'order',
-          'NEW_SALE',
-          system.receiver.hook(`/m${index}/new-sale/${zap}`),
-        );
-      for (let zap = 0; zap < scenario.leadZaps; zap++)
-        await system.subscribe(
-          token,
-          'order',
-          'NEW_LEAD',
-          system.receiver.hook(`/m${index}/new-lead/${zap}`),
-        );
+      for (const [type, count] of [
+        ['NEW_SALE', scenario.saleZaps],
+        ['NEW_LEAD', scenario.leadZaps],
+      ] as const) {
+        for (let zap = 0; zap < count; zap++) {
+          const path = `/m${index}/${type.toLowerCase().replace('_', '-')}/${zap}`;
+          await system.subscribe(token, 'order', type, system.receiver.hook(path));
+        }
+      }
     }
     const { sim } = system.simulator;
     const createStarted = performance.now();

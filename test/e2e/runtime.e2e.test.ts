@@ -70,6 +70,34 @@ const idsAt = (path: string) =>
     .filter((hook) => hook.path === path && hook.status === 200)
     .map((hook) => String((hook.body as { id: string }).id));
 
+/** Connects as the demo user and subscribes a New Sale Zap posting to the receiver's `path`. */
+const subscribeSales = async (runtime: SpawnedRuntime, path: string) => {
+  const session = await call(runtime, 'POST', '/sessions', {
+    loginId: DEMO_USER.loginId,
+    password: DEMO_USER.password,
+  });
+  const auth = { authorization: `Bearer ${String(session.body.token)}` };
+  const created = await call(
+    runtime,
+    'POST',
+    '/subscriptions',
+    { trigger: 'order', type: 'NEW_SALE', targetUrl: receiver.hook(path) },
+    auth,
+  );
+  expect(created.status).toBe(201);
+};
+
+/** Starts again on the same data and expects every one of `sales` at `path` exactly once, then stops cleanly. */
+const restartExpectingEachOnce = async (port: string, dir: string, path: string, sales: string[]) => {
+  const second = await start({ PORT: port, DATA_DIR: dir });
+  await receiver.waitFor(() => sales.every((id) => idsAt(path).includes(id)), 90_000);
+  await new Promise((r) => setTimeout(r, 3_000));
+  const got = idsAt(path);
+  expect(got.filter((id) => sales.includes(id)).sort()).toEqual([...sales].sort());
+  expect(new Set(got).size).toBe(got.length);
+  expect(await second.stop()).toBe(0);
+};
+
 // Each step waits on events with its own explicit bound (60–90 s); the test's bound sits above their sum, so a busy
 // machine makes the run slower, not red.
 describe('npm start (end to end)', { timeout: 300_000 }, () => {
@@ -143,18 +171,7 @@ describe('npm start (end to end)', { timeout: 300_000 }, () => {
     const port = String(await freePort());
     const dir = dataDir();
     const first = await start({ PORT: port, DATA_DIR: dir });
-    const session = await call(first, 'POST', '/sessions', {
-      loginId: DEMO_USER.loginId,
-      password: DEMO_USER.password,
-    });
-    const auth = { authorization: `Bearer ${String(session.body.token)}` };
-    await call(
-      first,
-      'POST',
-      '/subscriptions',
-      { trigger: 'order', type: 'NEW_SALE', targetUrl: receiver.hook('/crash') },
-      auth,
-    );
+    await subscribeSales(first, '/crash');
     // The first deliveries hang at the receiver, so the crash lands mid-stream with POSTs in flight.
     receiver.script('/crash', ...Array.from({ length: 4 }, () => ({ status: 200, delayMs: 30_000 })));
     const sales = Array.from({ length: 12 }, () => `NEW_SALE-${orderIdOf(simulator.sim.importOrder())}`);
@@ -169,31 +186,14 @@ describe('npm start (end to end)', { timeout: 300_000 }, () => {
     await first.kill9();
     spawned.splice(spawned.indexOf(first), 1);
     // Nothing more is created while it is down; then it comes back on the same data.
-    const second = await start({ PORT: port, DATA_DIR: dir });
-    await receiver.waitFor(() => sales.every((id) => idsAt('/crash').includes(id)), 90_000);
-    await new Promise((r) => setTimeout(r, 3_000));
-    const got = idsAt('/crash');
-    expect(got.filter((id) => sales.includes(id)).sort()).toEqual([...sales].sort());
-    expect(new Set(got).size).toBe(got.length);
-    expect(await second.stop()).toBe(0);
+    await restartExpectingEachOnce(port, dir, '/crash', sales);
   });
 
   it('a graceful stop (SIGTERM to the process group) during traffic lets in-flight writes finish: a restart loses nothing and posts nothing twice', async () => {
     const port = String(await freePort());
     const dir = dataDir();
     const first = await start({ PORT: port, DATA_DIR: dir, LOG_FORMAT: 'json' });
-    const session = await call(first, 'POST', '/sessions', {
-      loginId: DEMO_USER.loginId,
-      password: DEMO_USER.password,
-    });
-    const auth = { authorization: `Bearer ${String(session.body.token)}` };
-    await call(
-      first,
-      'POST',
-      '/subscriptions',
-      { trigger: 'order', type: 'NEW_SALE', targetUrl: receiver.hook('/graceful') },
-      auth,
-    );
+    await subscribeSales(first, '/graceful');
     // Some answers take 2 s, so the stop lands with POSTs in flight (they finish within the stop's grace).
     receiver.script(
       '/graceful',
@@ -212,13 +212,7 @@ describe('npm start (end to end)', { timeout: 300_000 }, () => {
     expect(first.output()).not.toMatch(/ECONNREFUSED|StoreError|handler failed/);
     expect(receiver.pending()).toBe(0);
 
-    const second = await start({ PORT: port, DATA_DIR: dir });
-    await receiver.waitFor(() => sales.every((id) => idsAt('/graceful').includes(id)), 90_000);
-    await new Promise((r) => setTimeout(r, 3_000));
-    const got = idsAt('/graceful');
-    expect(got.filter((id) => sales.includes(id)).sort()).toEqual([...sales].sort());
-    expect(new Set(got).size).toBe(got.length);
-    expect(await second.stop()).toBe(0);
+    await restartExpectingEachOnce(port, dir, '/graceful', sales);
   });
 
   it.each([

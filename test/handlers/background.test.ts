@@ -156,18 +156,21 @@ describe('poll-stream handler', () => {
       },
       DEFAULT_POLL_SETTINGS,
     );
-    return { clock, connections, konnektive, publisher, handler };
+    /** One new order in Konnektive, a minute later one poll message (or `bodies`) with `remainingMs` to run. */
+    const pollNewOrder = (
+      remainingMs = 300_000,
+      bodies = [JSON.stringify({ connectionId: 'c1', stream: 'orders' })],
+    ) => {
+      konnektive.orders.push(order({ dateCreated: konnektive.wall(new Date(T0.getTime() + 1000)) }));
+      clock.advance(60_000);
+      return handler(sqsEvent(bodies), lambdaContext(remainingMs));
+    };
+    return { clock, connections, konnektive, publisher, handler, pollNewOrder };
   };
 
   it('polls the stream named in the message and publishes new events', async () => {
     const s = await setup();
-    s.konnektive.orders.push(order({ dateCreated: s.konnektive.wall(new Date(T0.getTime() + 1000)) }));
-    s.clock.advance(60_000);
-    const result = await s.handler(
-      sqsEvent([JSON.stringify({ connectionId: 'c1', stream: 'orders' })]),
-      lambdaContext(300_000),
-    );
-    expect(result).toEqual({ batchItemFailures: [] });
+    expect(await s.pollNewOrder()).toEqual({ batchItemFailures: [] });
     expect(s.publisher.events).toHaveLength(1);
   });
 
@@ -186,35 +189,24 @@ describe('poll-stream handler', () => {
   it('fails only the message whose poll hit an unexpected error, so SQS retries it', async () => {
     const s = await setup();
     s.publisher.failNext = 1;
-    s.konnektive.orders.push(order({ dateCreated: s.konnektive.wall(new Date(T0.getTime() + 1000)) }));
-    s.clock.advance(60_000);
-    const result = await s.handler(
-      sqsEvent([JSON.stringify({ connectionId: 'c1', stream: 'orders' })]),
-      lambdaContext(300_000),
-    );
-    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
+    expect(await s.pollNewOrder()).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
   });
 
   it('polls the other messages of a batch after one failed', async () => {
     const s = await setup();
     s.publisher.failNext = 1;
-    s.konnektive.orders.push(order({ dateCreated: s.konnektive.wall(new Date(T0.getTime() + 1000)) }));
-    s.clock.advance(60_000);
     const request = JSON.stringify({ connectionId: 'c1', stream: 'orders' });
-    const result = await s.handler(sqsEvent([request, request]), lambdaContext(300_000));
-    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
+    expect(await s.pollNewOrder(300_000, [request, request])).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'm0' }],
+    });
     expect(s.publisher.events).toHaveLength(1);
   });
 
   it('hands a request back without polling when too little invocation time is left', async () => {
     const s = await setup();
-    s.konnektive.orders.push(order({ dateCreated: s.konnektive.wall(new Date(T0.getTime() + 1000)) }));
-    s.clock.advance(60_000);
-    const result = await s.handler(
-      sqsEvent([JSON.stringify({ connectionId: 'c1', stream: 'orders' })]),
-      lambdaContext(DEFAULT_POLL_SETTINGS.minRemainingMs - 1_000),
-    );
-    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
+    expect(await s.pollNewOrder(DEFAULT_POLL_SETTINGS.minRemainingMs - 1_000)).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'm0' }],
+    });
     expect(s.publisher.events).toHaveLength(0);
   });
 });
@@ -361,19 +353,10 @@ describe('deliver-events handler', () => {
 
   it('processes a batch’s records in parallel, up to the POSTs one URL may have in flight', async () => {
     const s = await setup();
-    let inFlight = 0;
-    let peak = 0;
-    const post = s.sender.post.bind(s.sender);
-    s.sender.post = async (...args) => {
-      inFlight += 1;
-      peak = Math.max(peak, inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      inFlight -= 1;
-      return post(...args);
-    };
+    s.sender.realDelayMs = 5;
     const bodies = Array.from({ length: 10 }, (_, i) => envelope(`NEW_SALE-${i}`, String(i)));
     expect(await s.handler(sqsEvent(bodies), lambdaContext())).toEqual({ batchItemFailures: [] });
     expect(s.sender.posts).toHaveLength(10); // the last two waited a moment for a place
-    expect(peak).toBe(8);
+    expect(s.sender.peakInFlight).toBe(8);
   });
 });

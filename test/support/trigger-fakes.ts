@@ -29,11 +29,21 @@ export type ScriptedAnswer = HookResponse & { elapsedMs?: number };
 export class ScriptedHookSender implements HookSender {
   readonly posts: Array<{ url: string; payload: unknown; headers: Record<string, string> }> = [];
   private readonly scripts = new Map<string, ScriptedAnswer[]>();
+  /** Real time each POST takes (to see how many overlap), and the most that ever did. */
+  realDelayMs = 0;
+  peakInFlight = 0;
+  private inFlight = 0;
   constructor(private readonly clock?: { advance(ms: number): void }) {}
   script(url: string, ...responses: ScriptedAnswer[]) {
     this.scripts.set(url, responses);
   }
   async post(url: string, payload: unknown, headers: Record<string, string>): Promise<HookResponse> {
+    if (this.realDelayMs > 0) {
+      this.inFlight += 1;
+      this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+      await new Promise((resolve) => setTimeout(resolve, this.realDelayMs));
+      this.inFlight -= 1;
+    }
     this.posts.push({ url, payload, headers });
     const queue = this.scripts.get(url);
     const answer: ScriptedAnswer =

@@ -392,19 +392,10 @@ describe('deliverMessage: deadline and fan-out', () => {
   it('fans one event out to 100 Zaps with bounded parallelism; one failing Zap retries alone', async () => {
     const urls = Array.from({ length: 100 }, (_, i) => url(`z${i}`));
     const f = await fixture(urls);
-    let inFlight = 0;
-    let peak = 0;
-    const post = f.sender.post.bind(f.sender);
-    f.sender.post = async (...args) => {
-      inFlight += 1;
-      peak = Math.max(peak, inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 1));
-      inFlight -= 1;
-      return post(...args);
-    };
+    f.sender.realDelayMs = 1;
     f.sender.script(url('z42'), { kind: 'status', status: 502 });
     const plan = await f.first();
-    expect(peak).toBe(settings.parallelPosts);
+    expect(f.sender.peakInFlight).toBe(settings.parallelPosts);
     expect(f.sender.posts).toHaveLength(100);
     expect(plan.outcomes.filter((o) => o.result === 'delivered')).toHaveLength(99);
     expect(plan.followUps).toMatchObject([{ targets: ['s43'], attempt: 2 }]);
