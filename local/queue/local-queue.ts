@@ -6,7 +6,16 @@
  * Receives take the messages that became visible first; a due-time heap keeps that cheap however many messages wait.
  */
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 export interface LocalMessage {
@@ -60,6 +69,8 @@ export class LocalQueue {
   readonly name: string;
   private readonly messages = new Map<string, LocalMessage>();
   private readonly journalPath: string | undefined;
+  /** The journal, open for appending (one write per entry; reopened after each compaction). */
+  private journalFd: number | undefined;
   private journalLines = 0;
   private readonly now: () => number;
   private readonly waiters = new Set<() => void>();
@@ -145,6 +156,13 @@ export class LocalQueue {
     return true;
   }
 
+  /** Closes the journal (it reopens on the next write). */
+  close(): void {
+    if (this.journalFd === undefined) return;
+    closeSync(this.journalFd);
+    this.journalFd = undefined;
+  }
+
   /** Every message (status page, tests). */
   list(): LocalMessage[] {
     return [...this.messages.values()].map((m) => ({ ...m }));
@@ -216,7 +234,8 @@ export class LocalQueue {
 
   private journal(entry: JournalEntry): void {
     if (!this.journalPath) return;
-    appendFileSync(this.journalPath, `${JSON.stringify(entry)}\n`);
+    this.journalFd ??= openSync(this.journalPath, 'a');
+    writeSync(this.journalFd, `${JSON.stringify(entry)}\n`);
     this.journalLines += 1;
     if (this.journalLines > 5_000 && this.journalLines > this.messages.size * 4) this.compact();
   }
@@ -274,6 +293,7 @@ export class LocalQueue {
       }),
       JSON.stringify({ op: 'vis', id: m.messageId, visibleAt: m.visibleAt, receiveCount: m.receiveCount }),
     ]);
+    this.close();
     const temporary = `${this.journalPath}.tmp`;
     writeFileSync(temporary, lines.length > 0 ? `${lines.join('\n')}\n` : '');
     renameSync(temporary, this.journalPath);

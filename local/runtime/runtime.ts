@@ -490,6 +490,7 @@ export const startRuntime = async (
         await Promise.race([settled(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
       }
       await Promise.race([Promise.allSettled(workers), new Promise((r) => setTimeout(r, 1_000).unref())]);
+      for (const queue of [polls, deliveries, deadLetters]) queue.close();
       documentClient.destroy();
     });
 
