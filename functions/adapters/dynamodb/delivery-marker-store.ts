@@ -26,7 +26,7 @@ export interface DeliveryMarkerStoreOptions {
  */
 export class DynamoDbDeliveryMarkerStore implements DeliveryMarkerStore {
   private readonly reads: Batcher<Key, boolean>;
-  private readonly writes: Batcher<Marker, void>;
+  private readonly writes: Batcher<Marker, undefined>;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -47,8 +47,8 @@ export class DynamoDbDeliveryMarkerStore implements DeliveryMarkerStore {
   }
 
   /** Unconditional put: marking twice is harmless (the later attempt's time wins). */
-  mark(subscriptionId: string, eventId: string, deliveredAt: Date, expiresAt: Date): Promise<void> {
-    return this.writes.submit({
+  async mark(subscriptionId: string, eventId: string, deliveredAt: Date, expiresAt: Date): Promise<void> {
+    await this.writes.submit({
       subscriptionId,
       eventId,
       deliveredAt: deliveredAt.toISOString(),
@@ -84,7 +84,7 @@ export class DynamoDbDeliveryMarkerStore implements DeliveryMarkerStore {
     return keys.map((key) => found.has(keyOf(key)));
   }
 
-  private async writeBatch(markers: Marker[]): Promise<void[]> {
+  private async writeBatch(markers: Marker[]): Promise<undefined[]> {
     const context = { operation: 'DeliveryMarkerStore.mark', tableName: this.tableName };
     // BatchWriteItem refuses a key twice in one request; the later marker wins, as two puts would.
     let pending = [...new Map(markers.map((marker) => [keyOf(marker), marker])).values()].map((Item) => ({
