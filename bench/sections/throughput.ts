@@ -115,10 +115,7 @@ const runScenario = async (context: SectionContext, scenario: Scenario) => {
     system.activity.clear();
     sim.clearRequestLog();
     context.meter.reset();
-    const profiler =
-      context.config.cpuProfile && scenario.key === 'capacity'
-        ? new CpuProfiler(context.repoRoot)
-        : undefined;
+    const profiler = context.config.cpuProfile ? new CpuProfiler(context.repoRoot) : undefined;
     await profiler?.start();
     const cpu = new CpuMeter(context.dynamoDbPid);
     const started = Date.now();
@@ -151,13 +148,14 @@ const runScenario = async (context: SectionContext, scenario: Scenario) => {
     const postKeys = new Set(
       hooks.map((hook) => `${hook.path}|${String((hook.body as { id?: unknown }).id)}`),
     );
+    // Event ids are unique per merchant (connection): count the Zaps of each (merchant, event).
     const zapsPerEvent = new Map<string, number>();
     for (const key of postKeys) {
-      const id = key.slice(key.indexOf('|') + 1);
-      zapsPerEvent.set(id, (zapsPerEvent.get(id) ?? 0) + 1);
+      const event = `${key.split('/')[1]}|${key.slice(key.indexOf('|') + 1)}`;
+      zapsPerEvent.set(event, (zapsPerEvent.get(event) ?? 0) + 1);
     }
     const fullyDelivered = [...zapsPerEvent].filter(
-      ([id, count]) => count === (id.startsWith('NEW_LEAD-') ? scenario.leadZaps : scenario.saleZaps),
+      ([event, count]) => count === (event.includes('|NEW_LEAD-') ? scenario.leadZaps : scenario.saleZaps),
     ).length;
     const latency = summarize(system.activity.of('delivered').map((line) => Number(line.fields.latencyMs)));
     const peaks = perUrlPeaks(hooks);

@@ -9,8 +9,9 @@
  * - 429 → retried after Retry-After, and the URL's rate is paused that long;
  * - anything else (3xx, 4xx, 5xx, timeout, network) → retried on the schedule, counted from the first attempt, until
  *   the horizon; then the failing targets are dead-lettered;
- * - a target whose rate window is not open yet, or for which too little invocation time is left, or whose store call
- *   failed, is deferred: queued again without counting an attempt (a booked window travels with it).
+ * - a target whose rate window is not open yet, whose URL has its POSTs in flight in this process, for which too little
+ *   invocation time is left, or whose store call failed, is deferred: queued again without counting an attempt (a
+ *   booked window travels with it).
  *
  * Only failing or deferred targets travel on; delivered ones never do. The one window for a duplicate: a hook answered
  * 2xx and the process died before its marker was written.
@@ -96,6 +97,9 @@ export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
   storeRetryMs: 10_000,
   random: Math.random,
 };
+
+/** Bookings tried before a target whose booking calls keep returning windows already gone is deferred. */
+const MAX_BOOKING_ROUNDS = 3;
 
 /** Why a target waits without counting an attempt: its URL's rate window, its URL's POSTs in flight, time, a store. */
 export type DeferReason = 'rate' | 'busy' | 'deadline' | 'store';
@@ -226,14 +230,23 @@ const postToSubscription = async (
   // The rate comes last, right before the POST: a booking is used only while its window is open, and not in the last
   // `windowMarginMs` of it (the request would land in the next window). A fresh booking is asked for as of that margin
   // ahead; one that opens within `bookingWaitMs` is waited for here, a later one goes back to the queue until then.
-  const now = deps.clock.now().getTime();
-  const held = message.booking;
-  if (!held || held.from > now || now >= held.to - settings.windowMarginMs) {
-    const [booking] = await deps.rateLimiter.reserve(url, 1, new Date(now + settings.windowMarginMs));
+  const usable = (booking: RateBooking | undefined) => {
+    const now = deps.clock.now().getTime();
+    return booking !== undefined && booking.from <= now && now < booking.to - settings.windowMarginMs;
+  };
+  // A slow booking call can return a window that has already passed: book again (a few times at most).
+  for (let round = 0; !usable(message.booking); round++) {
+    if (round === MAX_BOOKING_ROUNDS) return { subscriptionId, result: 'deferred', reason: 'busy' };
+    const asOf = new Date(deps.clock.now().getTime() + settings.windowMarginMs);
+    const [booking] = await deps.rateLimiter.reserve(url, 1, asOf);
     if (!booking) throw new Error('the rate limiter returned no booking');
-    const wait = booking.from - deps.clock.now().getTime();
-    if (wait > settings.bookingWaitMs) return { subscriptionId, result: 'deferred', reason: 'rate', booking };
-    if (wait > 0) await deps.wait(wait);
+    const now = deps.clock.now().getTime();
+    if (booking.from - now > settings.bookingWaitMs) {
+      return { subscriptionId, result: 'deferred', reason: 'rate', booking };
+    }
+    if (now >= booking.to) continue;
+    if (booking.from > now) await deps.wait(booking.from - now);
+    break;
   }
 
   const started = deps.clock.now();

@@ -305,6 +305,23 @@ describe('deliverMessage: per-URL rate without holding a worker', () => {
     expect(f.rateLimiter.states.get(A)).toMatchObject({ window: T0.getTime() + 2_000, count: 1 });
   });
 
+  it('books again when a slow booking call returns a window that has already passed', async () => {
+    const f = await fixture([A]);
+    f.clock.set(new Date(T0.getTime() + 1_900));
+    const reserve = f.rateLimiter.reserve.bind(f.rateLimiter);
+    let slow = true;
+    f.rateLimiter.reserve = async (...args) => {
+      const bookings = await reserve(...args);
+      if (slow) f.clock.advance(300); // the call took 300 ms: window [1 s, 2 s) is over
+      slow = false;
+      return bookings;
+    };
+    const plan = await f.first();
+    expect(results(plan)).toEqual({ s1: 'delivered' });
+    expect(f.rateLimiter.reserveCalls).toHaveLength(2);
+    expect(f.rateLimiter.states.get(A)).toMatchObject({ window: T0.getTime() + 2_000, count: 1 });
+  });
+
   it('does not book for a target that already has the event', async () => {
     const f = await fixture([A]);
     await f.first();
