@@ -85,8 +85,8 @@ export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
   markerRetentionMs: 35 * 86_400_000,
   parallelPosts: 10,
   minRemainingMs: 20_000,
-  windowMarginMs: 50,
-  bookingWaitMs: 100,
+  windowMarginMs: 100,
+  bookingWaitMs: 150,
   slowPostMs: 10_000,
   postsInFlightPerUrl: 8,
   busyWaitMs: 250,
@@ -234,6 +234,9 @@ const postToSubscription = async (
     const now = deps.clock.now().getTime();
     return booking !== undefined && booking.from <= now && now < booking.to - settings.windowMarginMs;
   };
+  // A booked message is queued to arrive a moment before its window (queue delays are whole seconds): wait for it.
+  const early = (message.booking?.from ?? 0) - deps.clock.now().getTime();
+  if (early > 0 && early <= settings.bookingWaitMs) await deps.wait(early);
   // A slow booking call can return a window that has already passed: book again (a few times at most).
   for (let round = 0; !usable(message.booking); round++) {
     if (round === MAX_BOOKING_ROUNDS) return { subscriptionId, result: 'deferred', reason: 'busy' };
@@ -310,6 +313,17 @@ const failureReason = (response: HookResponse): string =>
       ? 'timeout'
       : `network: ${response.message}`;
 
+/**
+ * When a booked message should arrive. Queue delays are whole seconds, so a message sent at fraction f of a second
+ * arrives at fraction f of some later second; due at the first whole-second step at or after `bookingWaitMs` before its
+ * window, it lands in [from − bookingWaitMs, to − bookingWaitMs) — never in the window's last moments, where it could
+ * not be used — and waits the rest in the worker.
+ */
+const bookedArrival = (booking: RateBooking, now: Date, settings: DeliverySettings): string => {
+  const steps = Math.max(0, Math.ceil((booking.from - settings.bookingWaitMs - now.getTime()) / 1000));
+  return new Date(now.getTime() + steps * 1000).toISOString();
+};
+
 /** Turns outcomes into the messages to queue next; delivered and dropped targets never travel on. */
 const planFollowUps = (
   message: DeliveryMessage,
@@ -376,7 +390,7 @@ const planFollowUps = (
     }
   }
   for (const { booking, targets } of byWindow.values()) {
-    followUps.push({ ...same, targets, booking, notBefore: new Date(booking.from).toISOString() });
+    followUps.push({ ...same, targets, booking, notBefore: bookedArrival(booking, now, settings) });
   }
   if (soon.length > 0) followUps.push({ ...same, targets: soon });
   if (busy.length > 0) {

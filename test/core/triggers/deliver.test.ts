@@ -268,7 +268,8 @@ describe('deliverMessage: per-URL rate without holding a worker', () => {
           attempt: 1,
           targets: ['s1'],
           booking: { from: windowStart, to: windowStart + 1000 },
-          notBefore: new Date(windowStart).toISOString(),
+          // Whole-second queue delays keep the sending fraction (.3): due 0.3 s into the window, well before its end.
+          notBefore: new Date(windowStart + 300).toISOString(),
         }),
       ]);
     }
@@ -307,7 +308,7 @@ describe('deliverMessage: per-URL rate without holding a worker', () => {
 
   it('books again when a slow booking call returns a window that has already passed', async () => {
     const f = await fixture([A]);
-    f.clock.set(new Date(T0.getTime() + 1_900));
+    f.clock.set(new Date(T0.getTime() + 1_850));
     const reserve = f.rateLimiter.reserve.bind(f.rateLimiter);
     let slow = true;
     f.rateLimiter.reserve = async (...args) => {
@@ -365,6 +366,27 @@ describe('deliverMessage: per-URL rate without holding a worker', () => {
       Array.from({ length: settings.postsInFlightPerUrl }, () => 'delivered'),
     );
     expect(f.inFlight.inFlight(A)).toBe(0);
+  });
+
+  it('is queued to arrive just before its window when it was deferred late in a second, and waits for it', async () => {
+    const f = await fixture([A]);
+    f.clock.set(new Date(T0.getTime() + 1_950));
+    // The next window, [2 s, 3 s), is already full.
+    f.rateLimiter.states.set(A, {
+      window: T0.getTime() + 2_000,
+      count: 25,
+      restrictedUntil: 0,
+      restrictedPerWindow: 25,
+    });
+    const message = (await f.first()).followUps[0] as DeliveryMessage;
+    // Booked for [3 s, 4 s): a whole-second delay from 2.95 s arrives at 2.95 s + 1 s, 50 ms before the window.
+    expect(message.booking).toEqual({ from: T0.getTime() + 3_000, to: T0.getTime() + 4_000 });
+    expect(message.notBefore).toBe(new Date(T0.getTime() + 2_950).toISOString());
+    f.clock.set(new Date(T0.getTime() + 2_950));
+    const calls = f.rateLimiter.reserveCalls.length;
+    expect(results(await f.run(message))).toEqual({ s1: 'delivered' });
+    expect(f.clock.now().getTime()).toBe(T0.getTime() + 3_000);
+    expect(f.rateLimiter.reserveCalls).toHaveLength(calls);
   });
 
   it('goes back to the queue unchanged when received before its notBefore (a hop of a long wait)', async () => {
