@@ -8,6 +8,7 @@ export interface ReceivedHook {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
+  /** Epoch ms the request arrived. */
   receivedAt: number;
   status: number;
 }
@@ -33,6 +34,8 @@ export const startHookReceiver = async (port = 0): Promise<HookReceiver> => {
   const scripts = new Map<string, Array<{ status: number; retryAfter?: number; delayMs?: number }>>();
   let pending = 0;
   const server: Server = createServer((request, response) => {
+    // When the request arrived (before its body is read or any scripted delay): what a rate limit at Zapier counts.
+    const arrivedAt = Date.now();
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -45,7 +48,7 @@ export const startHookReceiver = async (port = 0): Promise<HookReceiver> => {
         } catch {
           body = Buffer.concat(chunks).toString('utf8');
         }
-        const hook = { path, headers: request.headers, body, receivedAt: Date.now(), status: answer.status };
+        const hook = { path, headers: request.headers, body, receivedAt: arrivedAt, status: answer.status };
         response.once('finish', () => {
           received.push(hook);
           receiver.onReceive?.(hook);
