@@ -68,6 +68,8 @@ const DELIVERY_MAX_RECEIVE_COUNT = 1000;
  * own slot only, and the per-URL rate keeps any one slow hook to a few slots.
  */
 const DELIVERY_SLOTS = 32;
+/** Polls (one (connection, stream) each) run side by side, as separate Lambda invocations would. */
+const POLL_SLOTS = 4;
 /** How long a graceful stop waits for in-flight deliveries (one attempt timeout and its writes) before aborting. */
 const STOP_GRACE_MS = 20_000;
 
@@ -454,7 +456,7 @@ export const startRuntime = async (
       stop = resolve;
     });
     const workers = [
-      consume(polls, 2, 300_000, built.poll),
+      consume(polls, POLL_SLOTS, 300_000, built.poll),
       consume(deliveries, DELIVERY_SLOTS, DELIVER_BUDGET_MS, built.deliver),
     ];
     const tick = async () => {

@@ -234,9 +234,15 @@ const postToSubscription = async (
     const now = deps.clock.now().getTime();
     return booking !== undefined && booking.from <= now && now < booking.to - settings.windowMarginMs;
   };
+  // Timers may fire a millisecond early against the wall clock: wait until the clock says so.
+  const waitUntil = async (at: number) => {
+    for (let left = at - deps.clock.now().getTime(); left > 0; left = at - deps.clock.now().getTime()) {
+      await deps.wait(left);
+    }
+  };
   // A booked message is queued to arrive a moment before its window (queue delays are whole seconds): wait for it.
   const early = (message.booking?.from ?? 0) - deps.clock.now().getTime();
-  if (early > 0 && early <= settings.bookingWaitMs) await deps.wait(early);
+  if (early > 0 && early <= settings.bookingWaitMs) await waitUntil(message.booking?.from ?? 0);
   // A slow booking call can return a window that has already passed: book again (a few times at most).
   for (let round = 0; !usable(message.booking); round++) {
     if (round === MAX_BOOKING_ROUNDS) return { subscriptionId, result: 'deferred', reason: 'busy' };
@@ -248,7 +254,7 @@ const postToSubscription = async (
       return { subscriptionId, result: 'deferred', reason: 'rate', booking };
     }
     if (now >= booking.to) continue;
-    if (booking.from > now) await deps.wait(booking.from - now);
+    await waitUntil(booking.from);
     break;
   }
 

@@ -368,6 +368,15 @@ describe('deliverMessage: per-URL rate without holding a worker', () => {
     expect(f.inFlight.inFlight(A)).toBe(0);
   });
 
+  it('never starts a POST before its window, even when a timer fires a millisecond early', async () => {
+    const f = await fixture([A]);
+    f.deps.wait = async (ms: number) => f.clock.advance(Math.max(1, ms - 1));
+    f.clock.set(new Date(T0.getTime() + 1_980));
+    await f.first();
+    expect(f.clock.now().getTime()).toBeGreaterThanOrEqual(T0.getTime() + 2_000);
+    expect(f.sender.posts[0]?.headers['webhook-timestamp']).toBe(String((T0.getTime() + 2_000) / 1000));
+  });
+
   it('is queued to arrive just before its window when it was deferred late in a second, and waits for it', async () => {
     const f = await fixture([A]);
     f.clock.set(new Date(T0.getTime() + 1_950));
