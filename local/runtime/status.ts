@@ -4,6 +4,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { createDynamoDbStores } from '../../functions/adapters/dynamodb/index.js';
+import { deliveryQueueBodySchema } from '../../functions/core/triggers/schemas.js';
+import { jsonOrUndefined } from '../../functions/shared/lambda.js';
 import type { LocalQueue } from '../queue/local-queue.js';
 import type { RunningSimulator } from '../simulator/index.js';
 import type { ActivityLog } from './activity.js';
@@ -29,17 +31,15 @@ const describeDeadLetter = (message: {
   sentAt: number;
   reason?: string | undefined;
 }) => {
-  let event: string | undefined;
-  let eventId: string | undefined;
-  try {
-    const parsed = JSON.parse(message.body) as {
-      detail?: { eventId?: string; payload?: { event?: string } };
-    };
-    event = parsed.detail?.payload?.event;
-    eventId = parsed.detail?.eventId;
-  } catch {
-    // malformed messages are listed without details
-  }
+  // Dead letters are delivery messages (retries exhausted) or, for older or unreadable ones, bus envelopes / raw text.
+  const parsed = deliveryQueueBodySchema.safeParse(jsonOrUndefined(message.body));
+  const detected = parsed.success
+    ? 'detail' in parsed.data
+      ? parsed.data.detail
+      : parsed.data.event
+    : undefined;
+  const event = detected?.payload.event;
+  const eventId = detected?.eventId;
   return {
     id: message.messageId,
     eventId,

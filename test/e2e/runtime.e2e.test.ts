@@ -202,15 +202,15 @@ describe('npm start (end to end)', { timeout: 300_000 }, () => {
     const sales: string[] = [];
     for (let i = 0; i < 40; i++) sales.push(`NEW_SALE-${orderIdOf(simulator.sim.importOrder())}`);
     const deadline = Date.now() + 60_000;
-    while ((receiver.pending() === 0 || idsAt('/graceful').length < 5) && Date.now() < deadline) {
+    while ((receiver.pending('/graceful') === 0 || idsAt('/graceful').length < 5) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));
     }
-    expect(receiver.pending()).toBeGreaterThan(0);
+    expect(receiver.pending('/graceful')).toBeGreaterThan(0);
     expect(await first.stop()).toBe(0);
     spawned.splice(spawned.indexOf(first), 1);
     // Every write finished before DynamoDB Local stopped: no store call failed on the way out.
     expect(first.output()).not.toMatch(/ECONNREFUSED|StoreError|handler failed/);
-    expect(receiver.pending()).toBe(0);
+    expect(receiver.pending('/graceful')).toBe(0);
 
     await restartExpectingEachOnce(port, dir, '/graceful', sales);
   });
