@@ -10,12 +10,12 @@
  *  B. one merchant × one Zap — bounded by the URL's 25/s by design;
  *  C. several merchants × 2 Zaps (New Sale, New Lead; events split evenly) — the multi-tenant case the target is about;
  *  D. one merchant × many Zaps on the same trigger — every event fans out to every Zap (each its own URL).
- * The hook receiver's timestamps give, per URL, the most requests in any calendar second (what the rate limits) and
- * in any sliding second.
+ * The hook receiver runs in a process of its own, as Zapier is not in ours; its arrival times give, per URL, the most
+ * requests in any calendar second (what the rate limits) and in any sliding second.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ReceivedHook } from '../../local/runtime/hook-receiver.js';
+import { startScript } from '../lib/child-process.js';
 import type { Section, SectionContext, SectionOutput } from '../lib/context.js';
 import { CpuMeter, formatCpu } from '../lib/cpu.js';
 import { itemsOf } from '../lib/dynamo-meter.js';
@@ -45,19 +45,50 @@ interface Scenario {
   rateStore?: 'dynamodb';
 }
 
+/** What the receiver process reports of each request. */
+interface ReceivedRecord {
+  path: string;
+  receivedAt: number;
+  status: number;
+  webhookTimestamp: string | undefined;
+  id: unknown;
+}
+
+/**
+ * The hook receiver in a process of its own (Zapier is not in ours): it times requests on arrival at its own event
+ * loop, so the runtime's busy event loop does not shift what it counts.
+ */
+const startReceiverProcess = async (context: SectionContext) => {
+  const { match, stop } = await startScript({
+    repoRoot: context.repoRoot,
+    cleanup: context.cleanup,
+    name: 'hook receiver process',
+    script: 'bench/lib/receiver-process.ts',
+    ready: /receiver (\S+) control (\S+)/,
+  });
+  const [, url, control] = match;
+  const get = async (path: string): Promise<unknown> => (await fetch(`${control}${path}`)).json();
+  return {
+    hook: (path: string) => `${url}${path}`,
+    count: async () => (await get('/count')) as { count: number },
+    received: async () => (await get('/received')) as ReceivedRecord[],
+    stop,
+  };
+};
+
 /**
  * Per hook URL: the most requests received in one calendar second and in any sliding one-second span, and the most
  * sent in one second by the deliverer's own clock (the `webhook-timestamp` header: the second the POST started) — what
  * the limiter decides, before the machine's own lag moves arrivals across a second's edge.
  */
-export const perUrlPeaks = (hooks: readonly ReceivedHook[]) => {
+export const perUrlPeaks = (hooks: readonly ReceivedRecord[]) => {
   const byPath = new Map<string, number[]>();
   const bySentSecond = new Map<string, number>();
   for (const hook of hooks) {
     const times = byPath.get(hook.path) ?? [];
     times.push(hook.receivedAt);
     byPath.set(hook.path, times);
-    const sent = `${hook.path}|${String(hook.headers['webhook-timestamp'])}`;
+    const sent = `${hook.path}|${String(hook.webhookTimestamp)}`;
     bySentSecond.set(sent, (bySentSecond.get(sent) ?? 0) + 1);
   }
   let calendar = 0;
@@ -90,6 +121,7 @@ const runScenario = async (context: SectionContext, scenario: Scenario) => {
       ...(scenario.rateStore ? { hookRateStore: scenario.rateStore } : {}),
     },
   });
+  const receiver = await startReceiverProcess(context);
   try {
     for (const [index, user] of users.entries()) {
       const token = await system.connect(user);
@@ -99,7 +131,7 @@ const runScenario = async (context: SectionContext, scenario: Scenario) => {
       ] as const) {
         for (let zap = 0; zap < count; zap++) {
           const path = `/m${index}/${type.toLowerCase().replace('_', '-')}/${zap}`;
-          await system.subscribe(token, 'order', type, system.receiver.hook(path));
+          await system.subscribe(token, 'order', type, receiver.hook(path));
         }
       }
     }
@@ -118,7 +150,6 @@ const runScenario = async (context: SectionContext, scenario: Scenario) => {
     const events = scenario.merchants * (scenario.sales + scenario.leads);
     const expectedPosts =
       scenario.merchants * (scenario.sales * scenario.saleZaps + scenario.leads * scenario.leadZaps);
-    const ok = () => system.receiver.received.filter((hook) => hook.status >= 200 && hook.status < 300);
     system.activity.clear();
     sim.clearRequestLog();
     context.meter.reset();
@@ -131,15 +162,17 @@ const runScenario = async (context: SectionContext, scenario: Scenario) => {
     // Budget: the busiest URL at its rate, twice over, plus slack for a slow machine.
     const busiestUrl = Math.max(scenario.sales, scenario.leads);
     const deadline = started + 30_000 + (busiestUrl / URL_RATE) * 2_000 + expectedPosts * 2;
-    while (system.receiver.received.length < expectedPosts) {
+    let answered = 0;
+    while (answered < expectedPosts) {
       if (Date.now() > deadline) {
         timedOut = true;
         break;
       }
-      await sleep(20);
+      await sleep(100);
+      answered = (await receiver.count()).count;
     }
     // The `delivered` line is written just after the receiver has answered.
-    await waitUntil(() => system.activity.count('delivered') >= system.receiver.received.length, 5_000);
+    await waitUntil(() => system.activity.count('delivered') >= answered, 5_000);
     const cpuReport = cpu.stop();
     let profile: ProfileSummary | undefined;
     if (profiler) {
@@ -148,13 +181,11 @@ const runScenario = async (context: SectionContext, scenario: Scenario) => {
     }
     const dynamo = context.meter.snapshot();
 
-    const hooks = ok();
+    const hooks = (await receiver.received()).filter((hook) => hook.status >= 200 && hook.status < 300);
     const detected = system.activity.of('detected');
     const lastDetected = detected.reduce((top, record) => Math.max(top, record.at), started);
     const lastHook = hooks.reduce((top, hook) => Math.max(top, hook.receivedAt), started);
-    const postKeys = new Set(
-      hooks.map((hook) => `${hook.path}|${String((hook.body as { id?: unknown }).id)}`),
-    );
+    const postKeys = new Set(hooks.map((hook) => `${hook.path}|${String(hook.id)}`));
     // Event ids are unique per merchant (connection): count the Zaps of each (merchant, event).
     const zapsPerEvent = new Map<string, number>();
     for (const key of postKeys) {
@@ -212,6 +243,7 @@ const runScenario = async (context: SectionContext, scenario: Scenario) => {
       errors: system.activity.of('error').map((line) => line.fields.message),
     };
   } finally {
+    await receiver.stop();
     await system.stop();
   }
 };
