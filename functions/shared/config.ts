@@ -57,7 +57,7 @@ export const pollConfig = z.object({
 /** Queue the dispatcher fills with (connection, stream) poll requests. */
 export const dispatchConfig = z.object({ POLL_QUEUE_URL: z.string().min(1) });
 
-/** Delivery knobs (design §2.5). */
+/** Delivery knobs (docs/delivery.md). */
 export const deliveryConfig = z.object({
   DELIVERY_QUEUE_URL: z.string().min(1),
   DELIVERY_DLQ_URL: z.string().min(1),

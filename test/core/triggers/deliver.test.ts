@@ -292,34 +292,47 @@ describe('deliverMessage: per-URL rate without holding a worker', () => {
     expect(f.rateLimiter.reserveCalls).toEqual([{ url: A, count: 1 }]);
   });
 
-  it('books the rate last, after the marker read, so a slow read cannot make the POST late', async () => {
-    const f = await fixture([A]);
-    f.clock.set(new Date(T0.getTime() + 1_500));
-    const has = f.markers.has.bind(f.markers);
-    f.markers.has = async (...args) => {
-      f.clock.advance(600); // a slow read: now in the next window
-      return has(...args);
-    };
-    const plan = await f.first();
-    expect(results(plan)).toEqual({ s1: 'delivered' });
-    expect(f.rateLimiter.reserveCalls).toHaveLength(1);
-    expect(f.rateLimiter.states.get(A)).toMatchObject({ window: T0.getTime() + 2_000, count: 1 });
-  });
-
-  it('books again when a slow booking call returns a window that has already passed', async () => {
-    const f = await fixture([A]);
-    f.clock.set(new Date(T0.getTime() + 1_850));
-    const reserve = f.rateLimiter.reserve.bind(f.rateLimiter);
+  /** Makes the first call of a dependency take `ms` of the fake clock. */
+  const slowFirstCall = <A extends unknown[], R>(
+    f: Awaited<ReturnType<typeof fixture>>,
+    call: (...args: A) => Promise<R>,
+    ms: number,
+  ) => {
     let slow = true;
-    f.rateLimiter.reserve = async (...args) => {
-      const bookings = await reserve(...args);
-      if (slow) f.clock.advance(300); // the call took 300 ms: window [1 s, 2 s) is over
+    return async (...args: A) => {
+      const result = await call(...args);
+      if (slow) f.clock.advance(ms);
       slow = false;
-      return bookings;
+      return result;
     };
+  };
+
+  it.each([
+    {
+      // The rate is booked last, after the marker read: a slow read cannot make the POST late.
+      slow: 'marker read',
+      at: 1_500,
+      patch: (f: Awaited<ReturnType<typeof fixture>>) => {
+        f.markers.has = slowFirstCall(f, f.markers.has.bind(f.markers), 600);
+      },
+      bookings: 1,
+    },
+    {
+      // A slow booking call returns window [1 s, 2 s) once it is over: book again.
+      slow: 'booking call',
+      at: 1_850,
+      patch: (f: Awaited<ReturnType<typeof fixture>>) => {
+        f.rateLimiter.reserve = slowFirstCall(f, f.rateLimiter.reserve.bind(f.rateLimiter), 300);
+      },
+      bookings: 2,
+    },
+  ])('posts inside the window it booked after a slow $slow', async ({ at, patch, bookings }) => {
+    const f = await fixture([A]);
+    f.clock.set(new Date(T0.getTime() + at));
+    patch(f);
     const plan = await f.first();
     expect(results(plan)).toEqual({ s1: 'delivered' });
-    expect(f.rateLimiter.reserveCalls).toHaveLength(2);
+    expect(f.rateLimiter.reserveCalls).toHaveLength(bookings);
     expect(f.rateLimiter.states.get(A)).toMatchObject({ window: T0.getTime() + 2_000, count: 1 });
   });
 
