@@ -25,6 +25,7 @@ import { formatTable, type SectionResult } from './lib/report.js';
 import { actionOverheadSection } from './sections/action-overhead.js';
 import { bundlesSection } from './sections/bundles.js';
 import { callsPerTickSection } from './sections/calls-per-tick.js';
+import { contractVariantsSection } from './sections/contract-variants.js';
 import { latencySection } from './sections/latency.js';
 import { pollerMemorySection } from './sections/poller-memory.js';
 import { throughputSection } from './sections/throughput.js';
@@ -36,10 +37,11 @@ const SECTIONS: readonly Section[] = [
   actionOverheadSection,
   bundlesSection,
   pollerMemorySection,
+  contractVariantsSection,
 ];
 
 /** Sections that need DynamoDB Local. */
-const NEEDS_DYNAMODB = new Set(['calls', 'throughput', 'latency', 'actions', 'memory']);
+const NEEDS_DYNAMODB = new Set(['calls', 'throughput', 'latency', 'actions', 'memory', 'variants']);
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -1,25 +1,38 @@
 /**
- * The app's two stacks, wired together. `bin/app.ts` reads the deployment configuration from CDK context and calls
- * this; tests call it with fixture handlers.
+ * The app's two stacks, wired together. `bin/app.ts` reads the stage's committed configuration (`config/stages/`) and
+ * calls this; tests call it with fixture handlers.
  */
-import { type Environment, Tags } from 'aws-cdk-lib';
+import { Tags } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { EgressMode } from './constructs/fixed-egress-network.js';
 import type { PowertoolsLogLevel } from './constructs/service-function.js';
 import { ServiceStack } from './service-stack.js';
-import { StatefulStack } from './stateful-stack.js';
+import { type AlarmSubscribers, type CustomDomain, StatefulStack } from './stateful-stack.js';
 
-/** Everything that differs between deployments; parsed from CDK context in `bin/`. */
+/** Everything that differs between deployments: one stage file, validated and resolved in `bin/`. */
 export interface DeploymentConfig {
   /** Short lowercase name (`dev`, `prod`, …): part of the stack names. */
   readonly stage: string;
+  /** The account and region both stacks are pinned to; absent: environment-agnostic (the deploy credentials decide). */
+  readonly env?: { readonly account: string; readonly region: string };
+  /** Production: the service stack is termination-protected too. */
+  readonly production: boolean;
+  /** The egress AZs by name (pinned stages), in address order; absent: the region's first `azCount`. */
+  readonly availabilityZones?: readonly string[];
+  /** Availability zones = Elastic IPs = NAT gateways or instances. */
   readonly azCount: number;
-  readonly pollRateMinutes: number;
+  readonly egress: EgressMode;
+  /** Subscribers of the page and ticket alarm topics. */
+  readonly alarms: { readonly page: AlarmSubscribers; readonly ticket: AlarmSubscribers };
+  /** Seconds between polls of one (connection, stream). */
+  readonly pollIntervalSeconds: number;
   readonly konnektiveApiUrl: string;
   readonly hookUrlAllowlist: readonly string[];
-  readonly alarmEmail?: string;
   readonly logLevel: PowertoolsLogLevel;
   readonly logRetention: logs.RetentionDays;
+  /** A stable host name for the API. */
+  readonly customDomain?: CustomDomain;
 }
 
 export interface KonnektiveZapierStacks {
@@ -31,30 +44,41 @@ export interface KonnektiveZapierStacks {
 export const createKonnektiveZapierStacks = (
   scope: Construct,
   config: DeploymentConfig,
-  options: { handlersDir?: string; env?: Environment } = {},
+  options: { entriesDir?: string } = {},
 ): KonnektiveZapierStacks => {
   const prefix = `KonnektiveZapier-${config.stage}`;
-  const env = options.env ? { env: options.env } : {};
+  const env = config.env ? { env: { account: config.env.account, region: config.env.region } } : {};
   const stateful = new StatefulStack(scope, `${prefix}-Stateful`, {
     ...env,
-    description: `Konnektive ⇄ Zapier (${config.stage}): tables, credentials key, event bus, egress IPs`,
+    description: `Konnektive ⇄ Zapier (${config.stage}): tables, key, bus, queues, egress IPs, alarm topics, domain`,
+    // Deleting it would orphan the retained tables, key and addresses: make that a deliberate, two-step act.
+    terminationProtection: true,
     azCount: config.azCount,
+    alarmSubscribers: config.alarms,
+    ...(config.customDomain ? { customDomain: config.customDomain } : {}),
   });
   const service = new ServiceStack(scope, `${prefix}-Service`, {
     ...env,
     description: `Konnektive ⇄ Zapier (${config.stage}): API, polling, delivery, fixed egress, monitoring`,
+    terminationProtection: config.production,
     tables: stateful.tables,
     credentialsKey: stateful.credentialsKey,
     eventBus: stateful.eventBus,
     egressAddresses: stateful.egressAddresses,
-    pollRateMinutes: config.pollRateMinutes,
+    egress: config.egress,
+    ...(config.availabilityZones ? { availabilityZones: config.availabilityZones } : {}),
+    alarmTopics: stateful.alarmTopics,
+    queues: stateful.queues,
+    ...(config.customDomain ? { customDomainName: config.customDomain.domainName } : {}),
+    pollIntervalSeconds: config.pollIntervalSeconds,
     konnektiveApiUrl: config.konnektiveApiUrl,
     hookUrlAllowlist: config.hookUrlAllowlist,
     logLevel: config.logLevel,
     logRetention: config.logRetention,
-    ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
-    ...(options.handlersDir ? { handlersDir: options.handlersDir } : {}),
+    ...(options.entriesDir ? { entriesDir: options.entriesDir } : {}),
   });
+  // Explicit as well as implied by the references: the API mapping names the stateful stack's domain.
+  service.addStackDependency(stateful);
   for (const stack of [stateful, service]) {
     Tags.of(stack).add('project', 'konnektive-zapier');
     Tags.of(stack).add('stage', config.stage);

@@ -3,14 +3,14 @@
  * and prints each bundle's minified size with its largest packages. Fails when a bundle exceeds the 500 KB budget
  * (design §9) or a handler entry is missing.
  *
- *   tsx scripts/bundle-report.ts [handlersDir] [--limit-kb=500]
+ *   tsx scripts/bundle-report.ts [entriesDir] [--limit-kb=500]
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
+import { HANDLER_NAMES } from '../functions/handlers/catalog.js';
 import { LAMBDA_BUNDLE, MAX_BUNDLE_BYTES } from '../lib/bundling.js';
-import { HANDLER_NAMES } from '../lib/handlers.js';
 
 /** Size of one handler's bundle, or why there is none. */
 export type BundleMeasurement =
@@ -34,14 +34,14 @@ const packagesOf = (metafile: Metafile): { name: string; bytes: number }[] => {
   return [...totals.entries()].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
 };
 
-/** Builds `<handlersDir>/<name>.ts` for each name (default: every handler the stacks deploy) and measures it. */
+/** Builds `<entriesDir>/<name>.ts` for each name (default: every handler the stacks deploy) and measures it. */
 export const measureBundles = async (
-  handlersDir: string,
+  entriesDir: string,
   names: readonly string[] = HANDLER_NAMES,
 ): Promise<BundleMeasurement[]> =>
   Promise.all(
     names.map(async (name): Promise<BundleMeasurement> => {
-      const entry = join(handlersDir, `${name}.ts`);
+      const entry = join(entriesDir, `${name}.ts`);
       if (!existsSync(entry)) return { name, status: 'missing', entry };
       const result = await build({
         entryPoints: [entry],
@@ -101,10 +101,10 @@ export const main = async (argv: readonly string[]): Promise<number> => {
     return 2;
   }
   const dirArg = argv.find((arg) => !arg.startsWith('--'));
-  const handlersDir = dirArg
+  const entriesDir = dirArg
     ? resolve(dirArg)
-    : fileURLToPath(new URL('../functions/handlers', import.meta.url));
-  const { text, ok } = formatReport(await measureBundles(handlersDir), limitBytes);
+    : fileURLToPath(new URL('../functions/lambda', import.meta.url));
+  const { text, ok } = formatReport(await measureBundles(entriesDir), limitBytes);
   process.stdout.write(`${text}\n`);
   return ok ? 0 : 1;
 };

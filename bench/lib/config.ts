@@ -6,8 +6,17 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { CONTRACT_PRESET_NAMES } from '../../local/simulator/contract.js';
 
-export const SECTION_IDS = ['calls', 'throughput', 'latency', 'actions', 'bundles', 'memory'] as const;
+export const SECTION_IDS = [
+  'calls',
+  'throughput',
+  'latency',
+  'actions',
+  'bundles',
+  'memory',
+  'variants',
+] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -48,6 +57,11 @@ const schema = z.object({
   /** §6: backlog sizes (orders over the last `backlogHours`). */
   backlogs: intList,
   backlogHours: int(1, 48),
+  /** §7: the simulator's contract presets the poller is measured under. */
+  variants: z
+    .string()
+    .transform((value) => value.split(',').map((part) => part.trim()))
+    .pipe(z.array(z.enum(CONTRACT_PRESET_NAMES)).min(1)),
   /** Profile the main thread during §2 run A and §4 (self time by category; raw .cpuprofile next to the results). */
   cpuProfile: z.boolean(),
   /** Use a DynamoDB Local that persists to this directory (like `npm start`) instead of an in-memory one. */
@@ -71,6 +85,7 @@ const FULL = {
   'init-runs': '5',
   backlogs: '5000,20000',
   'backlog-hours': '4',
+  variants: CONTRACT_PRESET_NAMES.join(','),
 };
 
 const QUICK: typeof FULL = {
@@ -88,6 +103,7 @@ const QUICK: typeof FULL = {
   'init-runs': '3',
   backlogs: '1000,4000',
   'backlog-hours': '4',
+  variants: 'default,day-granular-sorted,day-granular-unsorted,stale-date-updated,worst',
 };
 
 export class BenchUsageError extends Error {
@@ -136,6 +152,7 @@ export const parseBenchArgs = (argv: readonly string[]): BenchConfig => {
     initRuns: pick('init-runs'),
     backlogs: pick('backlogs'),
     backlogHours: pick('backlog-hours'),
+    variants: pick('variants'),
     cpuProfile: values['cpu-profile'] === true,
     dynamodbDir: typeof values['dynamodb-dir'] === 'string' ? values['dynamodb-dir'] : undefined,
   });

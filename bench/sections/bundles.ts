@@ -13,8 +13,8 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { TABLES } from '../../functions/adapters/dynamodb/tables.js';
+import { HANDLER_NAMES } from '../../functions/handlers/catalog.js';
 import { LAMBDA_BUNDLE, MAX_BUNDLE_BYTES } from '../../lib/bundling.js';
-import { HANDLER_NAMES } from '../../lib/handlers.js';
 import type { Section, SectionOutput } from '../lib/context.js';
 import { type Row, targetRow } from '../lib/report.js';
 import { bytes, median, ms } from '../lib/stats.js';
@@ -71,7 +71,7 @@ export const bundlesSection: Section = {
       HANDLER_NAMES.map(async (name) => {
         const outfile = join(dir, `${name}.mjs`);
         await build({
-          entryPoints: [join(repoRoot, 'functions/handlers', `${name}.ts`)],
+          entryPoints: [join(repoRoot, 'functions/lambda', `${name}.ts`)],
           outfile,
           bundle: true,
           write: true,

@@ -71,7 +71,7 @@ export const callsPerTickSection: Section = {
       if (over >= 0) {
         notes.push(
           `${target} subscription(s): tick ${over + 1} made ${perTick[over]} calls: ${(windows[over] ?? []).join(', ')} ` +
-            '(a poll that crosses a whole-second boundary reads one more window: pollStream loops nextWindow() against a clock that moves during the poll).',
+            '(one horizon per poll: a second window means the first one could not finish).',
         );
       }
       rows.push(

@@ -10,24 +10,17 @@
  * which must not grow with the backlog.
  */
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { z } from 'zod';
-import { LocalCredentialCipher } from '../../functions/adapters/crypto/local-credential-cipher.js';
-import {
-  createDocumentClient,
-  createDynamoDbClient,
-  createDynamoDbStores,
-  localTableNames,
-} from '../../functions/adapters/dynamodb/index.js';
 import { KonnektiveClient } from '../../functions/adapters/konnektive/konnektive-client.js';
 import type { DetectedEvent } from '../../functions/core/model.js';
 import { DEFAULT_POLL_SETTINGS, pollStream } from '../../functions/core/triggers/poll-stream.js';
-import { ensureTables } from '../../local/dynamodb/bootstrap.js';
 import { DEMO_USER } from '../../local/simulator/index.js';
 import { startScript } from '../lib/child-process.js';
 import type { Section, SectionContext, SectionOutput } from '../lib/context.js';
+import { pollerStores } from '../lib/poller-stores.js';
 import { infoRow, type Row, targetRow } from '../lib/report.js';
 import { bytes, max, median, ms, rate } from '../lib/stats.js';
 
@@ -93,15 +86,7 @@ export const pollerMemorySection: Section = {
     const { config } = context;
     const gc = exposeGc();
     const { url } = await startSimulatorProcess(context);
-    const tableNames = localTableNames(`bench-mem-${randomUUID().slice(0, 8)}`);
-    const raw = createDynamoDbClient({ endpoint: context.dynamoDbEndpoint });
-    await ensureTables(raw, tableNames);
-    raw.destroy();
-    const stores = createDynamoDbStores({
-      client: createDocumentClient({ endpoint: context.dynamoDbEndpoint }),
-      tableNames,
-    });
-    const cipher = new LocalCredentialCipher(randomBytes(32));
+    const { stores, cipher } = await pollerStores(context.dynamoDbEndpoint, 'mem');
     const konnektive = new KonnektiveClient({ baseUrl: url, queryTimeoutMs: 30_000, writeTimeoutMs: 25_000 });
 
     const rows: Row[] = [];

@@ -1,5 +1,6 @@
 /**
- * Domain errors raised by the use cases. The HTTP layer maps them in one place (functions/shared/http-errors.ts).
+ * Domain errors raised by the use cases (Konnektive failures become these in functions/core/konnektive-access.ts).
+ * The HTTP layer maps them in one place (functions/shared/http-errors.ts).
  */
 
 /** Input failed validation; `fields` maps a field path to what is wrong with it. */
@@ -7,16 +8,17 @@ export class ValidationError extends Error {
   constructor(
     message: string,
     readonly fields: Record<string, string> = {},
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'ValidationError';
   }
 }
 
 /** The thing asked for does not exist for this caller (also used for other tenants' ids). */
 export class NotFoundError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'NotFoundError';
   }
 }
@@ -42,8 +44,9 @@ export class MissingPermissionsError extends Error {
   constructor(
     message: string,
     readonly missingPermissions: string[],
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'MissingPermissionsError';
   }
 }
@@ -76,7 +79,10 @@ export class IdempotencyKeyReusedError extends Error {
   }
 }
 
-/** Konnektive is down, timing out or answering garbage; retry after `retryAfterSeconds`. */
+/**
+ * Konnektive is down, timing out or answering garbage, and nothing was changed by this request (it never reached
+ * Konnektive, or it only read); retry after `retryAfterSeconds`.
+ */
 export class UpstreamUnavailableError extends Error {
   constructor(
     message: string,
@@ -85,5 +91,55 @@ export class UpstreamUnavailableError extends Error {
   ) {
     super(message, options);
     this.name = 'UpstreamUnavailableError';
+  }
+}
+
+/**
+ * A write reached Konnektive and no answer came back (timeout, HTTP 5xx, an unreadable answer): it may or may not
+ * have happened. Retrying blindly could charge twice, so the caller must look in Konnektive first.
+ */
+export class OutcomeUnknownError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'OutcomeUnknownError';
+  }
+}
+
+/** Konnektive refused the request for its rate (HTTP 429) without processing it; retry after `retryAfterSeconds`. */
+export class RateLimitedError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'RateLimitedError';
+  }
+}
+
+/** Konnektive declined the payment; `message` is Konnektive's own text (scrubbed of card data). */
+export class DeclinedError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DeclinedError';
+  }
+}
+
+/** Konnektive wants a redirect (3-D Secure or an alternative payment page) that a Zap cannot follow. */
+export class RedirectRequiredError extends Error {
+  constructor(
+    message = 'Konnektive asked for a redirect (3-D Secure or an alternative payment page) that a Zap cannot follow',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'RedirectRequiredError';
+  }
+}
+
+/** Konnektive answered with an error we do not know how to read. */
+export class UpstreamError extends Error {
+  constructor(message = 'Konnektive answered with an unexpected error', options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UpstreamError';
   }
 }

@@ -1,6 +1,8 @@
 /**
  * Domain model shared by the use cases. Pure types: no AWS, no HTTP.
  */
+import type { ContractFindings } from './contract/findings.js';
+import type { StreamProgress, StreamStrategy } from './triggers/cursor-state.js';
 
 export const ORDER_TYPES = ['NEW_SALE', 'CANCELLED', 'NEW_LEAD'] as const;
 export const TRANSACTION_TYPES = ['DECLINE', 'REFUND'] as const;
@@ -30,6 +32,8 @@ export interface Connection {
   status: 'active' | 'invalid';
   createdAt: string;
   updatedAt: string;
+  /** What the contract probe found out about this account's API (absent until a probe ran). */
+  contract?: ContractFindings | undefined;
 }
 
 /** A bearer token, stored only as its SHA-256 hash. */
@@ -62,6 +66,10 @@ export interface Cursor {
   leaseExpiresAt?: number | undefined;
   /** When the last checkpoint was written (UTC ISO-8601). */
   updatedAt?: string | undefined;
+  /** How this stream is read (absent: not decided yet; the poller starts from the connection's probe findings). */
+  strategy?: StreamStrategy | undefined;
+  /** Overlap counts, an unfinished walk, the reconciliation: cleared when the stream is reset. */
+  progress?: StreamProgress | undefined;
 }
 
 /** Outcome of recording an event in the ledger. */

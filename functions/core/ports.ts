@@ -2,6 +2,8 @@
  * Ports: what the use cases need from the outside world. Adapters in functions/adapters implement them
  * (DynamoDB, KMS, EventBridge, SQS, HTTP); local/ provides local adapters; tests pass in-memory fakes.
  */
+
+import type { ContractFindings } from './contract/findings.js';
 import type {
   Connection,
   Cursor,
@@ -14,6 +16,7 @@ import type {
   TokenRecord,
   Trigger,
 } from './model.js';
+import type { StreamProgress, StreamStrategy } from './triggers/cursor-state.js';
 import type { DeliveryMessage } from './triggers/schemas.js';
 
 /** Wall-clock time, injectable so tests control it. */
@@ -23,10 +26,15 @@ export interface Clock {
 
 /** Connections (tenants), keyed by connectionId; one per loginId. */
 export interface ConnectionStore {
-  /** Creates the connection for `loginId` or updates its password/zone/label; returns the stored item. */
+  /**
+   * Creates the connection for `loginId` or updates its password/zone/label/status (other attributes, such as the
+   * probe's findings, are kept); returns the stored item.
+   */
   upsert(input: Omit<Connection, 'createdAt' | 'updatedAt'>, now: Date): Promise<Connection>;
   get(connectionId: string): Promise<Connection | undefined>;
   setStatus(connectionId: string, status: Connection['status'], now: Date): Promise<void>;
+  /** Stores the contract probe's findings on an existing connection (a missing one stays missing). */
+  setContract(connectionId: string, contract: ContractFindings, now: Date): Promise<void>;
   /** Every connection (status page, small N). */
   list(): Promise<Connection[]>;
 }
@@ -76,7 +84,8 @@ export interface CursorStore {
   }): Promise<Cursor | undefined>;
   /**
    * Moves the hwm forward and bumps the version, only if the version is still `expectedVersion` and
-   * `owner` still holds the lease (which is extended to `leaseExpiresAt`). Throws CursorConflictError otherwise.
+   * `owner` still holds the lease (which is extended to `leaseExpiresAt`). `strategy` and `progress`, when given,
+   * replace the stored ones in the same write. Throws CursorConflictError otherwise.
    */
   checkpoint(args: {
     connectionId: string;
@@ -86,11 +95,25 @@ export interface CursorStore {
     hwm: string;
     now: Date;
     leaseExpiresAt: number;
+    strategy?: StreamStrategy | undefined;
+    progress?: StreamProgress | undefined;
   }): Promise<Cursor>;
   /**
-   * (Re)starts a stream at `hwm`: creates the cursor if absent, otherwise sets hwm and bumps the version
-   * (unconditionally, so an in-flight poll's checkpoint loses). Called when a stream gets its first subscription,
-   * so a Zap switched on never receives a backlog from before it existed.
+   * Extends `owner`'s lease to `now + leaseMs` (a heartbeat while a slow read is in flight). Throws
+   * CursorConflictError when `owner` no longer holds it.
+   */
+  renewLease(args: {
+    connectionId: string;
+    stream: Stream;
+    owner: string;
+    now: Date;
+    leaseMs: number;
+  }): Promise<void>;
+  /**
+   * (Re)starts a stream at `hwm`: creates the cursor if absent, otherwise sets hwm, bumps the version
+   * (unconditionally, so an in-flight poll's checkpoint loses) and clears `progress` (the strategy stays: it is
+   * about the account's API, not the stream's position). Called when a stream gets its first subscription, so a
+   * Zap switched on never receives a backlog from before it existed.
    */
   reset(args: { connectionId: string; stream: Stream; hwm: string; now: Date }): Promise<void>;
   /** Gives the lease up (no-op when not held by owner). */
@@ -112,6 +135,8 @@ export interface EventLedger {
     cursorVersion: number;
     expiresAt: Date;
   }): Promise<LedgerOutcome>;
+  /** Which of `eventIds` have a live (unexpired at `now`) entry. */
+  has(args: { connectionId: string; eventIds: string[]; now: Date }): Promise<Set<string>>;
 }
 
 /** Per-subscription "already delivered" markers, so a retried message never re-posts. */
@@ -143,6 +168,17 @@ export interface IdempotencyStore {
   complete(args: { key: string; response: { statusCode: number; body: unknown } }): Promise<void>;
   /** Drops an in-progress claim so the client may retry (e.g. Konnektive was unreachable). */
   release(key: string): Promise<void>;
+}
+
+/** Every storage port, as one process builds them (DynamoDB in AWS and locally, fakes in core tests). */
+export interface Stores {
+  connections: ConnectionStore;
+  tokens: TokenStore;
+  subscriptions: SubscriptionStore;
+  cursors: CursorStore;
+  ledger: EventLedger;
+  deliveries: DeliveryMarkerStore;
+  idempotency: IdempotencyStore;
 }
 
 /** Encrypts Konnektive passwords at rest (KMS in AWS, AES-256-GCM locally), bound to the connection. */

@@ -86,6 +86,9 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
+/** The zone of a Konnektive account that does not say otherwise (Konnektive's documented default). */
+export const DEFAULT_TIME_ZONE = 'America/New_York';
+
 /** True when `Intl` knows `zone` (an IANA name such as `America/New_York`, or `UTC`). */
 export function isValidTimeZone(zone: string): boolean {
   if (typeof zone !== 'string' || zone.trim() === '') return false;
@@ -178,6 +181,21 @@ export function formatKonnektiveDateTime(instant: Date, zone: string): string {
   return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
 }
 
+/**
+ * `instant` as ISO-8601 in `zone` with the offset in force at that instant, e.g. `2026-11-28T09:15:00-05:00`
+ * (whole seconds; `+00:00` for UTC). Offsets are whole minutes, as ISO-8601 requires: a historical offset with
+ * seconds (local mean time before ~1900) is rounded, and the wall time printed is the one that goes with it.
+ */
+export function formatIsoWithOffset(instant: Date, zone: string): string {
+  const ms = floorToSecond(assertValidInstant(instant));
+  const offsetMinutes = Math.round(offsetAt(ms, zone) / 60_000);
+  const wall = new Date(ms + offsetMinutes * 60_000);
+  const date = `${pad(wall.getUTCFullYear(), 4)}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())}`;
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  return `${date}T${wallTimeHms(wall.getTime())}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
 // `YYYY-MM-DD`, `YYYY-MM-DD HH:MM`, `YYYY-MM-DD HH:MM:SS` and `YYYY-MM-DD HH:MM:SS.ffffff` (PHP DateTime's
 // form); a `T` separator is tolerated as well.
 const WALL_TIME_PATTERN = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?$/;
@@ -243,6 +261,15 @@ export function parseKonnektiveDateTime(text: string, zone: string): ParsedWallT
   const [first] = alternatives;
   if (first === undefined) throw new RangeError(`cannot resolve "${text}" in ${zone}`);
   return { instant: first, alternatives, kind: alternatives.length > 1 ? 'ambiguous' : 'unique' };
+}
+
+/**
+ * A Konnektive wall time (`YYYY-MM-DD HH:MM:SS`) as ISO-8601 with the account zone's offset, DST-correct: the
+ * instant `parseKonnektiveDateTime` reads (the earlier one in a fall-back hour; a time in a spring-forward gap
+ * moves forward by the gap, so its printed wall time is the real one). Throws the parser's `RangeError`.
+ */
+export function konnektiveDateTimeToIso(text: string, zone: string): string {
+  return formatIsoWithOffset(parseKonnektiveDateTime(text, zone).instant, zone);
 }
 
 /**

@@ -1,10 +1,8 @@
 /** `POST /subscriptions` — Zapier's performSubscribe. */
-import { randomUUID } from 'node:crypto';
 import type { Connection } from '../core/model.js';
 import { subscribeRequestSchema } from '../core/triggers/schemas.js';
 import { type SubscriptionDeps, subscribe, toSubscriptionResponse } from '../core/triggers/subscriptions.js';
-import { dynamoStores, systemClock } from '../shared/aws.js';
-import { hookConfig, loadConfig, storageConfig } from '../shared/config.js';
+import type { Dependencies } from '../shared/dependencies.js';
 import { type ApiEvent, apiHandler, createAuthenticator, json, parseJsonBody } from '../shared/http.js';
 import { logger } from '../shared/observability.js';
 
@@ -25,13 +23,13 @@ export const createCreateSubscriptionHandler = (deps: CreateSubscriptionDeps) =>
     return json(created ? 201 : 200, toSubscriptionResponse(subscription));
   });
 
-const config = loadConfig(storageConfig.extend(hookConfig.shape));
-const stores = dynamoStores(config);
-export const handler = createCreateSubscriptionHandler({
-  authenticate: createAuthenticator({ tokens: stores.tokens(), connections: stores.connections() }),
-  subscriptions: stores.subscriptions(),
-  cursors: stores.cursors(),
-  clock: systemClock,
-  allowlist: config.HOOK_URL_ALLOWLIST,
-  newId: () => `sub_${randomUUID().replaceAll('-', '')}`,
-});
+/** The handler as deployed: its dependencies from the process container. */
+export const fromDependencies = (deps: Dependencies) =>
+  createCreateSubscriptionHandler({
+    authenticate: createAuthenticator(deps.stores),
+    subscriptions: deps.stores.subscriptions,
+    cursors: deps.stores.cursors,
+    clock: deps.clock,
+    allowlist: deps.hookAllowlist,
+    newId: deps.newSubscriptionId,
+  });

@@ -2,8 +2,7 @@
 import type { Connection } from '../core/model.js';
 import type { SubscriptionStore } from '../core/ports.js';
 import { unsubscribe } from '../core/triggers/subscriptions.js';
-import { dynamoStores } from '../shared/aws.js';
-import { loadConfig, storageConfig } from '../shared/config.js';
+import type { Dependencies } from '../shared/dependencies.js';
 import { type ApiEvent, apiHandler, createAuthenticator, noContent, pathParam } from '../shared/http.js';
 import { logger } from '../shared/observability.js';
 
@@ -21,8 +20,9 @@ export const createDeleteSubscriptionHandler = (deps: DeleteSubscriptionDeps) =>
     return noContent();
   });
 
-const stores = dynamoStores(loadConfig(storageConfig));
-export const handler = createDeleteSubscriptionHandler({
-  authenticate: createAuthenticator({ tokens: stores.tokens(), connections: stores.connections() }),
-  subscriptions: stores.subscriptions(),
-});
+/** The handler as deployed: its dependencies from the process container. */
+export const fromDependencies = (deps: Dependencies) =>
+  createDeleteSubscriptionHandler({
+    authenticate: createAuthenticator(deps.stores),
+    subscriptions: deps.stores.subscriptions,
+  });

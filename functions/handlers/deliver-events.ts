@@ -5,13 +5,8 @@
  * deleted; exhausted targets and unreadable bodies go to the dead-letter queue. Records not yet started when the
  * invocation's time runs short are handed back as fresh messages. docs/delivery.md has the whole policy.
  */
-
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { DynamoDbHookRateLimiter } from '../adapters/dynamodb/hook-rate-limiter.js';
-import { FetchHookSender } from '../adapters/http/fetch-hook-sender.js';
-import { SqsDeliveryQueue } from '../adapters/sqs/sqs-queues.js';
 import type { DeliveryQueue } from '../core/ports.js';
 import {
   type DeliverDeps,
@@ -20,14 +15,12 @@ import {
   deliverMessage,
   firstDelivery,
 } from '../core/triggers/deliver.js';
-import { CoalescingHookRateLimiter, HookConcurrency, hookRatePolicy } from '../core/triggers/hook-rate.js';
+import { HookConcurrency } from '../core/triggers/hook-rate.js';
 import { type DeliveryMessage, deliveryQueueBodySchema } from '../core/triggers/schemas.js';
 import { RecentSubscriptions } from '../core/triggers/subscription-lookup.js';
-import { dynamoStores, systemClock, timerWait } from '../shared/aws.js';
-import { deliveryConfig, hookConfig, loadConfig, storageConfig, tableName } from '../shared/config.js';
+import type { Dependencies } from '../shared/dependencies.js';
 import { backgroundHandler, jsonOrUndefined } from '../shared/lambda.js';
-import { logger, MetricUnit, metrics } from '../shared/observability.js';
-import { deliverySettingsFrom } from '../shared/settings.js';
+import { emitDeliveryLatency, emitMetric, logger } from '../shared/observability.js';
 
 export interface DeliverHandlerDeps extends DeliverDeps {
   queue: DeliveryQueue;
@@ -55,25 +48,28 @@ const deliverRecord = async (
   if (!parsed.success) {
     logger.error('malformed delivery message dead-lettered', { messageId: record.messageId });
     await deps.queue.deadLetter(record.body, 'malformed message');
-    metrics.addMetric('HookDeadLettered', MetricUnit.Count, 1);
+    emitMetric('HookDeadLettered', 1);
     return;
   }
   const message: DeliveryMessage =
     'detail' in parsed.data
-      ? firstDelivery(parsed.data.detail, new Date(Number(record.attributes.SentTimestamp) || Date.now()))
+      ? firstDelivery(
+          parsed.data.detail,
+          new Date(Number(record.attributes.SentTimestamp) || deps.clock.now().getTime()),
+        )
       : parsed.data;
   if (budget.remainingMs() < settings.minRemainingMs) {
     // Not started: a fresh copy goes back at once, so a long batch never burns a receive of this message.
     await deps.queue.send([message], deps.clock.now());
-    metrics.addMetric('DeliveryHandedBack', MetricUnit.Count, 1);
+    emitMetric('DeliveryHandedBack', 1);
     return;
   }
   const plan = await deliverMessage(deps, message, budget, settings);
-  observe(message, plan);
+  observe(deps, message, plan);
   if (plan.followUps.length > 0) await deps.queue.send(plan.followUps, deps.clock.now());
   if (plan.exhausted) {
     await deps.queue.deadLetter(plan.exhausted, 'retries exhausted');
-    metrics.addMetric('HookDeadLettered', MetricUnit.Count, plan.exhausted.targets?.length ?? 1);
+    emitMetric('HookDeadLettered', plan.exhausted.targets?.length ?? 1);
     logger.error('delivery retries exhausted: dead-lettered', {
       eventId: message.event.eventId,
       connectionId: message.event.connectionId,
@@ -85,7 +81,7 @@ const deliverRecord = async (
 };
 
 /** Metrics and logs of one record: ids and reasons only, never the payload (it carries customer data). */
-const observe = (message: DeliveryMessage, plan: DeliveryPlan) => {
+const observe = (deps: Pick<DeliverDeps, 'clock'>, message: DeliveryMessage, plan: DeliveryPlan) => {
   const { eventId, connectionId } = message.event;
   if (plan.hop) {
     logger.debug('delivery message not due yet: sent on', { eventId, notBefore: message.notBefore });
@@ -100,10 +96,11 @@ const observe = (message: DeliveryMessage, plan: DeliveryPlan) => {
     };
     switch (outcome.result) {
       case 'delivered':
-        metrics.addMetric('HookDelivered', MetricUnit.Count, 1);
-        metrics.addMetric('DeliveryLatency', MetricUnit.Milliseconds, outcome.latencyMs);
+        emitMetric('HookDelivered', 1);
+        // Record time → delivered: what the merchant's Zap sees.
+        emitDeliveryLatency(message.event, deps.clock.now());
         if (outcome.markerError) {
-          metrics.addMetric('HookMarkerLost', MetricUnit.Count, 1);
+          emitMetric('HookMarkerLost', 1);
           logger.warn('hook delivered but its marker was not written', {
             ...context,
             error: outcome.markerError,
@@ -113,18 +110,18 @@ const observe = (message: DeliveryMessage, plan: DeliveryPlan) => {
         }
         break;
       case 'gone':
-        metrics.addMetric('HookGone', MetricUnit.Count, 1);
+        emitMetric('HookGone', 1);
         logger.info('hook answered 410: subscription deleted', context);
         break;
       case 'not-allowed':
         logger.warn('hook URL no longer allowed: not delivered', context);
         break;
       case 'failed':
-        metrics.addMetric('HookFailed', MetricUnit.Count, 1);
+        emitMetric('HookFailed', 1);
         logger.warn('hook delivery failed', { ...context, reason: outcome.reason });
         break;
       case 'deferred':
-        metrics.addMetric('HookDeferred', MetricUnit.Count, 1);
+        emitMetric('HookDeferred', 1);
         if (outcome.reason === 'store')
           logger.warn('hook delivery deferred', { ...context, error: outcome.detail });
         else logger.debug('hook delivery deferred', { ...context, reason: outcome.reason });
@@ -135,29 +132,23 @@ const observe = (message: DeliveryMessage, plan: DeliveryPlan) => {
   }
 };
 
-const config = loadConfig(storageConfig.extend(hookConfig.shape).extend(deliveryConfig.shape));
-const settings = deliverySettingsFrom(config);
-const stores = dynamoStores(config);
-const sqs = new SQSClient({ region: config.AWS_REGION });
-export const handler = createDeliverHandler(
-  {
-    // Module scope: warm invocations share the subscription lists read in the last seconds and the coalesced
-    // rate bookings.
-    subscriptions: new RecentSubscriptions(stores.subscriptions(), systemClock),
-    markers: stores.deliveries(),
-    sender: new FetchHookSender(config.DELIVERY_ATTEMPT_TIMEOUT_MS),
-    clock: systemClock,
-    wait: timerWait,
-    rateLimiter: new CoalescingHookRateLimiter(
-      new DynamoDbHookRateLimiter(
-        stores.client,
-        tableName(config, 'hookRates'),
-        hookRatePolicy(config.HOOK_RATE_PER_SECOND),
-      ),
-    ),
-    inFlight: new HookConcurrency(settings.postsInFlightPerUrl),
-    allowlist: config.HOOK_URL_ALLOWLIST,
-    queue: new SqsDeliveryQueue(sqs, config.DELIVERY_QUEUE_URL, config.DELIVERY_DLQ_URL),
-  },
-  settings,
-);
+/**
+ * The handler as deployed: its dependencies from the process container. Built once per process, so warm
+ * invocations share the subscription lists read in the last seconds and this process's POSTs in flight per URL
+ * (the container's rate limiter coalesces the bookings of concurrent records).
+ */
+export const fromDependencies = (deps: Dependencies) =>
+  createDeliverHandler(
+    {
+      subscriptions: new RecentSubscriptions(deps.stores.subscriptions, deps.clock),
+      markers: deps.stores.deliveries,
+      sender: deps.hookSender,
+      clock: deps.clock,
+      wait: deps.wait,
+      rateLimiter: deps.hookRateLimiter,
+      inFlight: new HookConcurrency(deps.deliverySettings.postsInFlightPerUrl),
+      allowlist: deps.hookAllowlist,
+      queue: deps.deliveryQueue,
+    },
+    deps.deliverySettings,
+  );

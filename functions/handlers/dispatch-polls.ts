@@ -1,12 +1,12 @@
-/** Scheduled every minute: one poll request per (connection, stream) in use. */
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { SqsPollRequestQueue } from '../adapters/sqs/sqs-queues.js';
+/**
+ * Scheduled every minute: one poll request per (connection, stream) in use. Each tick that queued its requests
+ * beats `DispatcherHeartbeat`: its absence (a schedule that stopped, a dispatcher that keeps failing) is an alarm.
+ */
 import type { SubscriptionStore } from '../core/ports.js';
 import { dispatchPolls, type PollRequestQueue } from '../core/triggers/dispatch.js';
-import { dynamoStores } from '../shared/aws.js';
-import { dispatchConfig, loadConfig, storageConfig } from '../shared/config.js';
+import type { Dependencies } from '../shared/dependencies.js';
 import { backgroundHandler } from '../shared/lambda.js';
-import { logger, MetricUnit, metrics } from '../shared/observability.js';
+import { emitMetric, logger } from '../shared/observability.js';
 
 export interface DispatchDeps {
   subscriptions: SubscriptionStore;
@@ -16,13 +16,12 @@ export interface DispatchDeps {
 export const createDispatchHandler = (deps: DispatchDeps) =>
   backgroundHandler(async (_event: unknown) => {
     const { requested } = await dispatchPolls(deps);
-    metrics.addMetric('PollsRequested', MetricUnit.Count, requested);
+    emitMetric('PollsRequested', requested);
+    emitMetric('DispatcherHeartbeat', 1);
     logger.info('dispatched polls', { requested });
     return { requested };
   });
 
-const config = loadConfig(storageConfig.extend(dispatchConfig.shape));
-export const handler = createDispatchHandler({
-  subscriptions: dynamoStores(config).subscriptions(),
-  pollQueue: new SqsPollRequestQueue(new SQSClient({ region: config.AWS_REGION }), config.POLL_QUEUE_URL),
-});
+/** The handler as deployed: its dependencies from the process container. */
+export const fromDependencies = (deps: Dependencies) =>
+  createDispatchHandler({ subscriptions: deps.stores.subscriptions, pollQueue: deps.pollQueue });

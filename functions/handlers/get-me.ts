@@ -2,8 +2,7 @@
 
 import type { Connection } from '../core/model.js';
 import { describeMe } from '../core/session/create-session.js';
-import { dynamoStores } from '../shared/aws.js';
-import { loadConfig, storageConfig } from '../shared/config.js';
+import type { Dependencies } from '../shared/dependencies.js';
 import { type ApiEvent, apiHandler, createAuthenticator, json } from '../shared/http.js';
 
 export interface GetMeDeps {
@@ -13,7 +12,6 @@ export interface GetMeDeps {
 export const createGetMeHandler = (deps: GetMeDeps) =>
   apiHandler(async (event) => json(200, describeMe(await deps.authenticate(event))));
 
-const stores = dynamoStores(loadConfig(storageConfig));
-export const handler = createGetMeHandler({
-  authenticate: createAuthenticator({ tokens: stores.tokens(), connections: stores.connections() }),
-});
+/** The handler as deployed: its dependencies from the process container. */
+export const fromDependencies = (deps: Dependencies) =>
+  createGetMeHandler({ authenticate: createAuthenticator(deps.stores) });

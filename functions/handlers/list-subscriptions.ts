@@ -2,8 +2,7 @@
 import type { Connection } from '../core/model.js';
 import type { SubscriptionStore } from '../core/ports.js';
 import { listSubscriptions } from '../core/triggers/subscriptions.js';
-import { dynamoStores } from '../shared/aws.js';
-import { loadConfig, storageConfig } from '../shared/config.js';
+import type { Dependencies } from '../shared/dependencies.js';
 import { type ApiEvent, apiHandler, createAuthenticator, json } from '../shared/http.js';
 
 export interface ListSubscriptionsDeps {
@@ -17,8 +16,9 @@ export const createListSubscriptionsHandler = (deps: ListSubscriptionsDeps) =>
     return json(200, { subscriptions: await listSubscriptions(deps, connection) });
   });
 
-const stores = dynamoStores(loadConfig(storageConfig));
-export const handler = createListSubscriptionsHandler({
-  authenticate: createAuthenticator({ tokens: stores.tokens(), connections: stores.connections() }),
-  subscriptions: stores.subscriptions(),
-});
+/** The handler as deployed: its dependencies from the process container. */
+export const fromDependencies = (deps: Dependencies) =>
+  createListSubscriptionsHandler({
+    authenticate: createAuthenticator(deps.stores),
+    subscriptions: deps.stores.subscriptions,
+  });

@@ -4,22 +4,19 @@
  * logged, then left to the next tick (the window is re-read); anything else fails the record so SQS retries it and,
  * in the end, dead-letters it. A record not started because the invocation's time is short is handed back (failed).
  */
-
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { EventBridgePublisher } from '../adapters/eventbridge/event-bridge-publisher.js';
-import { KonnektiveAuthError, KonnektiveError } from '../core/konnektive.js';
+import { konnektiveFailureOf } from '../core/konnektive-access.js';
 import { type PollDeps, type PollSettings, pollStream } from '../core/triggers/poll-stream.js';
 import { pollRequestSchema } from '../core/triggers/schemas.js';
-import { SettledEvents } from '../core/triggers/settled-events.js';
-import { dynamoStores, systemClock } from '../shared/aws.js';
-import { cipherConfig, konnektiveConfig, loadConfig, pollConfig, storageConfig } from '../shared/config.js';
-import { kmsCredentialCipher } from '../shared/kms.js';
-import { createKonnektiveClient } from '../shared/konnektive.js';
+import type { Dependencies } from '../shared/dependencies.js';
 import { backgroundHandler, jsonOrUndefined } from '../shared/lambda.js';
-import { dimensionedMetric, logger, MetricUnit, metrics } from '../shared/observability.js';
-import { pollSettingsFrom } from '../shared/settings.js';
+import {
+  emitDetectionLatency,
+  emitMetric,
+  logger,
+  recordStoredCredentialsRejected,
+} from '../shared/observability.js';
 
 export const createPollHandler = (deps: PollDeps, settings: PollSettings) =>
   backgroundHandler(
@@ -59,15 +56,35 @@ const pollRecord = async (deps: PollDeps, settings: PollSettings, record: SQSRec
         stream,
         owner: `${context.awsRequestId}:${record.messageId}`,
         remainingMs: () => context.getRemainingTimeInMillis(),
+        overlap: parsed.data.overlap,
       },
       settings,
     );
-    for (const [type, count] of Object.entries(result.published))
-      dimensionedMetric('EventsDetected', 'type', type, count);
-    if (result.lagSeconds !== undefined)
-      metrics.addMetric('PollLagSeconds', MetricUnit.Seconds, result.lagSeconds);
+    let published = 0;
+    for (const [type, count] of Object.entries(result.published)) {
+      emitMetric('EventsDetected', count, { type });
+      published += count;
+    }
+    if (published > 0) emitMetric('EventsPublished', published);
+    for (const event of result.detected) emitDetectionLatency(event);
+    emitMetric('KonnektiveCallsPerPoll', result.calls);
+    for (const change of result.strategyChanges) {
+      // A first choice is news only in the log; a move on evidence, a re-check or a probe is worth a look.
+      const fields = { connectionId, stream, from: change.from, to: change.to, sorted: change.sorted };
+      if (change.from === 'none') logger.info('poll strategy chosen', { ...fields, reason: change.reason });
+      else logger.warn('poll strategy changed', { ...fields, evidence: change.reason });
+      emitMetric('PollStrategyChanged', 1, { strategy: change.to });
+    }
+    if (result.reconciled && result.reconciled.missed > 0) {
+      emitMetric('ReconciledEvents', result.reconciled.missed);
+      logger.warn('reconciliation found events the dateUpdated stream could not see', {
+        connectionId,
+        missed: result.reconciled.missed,
+      });
+    }
+    if (result.lagSeconds !== undefined) emitMetric('PollLagSeconds', result.lagSeconds);
     if (result.rejected.length > 0) {
-      metrics.addMetric('RecordsRejected', MetricUnit.Count, result.rejected.length);
+      emitMetric('RecordsRejected', result.rejected.length);
       for (const rejected of result.rejected) {
         logger.error('Konnektive record failed validation (schema drift)', {
           connectionId,
@@ -82,20 +99,22 @@ const pollRecord = async (deps: PollDeps, settings: PollSettings, record: SQSRec
       stream,
       status: result.status,
       windows: result.windows,
+      calls: result.calls,
+      strategy: result.strategy?.name,
       published: result.published,
       hwm: result.hwm,
     });
   } catch (error) {
-    metrics.addMetric('PollErrors', MetricUnit.Count, 1);
-    if (error instanceof KonnektiveError) {
+    emitMetric('PollErrors', 1);
+    // The core already turned it into a domain error (and marked a rejected connection invalid).
+    const konnektive = konnektiveFailureOf(error);
+    if (konnektive) {
       logger.warn('poll failed at Konnektive; the next tick re-reads the window', {
         connectionId,
         stream,
-        errorClass: error.errorClass,
-        message: error.message,
+        errorClass: konnektive.errorClass,
+        message: konnektive.message,
       });
-      if (error instanceof KonnektiveAuthError)
-        await deps.connections.setStatus(connectionId, 'invalid', deps.clock.now());
       return;
     }
     logger.error('poll failed', { connectionId, stream, error: error as Error });
@@ -103,24 +122,20 @@ const pollRecord = async (deps: PollDeps, settings: PollSettings, record: SQSRec
   }
 };
 
-const config = loadConfig(
-  storageConfig.extend(konnektiveConfig.shape).extend(cipherConfig.shape).extend(pollConfig.shape),
-);
-const stores = dynamoStores(config);
-export const handler = createPollHandler(
-  {
-    connections: stores.connections(),
-    cursors: stores.cursors(),
-    ledger: stores.ledger(),
-    cipher: kmsCredentialCipher(config),
-    konnektive: createKonnektiveClient(config),
-    publisher: new EventBridgePublisher(
-      new EventBridgeClient({ region: config.AWS_REGION }),
-      config.EVENT_BUS_NAME,
-    ),
-    clock: systemClock,
-    // Module scope: warm invocations remember which overlap events are settled and skip their ledger writes.
-    settled: new SettledEvents(),
-  },
-  pollSettingsFrom(config),
-);
+/** The handler as deployed: its dependencies from the process container. */
+export const fromDependencies = (deps: Dependencies) =>
+  createPollHandler(
+    {
+      connections: deps.stores.connections,
+      cursors: deps.stores.cursors,
+      ledger: deps.stores.ledger,
+      cipher: deps.cipher,
+      konnektive: deps.konnektive,
+      publisher: deps.publisher,
+      clock: deps.clock,
+      settled: deps.settledEvents,
+      // A stored password Konnektive now refuses is counted (StoredCredentialsRejected) and its connection logged.
+      onStoredCredentialsRejected: recordStoredCredentialsRejected,
+    },
+    deps.pollSettings,
+  );

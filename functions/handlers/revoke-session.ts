@@ -2,8 +2,7 @@
 import type { Connection } from '../core/model.js';
 import type { TokenStore } from '../core/ports.js';
 import { revokeToken } from '../core/session/create-session.js';
-import { dynamoStores } from '../shared/aws.js';
-import { loadConfig, storageConfig } from '../shared/config.js';
+import type { Dependencies } from '../shared/dependencies.js';
 import { type ApiEvent, apiHandler, bearerToken, createAuthenticator, noContent } from '../shared/http.js';
 import { logger } from '../shared/observability.js';
 
@@ -21,9 +20,6 @@ export const createRevokeSessionHandler = (deps: RevokeSessionDeps) =>
     return noContent();
   });
 
-const stores = dynamoStores(loadConfig(storageConfig));
-const tokens = stores.tokens();
-export const handler = createRevokeSessionHandler({
-  authenticate: createAuthenticator({ tokens, connections: stores.connections() }),
-  tokens,
-});
+/** The handler as deployed: its dependencies from the process container. */
+export const fromDependencies = (deps: Dependencies) =>
+  createRevokeSessionHandler({ authenticate: createAuthenticator(deps.stores), tokens: deps.stores.tokens });

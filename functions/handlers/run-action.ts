@@ -1,11 +1,8 @@
-/** `POST /actions/{action}` — the five Zapier creates, idempotent by `Idempotency-Key`. */
+/** `POST /actions/{action}` — the five Zapier creates; the sale and the lead idempotent by `Idempotency-Key`. */
 import * as z from 'zod';
-import { parseIdempotencyKey } from '../core/actions/idempotency.js';
-import { metricSinkFrom } from '../core/actions/observability.js';
 import { type RunActionDeps, runAction } from '../core/actions/run-action.js';
 import type { Connection } from '../core/model.js';
-import { dynamoStores, systemClock } from '../shared/aws.js';
-import { cipherConfig, konnektiveConfig, loadConfig, storageConfig } from '../shared/config.js';
+import { type Dependencies, konnektiveAccessOf } from '../shared/dependencies.js';
 import {
   type ApiEvent,
   apiHandler,
@@ -16,54 +13,44 @@ import {
   pathParam,
 } from '../shared/http.js';
 import { errorBody, toHttpError } from '../shared/http-errors.js';
-import { kmsCredentialCipher } from '../shared/kms.js';
-import { createKonnektiveClient } from '../shared/konnektive.js';
-import { logger, metrics } from '../shared/observability.js';
+import { emitMetric, logger } from '../shared/observability.js';
 
 export interface RunActionHandlerDeps extends Omit<RunActionDeps, 'describeError' | 'metrics'> {
   authenticate: (event: ApiEvent) => Promise<Connection>;
-  egressIps: string[];
   metrics?: RunActionDeps['metrics'];
 }
 
 export const createRunActionHandler = (deps: RunActionHandlerDeps) => {
   const useCase: RunActionDeps = {
     ...deps,
-    metrics: deps.metrics ?? metricSinkFrom(metrics),
+    metrics: deps.metrics ?? { count: (name, dimensions) => emitMetric(name, 1, dimensions) },
     logger: deps.logger ?? logger,
     // The one error mapping, so a stored error answer replays exactly as it was first sent.
     describeError: (error, requestId) => {
-      const httpError = toHttpError(error, { egressIps: deps.egressIps });
+      const httpError = toHttpError(error);
       return { statusCode: httpError.statusCode, body: errorBody(httpError, requestId) };
     },
   };
-  return apiHandler(
-    async (event) => {
-      const connection = await deps.authenticate(event);
-      const action = pathParam(event, 'action');
-      logger.appendKeys({ action });
-      const response = await runAction(useCase, {
-        connection,
-        action,
-        idempotencyKey: parseIdempotencyKey(header(event, 'idempotency-key')),
-        body: parseJsonBody(event, z.unknown()),
-        requestId: event.requestContext?.requestId,
-      });
-      return json(response.statusCode, response.body, response.headers);
-    },
-    { egressIps: deps.egressIps },
-  );
+  return apiHandler(async (event) => {
+    const connection = await deps.authenticate(event);
+    const action = pathParam(event, 'action');
+    logger.appendKeys({ action });
+    const response = await runAction(useCase, {
+      connection,
+      action,
+      idempotencyKey: header(event, 'idempotency-key'),
+      body: parseJsonBody(event, z.unknown()),
+      requestId: event.requestContext?.requestId,
+    });
+    return json(response.statusCode, response.body, response.headers);
+  });
 };
 
-const config = loadConfig(storageConfig.extend(konnektiveConfig.shape).extend(cipherConfig.shape));
-const stores = dynamoStores(config);
-const connections = stores.connections();
-export const handler = createRunActionHandler({
-  authenticate: createAuthenticator({ tokens: stores.tokens(), connections }),
-  konnektive: createKonnektiveClient(config),
-  connections,
-  idempotency: stores.idempotency(),
-  cipher: kmsCredentialCipher(config),
-  clock: systemClock,
-  egressIps: config.EGRESS_IPS,
-});
+/** The handler as deployed: its dependencies from the process container. */
+export const fromDependencies = (deps: Dependencies) =>
+  createRunActionHandler({
+    // Konnektive under the access policy, a refused stored password counted (StoredCredentialsRejected).
+    ...konnektiveAccessOf(deps),
+    authenticate: createAuthenticator(deps.stores),
+    idempotency: deps.stores.idempotency,
+  });

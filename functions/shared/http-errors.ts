@@ -1,31 +1,25 @@
 /**
- * The one place where errors become HTTP responses. Domain and Konnektive errors are mapped by `instanceof`;
- * only client errors (< 500) expose their message; server errors answer a generic text with the request id.
+ * The one place where errors become HTTP responses. Domain errors are mapped by `instanceof` (what a Konnektive
+ * failure means is decided before, in functions/core/konnektive-access.ts); only client errors (< 500) expose their
+ * message; server errors answer a generic text with the request id, unless their message was written for the user.
  */
 import * as z from 'zod';
 import {
   CredentialsRejectedError,
+  DeclinedError,
   IdempotencyInProgressError,
   IdempotencyKeyReusedError,
   InvalidCredentialsError,
   MissingPermissionsError,
   NotFoundError,
   NotWhitelistedError,
+  OutcomeUnknownError,
+  RateLimitedError,
+  RedirectRequiredError,
+  UpstreamError,
   UpstreamUnavailableError,
   ValidationError,
 } from '../core/errors.js';
-import {
-  KonnektiveAuthError,
-  KonnektiveDeclinedError,
-  KonnektiveError,
-  KonnektiveNotFoundError,
-  KonnektiveNotWhitelistedError,
-  KonnektivePermissionError,
-  KonnektiveRedirectError,
-  KonnektiveTransientError,
-  KonnektiveValidationError,
-} from '../core/konnektive.js';
-import { whitelistMessage } from '../core/session/create-session.js';
 
 /**
  * An error that already knows its HTTP status; `expose` says whether its message may reach the client: client
@@ -68,7 +62,7 @@ export const describeZodError = (error: z.ZodError): { message: string; fields: 
 };
 
 /** Maps any thrown value to an HttpError. Unknown errors become a 500 whose message is never exposed. */
-export const toHttpError = (error: unknown, options: { egressIps?: string[] } = {}): HttpError => {
+export const toHttpError = (error: unknown): HttpError => {
   if (error instanceof HttpError) return error;
   if (error instanceof z.ZodError) {
     const { message, fields } = describeZodError(error);
@@ -80,8 +74,10 @@ export const toHttpError = (error: unknown, options: { egressIps?: string[] } = 
   if (error instanceof NotFoundError) return new HttpError(404, 'NOT_FOUND', error.message);
   if (error instanceof InvalidCredentialsError)
     return new HttpError(403, 'INVALID_CREDENTIALS', error.message);
+  // 403, not 401: with session auth every 401 makes Zapier re-run the session exchange, which would try the stale
+  // password against Konnektive again on every step. Only an unknown or revoked token answers 401.
   if (error instanceof CredentialsRejectedError)
-    return new HttpError(401, 'CREDENTIALS_REJECTED', error.message);
+    return new HttpError(403, 'CREDENTIALS_REJECTED', error.message);
   if (error instanceof MissingPermissionsError) {
     return new HttpError(403, 'PERMISSION_DENIED', error.message, {
       missingPermissions: error.missingPermissions,
@@ -108,57 +104,23 @@ export const toHttpError = (error: unknown, options: { egressIps?: string[] } = 
       true,
     );
   }
-  if (error instanceof KonnektiveError) return konnektiveToHttp(error, options.egressIps ?? []);
-  return new HttpError(500, 'INTERNAL', 'Internal error');
-};
-
-/** Konnektive failures that reach the HTTP layer unconverted (actions, dropdowns, samples). */
-const konnektiveToHttp = (error: KonnektiveError, egressIps: string[]): HttpError => {
-  if (error instanceof KonnektiveDeclinedError) return new HttpError(422, 'DECLINED', error.message);
-  if (error instanceof KonnektiveValidationError) {
-    return new HttpError(422, 'VALIDATION_FAILED', `Konnektive rejected the input: ${error.message}`, {
-      fields: error.fields,
-    });
-  }
-  if (error instanceof KonnektiveRedirectError) {
+  if (error instanceof RateLimitedError) {
     return new HttpError(
-      422,
-      'REDIRECT_REQUIRED',
-      'Konnektive asked for a redirect (3-D Secure or an alternative payment page) that a Zap cannot follow',
-    );
-  }
-  if (error instanceof KonnektiveNotFoundError) return new HttpError(404, 'NOT_FOUND', error.message);
-  if (error instanceof KonnektiveAuthError) {
-    return new HttpError(
-      401,
-      'CREDENTIALS_REJECTED',
-      'Konnektive rejected the stored credentials (was the API user password changed?); reconnect the account',
-    );
-  }
-  if (error instanceof KonnektivePermissionError) {
-    return new HttpError(
-      403,
-      'PERMISSION_DENIED',
-      `The Konnektive API user lacks the "${error.permission}" permission`,
-      { missingPermissions: [error.permission] },
-    );
-  }
-  if (error instanceof KonnektiveNotWhitelistedError) {
-    return new HttpError(403, 'IP_NOT_WHITELISTED', whitelistMessage(egressIps, error.callerIp), {
-      egressIps,
-    });
-  }
-  if (error instanceof KonnektiveTransientError) {
-    return new HttpError(
-      503,
-      'KONNEKTIVE_UNAVAILABLE',
-      'Konnektive is unavailable or timed out; retry later',
+      429,
+      'RATE_LIMITED',
+      error.message,
       {},
-      { 'Retry-After': '30' },
+      { 'Retry-After': String(error.retryAfterSeconds) },
       true,
     );
   }
-  return new HttpError(502, 'KONNEKTIVE_ERROR', 'Konnektive answered with an unexpected error');
+  // 502, never 503: a 503 invites an automatic retry, and this request may already have charged a card.
+  if (error instanceof OutcomeUnknownError)
+    return new HttpError(502, 'OUTCOME_UNKNOWN', error.message, {}, {}, true);
+  if (error instanceof DeclinedError) return new HttpError(422, 'DECLINED', error.message);
+  if (error instanceof RedirectRequiredError) return new HttpError(422, 'REDIRECT_REQUIRED', error.message);
+  if (error instanceof UpstreamError) return new HttpError(502, 'KONNEKTIVE_ERROR', error.message);
+  return new HttpError(500, 'INTERNAL', 'Internal error');
 };
 
 /** The JSON body of an error response. */

@@ -29,11 +29,9 @@ export const json = (statusCode: number, body: unknown, headers: Record<string, 
 export const noContent = (): ApiResult => ({ statusCode: 204, headers: {}, body: '' });
 
 /** Maps every error to a JSON error response; logs server errors with their stack, client errors briefly. */
-export const httpErrorMapper = (
-  options: { egressIps?: string[] } = {},
-): MiddlewareObj<ApiEvent, ApiResult> => ({
+export const httpErrorMapper = (): MiddlewareObj<ApiEvent, ApiResult> => ({
   onError: async (request) => {
-    const httpError = toHttpError(request.error, options);
+    const httpError = toHttpError(request.error);
     const requestId = request.event.requestContext?.requestId ?? request.context?.awsRequestId;
     if (httpError.statusCode >= 500) {
       logger.error('request failed', { error: request.error as Error, code: httpError.code });
@@ -44,18 +42,13 @@ export const httpErrorMapper = (
   },
 });
 
-/**
- * Wraps an API route: the standard middy chain around `route`. Options carry what the error mapper needs.
- */
-export const apiHandler = (
-  route: (event: ApiEvent, context: Context) => Promise<ApiResult>,
-  options: { egressIps?: string[] } = {},
-) =>
+/** Wraps an API route: the standard middy chain around `route`. */
+export const apiHandler = (route: (event: ApiEvent, context: Context) => Promise<ApiResult>) =>
   middy<ApiEvent, ApiResult>()
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(publishMetrics())
-    .use(httpErrorMapper(options))
+    .use(httpErrorMapper())
     .handler(route);
 
 /** Reads the raw body (base64 aware), refusing oversized ones. */
@@ -103,9 +96,16 @@ export const bearerToken = (event: ApiEvent): string | undefined => {
 /**
  * Bearer authentication: resolves the token to its connection, or throws 401. The one place the auth check lives.
  */
-export const createAuthenticator =
-  (deps: { tokens: TokenStore; connections: ConnectionStore }) =>
-  async (event: ApiEvent): Promise<Connection> => {
+export const createAuthenticator = ({
+  tokens,
+  connections,
+}: {
+  tokens: TokenStore;
+  connections: ConnectionStore;
+}) => {
+  // Taken now, at cold start: a store built from missing configuration fails here with the variable's name.
+  const deps = { tokens, connections };
+  return async (event: ApiEvent): Promise<Connection> => {
     const token = bearerToken(event);
     if (!token) throw new HttpError(401, 'UNAUTHORIZED', 'Missing bearer token (Authorization: Bearer …)');
     const record = await deps.tokens.get(tokenHashOf(token));
@@ -115,6 +115,7 @@ export const createAuthenticator =
     logger.appendKeys({ connectionId: connection.connectionId });
     return connection;
   };
+};
 
 /** A path parameter, or 404 (a route matched without it is a routing bug, not client input). */
 export const pathParam = (event: ApiEvent, name: string): string => {

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { KonnektiveClient } from '../adapters/konnektive/konnektive-client.js';
 import type { konnektiveConfig } from './config.js';
-import { dimensionedMetric, MetricUnit, metrics } from './observability.js';
+import { emitMetric } from './observability.js';
 
 export const createKonnektiveClient = (config: z.output<typeof konnektiveConfig>, fetchImpl?: typeof fetch) =>
   new KonnektiveClient({
@@ -14,9 +14,9 @@ export const createKonnektiveClient = (config: z.output<typeof konnektiveConfig>
     writeTimeoutMs: config.KONNEKTIVE_WRITE_TIMEOUT_MS,
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
     onCall: (info) => {
-      metrics.addMetric('KonnektiveLatency', MetricUnit.Milliseconds, info.durationMs);
+      emitMetric('KonnektiveLatency', info.durationMs);
       if (info.outcome !== 'success' && info.outcome !== 'empty') {
-        dimensionedMetric('KonnektiveErrors', 'errorClass', info.outcome);
+        emitMetric('KonnektiveErrors', 1, { errorClass: info.outcome });
       }
     },
   });

@@ -5,9 +5,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { DetectedEvent } from '../core/model.js';
+import { loadConfig, powertoolsConfig } from './config.js';
+import { METRICS, type MetricDimensions, type MetricName } from './telemetry.js';
 
-const SERVICE = 'konnektive-zapier';
-export const METRICS_NAMESPACE = 'KonnektiveZapier';
+/** As the stack sets them (POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE), read once per process. */
+const { POWERTOOLS_SERVICE_NAME: serviceName, POWERTOOLS_METRICS_NAMESPACE: namespace } =
+  loadConfig(powertoolsConfig);
 
 /** Keys whose values are never logged. */
 const SENSITIVE_KEY =
@@ -28,16 +32,55 @@ export const redactReplacer = (key: string, value: unknown): unknown => {
   return value;
 };
 
-export const logger = new Logger({ serviceName: SERVICE, jsonReplacerFn: redactReplacer });
-export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE });
-export const tracer = new Tracer({ serviceName: SERVICE });
-export { MetricUnit };
+export const logger = new Logger({ serviceName, jsonReplacerFn: redactReplacer });
+export const metrics = new Metrics({ namespace, serviceName });
+export const tracer = new Tracer({ serviceName });
 
-/** Adds a metric with one extra dimension (e.g. `type`, `errorClass`), flushed on its own so dimensions don't leak. */
-export const dimensionedMetric = (name: string, dimension: string, value: string, count = 1) => {
+/** Dimension values as trailing arguments: none for an undimensioned metric, required for a dimensioned one. */
+type DimensionArgs<N extends MetricName> = (typeof METRICS)[N]['dimensions'] extends readonly []
+  ? []
+  : [dimensions: MetricDimensions<N>];
+
+/**
+ * Emits one business metric of the registry (functions/shared/telemetry.ts) with its unit. A dimensioned metric is
+ * flushed on its own (`singleMetric`), so its dimensions never apply to the invocation's other metrics.
+ */
+export const emitMetric = <N extends MetricName>(name: N, value: number, ...rest: DimensionArgs<N>): void => {
+  const definition = METRICS[name];
+  const unit = MetricUnit[definition.unit];
+  const [dimensions] = rest as [Record<string, string>?];
+  if (definition.dimensions.length === 0 || dimensions === undefined) {
+    metrics.addMetric(name, unit, value);
+    return;
+  }
   const single = metrics.singleMetric();
-  single.addDimension(dimension, value);
-  single.addMetric(name, MetricUnit.Count, count);
+  for (const dimension of definition.dimensions) single.addDimension(dimension, dimensions[dimension] ?? '');
+  single.addMetric(name, unit, value);
+};
+
+/**
+ * Milliseconds from an event's record time (its `occurredAt` in Konnektive) to `at`. Konnektive's clock a second
+ * ahead of ours would make it negative: that counts as 0.
+ */
+export const msSinceOccurred = (event: Pick<DetectedEvent, 'occurredAt'>, at: Date | string): number =>
+  Math.max(0, new Date(at).getTime() - Date.parse(event.occurredAt));
+
+/** `DetectionLatency` of one published event: record time → detected. */
+export const emitDetectionLatency = (event: Pick<DetectedEvent, 'occurredAt' | 'detectedAt'>): void =>
+  emitMetric('DetectionLatency', msSinceOccurred(event, event.detectedAt));
+
+/** `DeliveryLatency` of one delivered event: record time → the hook's 2xx (what the merchant's Zap sees). */
+export const emitDeliveryLatency = (event: Pick<DetectedEvent, 'occurredAt'>, deliveredAt: Date): void =>
+  emitMetric('DeliveryLatency', msSinceOccurred(event, deliveredAt));
+
+/**
+ * What a function does when Konnektive refused a connection's stored password and the connection was marked
+ * invalid (`onStoredCredentialsRejected` of functions/core/konnektive-access.ts): count it, and log the connection
+ * so on-call can tell the merchant to reconnect.
+ */
+export const recordStoredCredentialsRejected = (connectionId: string): void => {
+  emitMetric('StoredCredentialsRejected', 1);
+  logger.warn('Konnektive rejected the stored credentials: connection marked invalid', { connectionId });
 };
 
 /**

@@ -1,6 +1,15 @@
 /** Use-case settings derived from parsed configuration. */
-import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from '../core/triggers/deliver.js';
-import { DEFAULT_POLL_SETTINGS, type PollSettings } from '../core/triggers/poll-stream.js';
+import {
+  DEFAULT_STREAM_HEALTH_SETTINGS,
+  type StreamHealthSettings,
+} from '../core/monitoring/assess-streams.js';
+import type { DeliverySettings } from '../core/triggers/deliver.js';
+import type { PollSettings } from '../core/triggers/poll-stream.js';
+import {
+  DEFAULT_DELIVERY_SETTINGS,
+  DEFAULT_POLL_SETTINGS,
+  DELIVERY_WRITE_MARGIN_MS,
+} from '../core/triggers/settings.js';
 
 export const pollSettingsFrom = (values: {
   POLL_OVERLAP_SECONDS: number;
@@ -8,13 +17,17 @@ export const pollSettingsFrom = (values: {
   POLL_SLICE_MINUTES: number;
   POLL_LEASE_SECONDS: number;
   LEDGER_RETENTION_DAYS: number;
+  POLL_PAGE_TIMEOUT_SECONDS: number;
 }): PollSettings => ({
   ...DEFAULT_POLL_SETTINGS,
   overlapMs: values.POLL_OVERLAP_SECONDS * 1000,
   settleMs: values.POLL_SETTLE_SECONDS * 1000,
   sliceMs: values.POLL_SLICE_MINUTES * 60_000,
   leaseMs: values.POLL_LEASE_SECONDS * 1000,
+  // Renewed three times a lease while a slow page is read.
+  heartbeatMs: Math.floor((values.POLL_LEASE_SECONDS * 1000) / 3),
   ledgerRetentionMs: values.LEDGER_RETENTION_DAYS * 86_400_000,
+  pageTimeoutMs: values.POLL_PAGE_TIMEOUT_SECONDS * 1000,
 });
 
 export const deliverySettingsFrom = (values: {
@@ -27,5 +40,11 @@ export const deliverySettingsFrom = (values: {
   minRemainingMs: values.DELIVERY_ATTEMPT_TIMEOUT_MS + DELIVERY_WRITE_MARGIN_MS,
 });
 
-/** Time kept after the last POST of an invocation for its marker writes and the follow-up sends. */
-export const DELIVERY_WRITE_MARGIN_MS = 5_000;
+export const streamHealthSettingsFrom = (values: {
+  POLL_LEASE_SECONDS: number;
+  MONITOR_MAX_POLL_SECONDS: number;
+}): StreamHealthSettings => ({
+  ...DEFAULT_STREAM_HEALTH_SETTINGS,
+  leaseMs: values.POLL_LEASE_SECONDS * 1000,
+  maxPollMs: values.MONITOR_MAX_POLL_SECONDS * 1000,
+});

@@ -9,7 +9,12 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { API_HANDLERS, type ApiHandlerName, type ApiRouteSpec, constructIdOf } from '../handlers.js';
+import {
+  API_HANDLERS,
+  type ApiHandlerName,
+  type ApiRouteSpec,
+  constructIdOf,
+} from '../../functions/handlers/catalog.js';
 import { createHandlerFunction, type HandlerContext } from './handler-function.js';
 import type { ServiceFunction } from './service-function.js';
 

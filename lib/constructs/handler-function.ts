@@ -8,7 +8,12 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { TABLES, type TableKey } from '../../functions/adapters/dynamodb/tables.js';
-import { constructIdOf, type HandlerSpec, type KeyAccess, type TableAccess } from '../handlers.js';
+import {
+  constructIdOf,
+  type HandlerSpec,
+  type KeyAccess,
+  type TableAccess,
+} from '../../functions/handlers/catalog.js';
 import type { FixedEgressNetwork } from './fixed-egress-network.js';
 import { type PowertoolsSettings, ServiceFunction, type ServiceFunctionProps } from './service-function.js';
 
@@ -42,7 +47,7 @@ export const ENCRYPTION_CONTEXT_KEY = 'connectionId';
 /** What every handler function is built from. */
 export interface HandlerContext {
   /** Directory holding `<name>.ts` entry files. */
-  readonly handlersDir: string;
+  readonly entriesDir: string;
   readonly tables: Readonly<Record<TableKey, dynamodb.ITable>>;
   /** The KMS key that encrypts stored Konnektive passwords. */
   readonly credentialsKey: kms.IKey;
@@ -79,7 +84,7 @@ export const createHandlerFunction = (
   if (spec.hookAllowlist) environment.HOOK_URL_ALLOWLIST = context.hookUrlAllowlist.join(',');
 
   const fn = new ServiceFunction(scope, constructIdOf(name), {
-    entry: `${context.handlersDir}/${name}.ts`,
+    entry: `${context.entriesDir}/${name}.ts`,
     description: `${name}: ${spec.summary}`.slice(0, 256),
     powertools: context.powertools,
     logRetention: context.logRetention,

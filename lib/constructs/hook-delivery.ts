@@ -4,17 +4,20 @@
  * with a delay (never messages held in flight), the per-URL rate is shared by every container through DynamoDB, and
  * the handler dead-letters explicitly when a delivery's retry horizon is over. The numbers below follow from those
  * choices; docs/delivery.md has the reasoning.
+ *
+ * Two halves: {@link DeliveryQueues} (rule, queue, dead-letter queue) holds days of pending retries, so it lives in
+ * the stateful stack and is retained; {@link HookDelivery} (the deliverer and its grants) lives in the service stack.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DEFAULT_RETRY_SCHEDULE } from '../../functions/core/triggers/retry-schedule.js';
-import { DELIVER_HANDLER } from '../handlers.js';
-import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../stateful-stack.js';
+import { DEFAULT_RETRY_SCHEDULE } from '../../functions/core/triggers/settings.js';
+import { BACKGROUND_HANDLERS } from '../../functions/handlers/catalog.js';
+import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../event-contract.js';
 import { createHandlerFunction, type HandlerContext } from './handler-function.js';
 import { secureQueue } from './queues.js';
 import type { ServiceFunction } from './service-function.js';
@@ -48,25 +51,28 @@ export const DELIVERY_RETENTION = Duration.days(14);
 /** The retry horizon the handler keeps (DELIVERY_RETRY_HOURS, default 96 h): what the receive budget must cover. */
 export const DELIVERY_RETRY_HORIZON = Duration.millis(DEFAULT_RETRY_SCHEDULE.horizonMs);
 
-export interface HookDeliveryProps {
-  readonly context: HandlerContext;
+export interface DeliveryQueuesProps {
   readonly eventBus: events.IEventBus;
 }
 
-export class HookDelivery extends Construct {
+/** The delivery queue, its dead-letter queue and the bus rule feeding it: retained, they outlive the deliverer. */
+export class DeliveryQueues extends Construct {
   public readonly rule: events.Rule;
   public readonly queue: sqs.Queue;
   public readonly deadLetterQueue: sqs.Queue;
-  public readonly deliverFunction: ServiceFunction;
 
-  constructor(scope: Construct, id: string, props: HookDeliveryProps) {
+  constructor(scope: Construct, id: string, props: DeliveryQueuesProps) {
     super(scope, id);
 
-    this.deadLetterQueue = secureQueue(this, 'DeadLetterQueue', { retentionPeriod: DELIVERY_RETENTION });
+    this.deadLetterQueue = secureQueue(this, 'DeadLetterQueue', {
+      retentionPeriod: DELIVERY_RETENTION,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.queue = secureQueue(this, 'Queue', {
       visibilityTimeout: DELIVERY_VISIBILITY_TIMEOUT,
       retentionPeriod: DELIVERY_RETENTION,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: DELIVERY_MAX_RECEIVE_COUNT },
+      removalPolicy: RemovalPolicy.RETAIN,
     });
 
     this.rule = new events.Rule(this, 'Rule', {
@@ -83,14 +89,39 @@ export class HookDelivery extends Construct {
         }),
       ],
     });
+  }
+}
 
-    this.deliverFunction = createHandlerFunction(this, 'deliver-events', DELIVER_HANDLER, props.context, {
-      timeout: DELIVER_FUNCTION_TIMEOUT,
-      environment: {
-        DELIVERY_QUEUE_URL: this.queue.queueUrl,
-        DELIVERY_DLQ_URL: this.deadLetterQueue.queueUrl,
+export interface HookDeliveryProps {
+  readonly context: HandlerContext;
+  /** The stateful stack's delivery queue and its dead-letter queue ({@link DeliveryQueues}). */
+  readonly queue: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
+}
+
+export class HookDelivery extends Construct {
+  public readonly queue: sqs.IQueue;
+  public readonly deadLetterQueue: sqs.IQueue;
+  public readonly deliverFunction: ServiceFunction;
+
+  constructor(scope: Construct, id: string, props: HookDeliveryProps) {
+    super(scope, id);
+    this.queue = props.queue;
+    this.deadLetterQueue = props.deadLetterQueue;
+
+    this.deliverFunction = createHandlerFunction(
+      this,
+      'deliver-events',
+      BACKGROUND_HANDLERS['deliver-events'],
+      props.context,
+      {
+        timeout: DELIVER_FUNCTION_TIMEOUT,
+        environment: {
+          DELIVERY_QUEUE_URL: this.queue.queueUrl,
+          DELIVERY_DLQ_URL: this.deadLetterQueue.queueUrl,
+        },
       },
-    });
+    );
     this.deliverFunction.function.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: DELIVER_BATCH_SIZE,

@@ -2,17 +2,19 @@
  * Polling (design §2.3–2.4): EventBridge Scheduler ticks the dispatcher; the dispatcher enqueues one poll request per
  * (connection, stream) in use; the poller (in the VPC, fixed egress) reads Konnektive, records events in the ledger
  * and publishes them to the bus.
+ *
+ * The two dead-letter queues ({@link PollDeadLetterQueues}) hold what needs a human, so they live in the stateful
+ * stack and are retained. The poll request queue stays here: the dispatcher regenerates its content every tick.
  */
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DISPATCH_HANDLER, POLL_HANDLER } from '../handlers.js';
+import { BACKGROUND_HANDLERS } from '../../functions/handlers/catalog.js';
+import { createFunctionSchedule } from './function-schedule.js';
 import { createHandlerFunction, type HandlerContext } from './handler-function.js';
 import { secureQueue } from './queues.js';
 import type { ServiceFunction } from './service-function.js';
@@ -21,9 +23,41 @@ import type { ServiceFunction } from './service-function.js';
 export const POLL_FUNCTION_TIMEOUT = Duration.seconds(300);
 export const DISPATCH_FUNCTION_TIMEOUT = Duration.seconds(60);
 
+/** The poll queue's and the schedule's dead-letter queues: retained, they outlive the poller. */
+export class PollDeadLetterQueues extends Construct {
+  /** Poll requests that failed three times. */
+  public readonly pollDeadLetterQueue: sqs.Queue;
+  /** The scheduler's invocations that failed after its retries. */
+  public readonly scheduleDeadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.pollDeadLetterQueue = secureQueue(this, 'PollDeadLetterQueue', {
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.pollDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This queue is the poll queue's dead-letter queue (that queue lives in the service stack); it needs none of its own",
+    });
+    this.scheduleDeadLetterQueue = secureQueue(this, 'ScheduleDeadLetterQueue', {
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.scheduleDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: "This queue is the EventBridge Scheduler target's dead-letter queue; it needs none of its own",
+    });
+  }
+}
+
 export interface KonnektivePollerProps {
   readonly context: HandlerContext;
   readonly eventBus: events.IEventBus;
+  /** The stateful stack's dead-letter queues ({@link PollDeadLetterQueues}). */
+  readonly pollDeadLetterQueue: sqs.IQueue;
+  readonly scheduleDeadLetterQueue: sqs.IQueue;
   /** Minutes between dispatcher ticks. @default 1 */
   readonly pollRateMinutes?: number;
 }
@@ -31,10 +65,10 @@ export interface KonnektivePollerProps {
 export class KonnektivePoller extends Construct {
   public readonly schedule: scheduler.Schedule;
   /** Receives the scheduler's invocations that failed after its retries. */
-  public readonly scheduleDeadLetterQueue: sqs.Queue;
+  public readonly scheduleDeadLetterQueue: sqs.IQueue;
   public readonly dispatchFunction: ServiceFunction;
   public readonly pollQueue: sqs.Queue;
-  public readonly pollDeadLetterQueue: sqs.Queue;
+  public readonly pollDeadLetterQueue: sqs.IQueue;
   public readonly pollFunction: ServiceFunction;
 
   constructor(scope: Construct, id: string, props: KonnektivePollerProps) {
@@ -44,9 +78,8 @@ export class KonnektivePoller extends Construct {
       throw new Error(`pollRateMinutes must be a positive integer, got ${pollRateMinutes}`);
     }
 
-    this.pollDeadLetterQueue = secureQueue(this, 'PollDeadLetterQueue', {
-      retentionPeriod: Duration.days(14),
-    });
+    this.pollDeadLetterQueue = props.pollDeadLetterQueue;
+    this.scheduleDeadLetterQueue = props.scheduleDeadLetterQueue;
     this.pollQueue = secureQueue(this, 'PollQueue', {
       // AWS guidance: at least 6× the consumer's timeout, so a slow poll is not handed to a second consumer.
       visibilityTimeout: Duration.seconds(POLL_FUNCTION_TIMEOUT.toSeconds() * 6),
@@ -56,53 +89,42 @@ export class KonnektivePoller extends Construct {
       deadLetterQueue: { queue: this.pollDeadLetterQueue, maxReceiveCount: 3 },
     });
 
-    this.dispatchFunction = createHandlerFunction(this, 'dispatch-polls', DISPATCH_HANDLER, props.context, {
-      timeout: DISPATCH_FUNCTION_TIMEOUT,
-      memorySize: 256,
-      environment: { POLL_QUEUE_URL: this.pollQueue.queueUrl },
-      // The next tick re-dispatches everything; a Lambda-level retry would only duplicate poll requests.
-      retryAttempts: 0,
-    });
+    this.dispatchFunction = createHandlerFunction(
+      this,
+      'dispatch-polls',
+      BACKGROUND_HANDLERS['dispatch-polls'],
+      props.context,
+      {
+        timeout: DISPATCH_FUNCTION_TIMEOUT,
+        memorySize: 256,
+        environment: { POLL_QUEUE_URL: this.pollQueue.queueUrl },
+        // The next tick re-dispatches everything; a Lambda-level retry would only duplicate poll requests.
+        retryAttempts: 0,
+      },
+    );
     this.dispatchFunction.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.pollQueue.queueArn] }),
     );
 
-    this.scheduleDeadLetterQueue = secureQueue(this, 'ScheduleDeadLetterQueue', {
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.scheduleDeadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: "This queue is the EventBridge Scheduler target's dead-letter queue; it needs none of its own",
-    });
-    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-      description: 'EventBridge Scheduler: invoke the poll dispatcher, dead-letter failed invocations',
-    });
-    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+    this.schedule = createFunctionSchedule(this, {
+      target: this.dispatchFunction,
+      targetName: 'the poll dispatcher',
       description: 'Dispatches Konnektive polls',
-      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(pollRateMinutes)),
-      timeWindow: scheduler.TimeWindow.off(),
-      target: new LambdaInvoke(this.dispatchFunction.function, {
-        role: schedulerRole,
-        deadLetterQueue: this.scheduleDeadLetterQueue,
-        // A tick older than a minute is superseded by the next one; two quick retries cover a transient failure.
-        retryAttempts: 2,
-        maxEventAge: Duration.seconds(60),
-      }),
-    });
-    Validations.of(schedulerRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${logicalIdRef(this.dispatchFunction)}.Arn>:*]`,
-      reason:
-        'LambdaInvoke grants lambda:InvokeFunction on the dispatcher and its qualified ARNs (versions/aliases) only',
+      deadLetterQueue: this.scheduleDeadLetterQueue,
+      rateMinutes: pollRateMinutes,
     });
 
-    this.pollFunction = createHandlerFunction(this, 'poll-stream', POLL_HANDLER, props.context, {
-      timeout: POLL_FUNCTION_TIMEOUT,
-      memorySize: 1024,
-      environment: { EVENT_BUS_NAME: props.eventBus.eventBusName },
-    });
+    this.pollFunction = createHandlerFunction(
+      this,
+      'poll-stream',
+      BACKGROUND_HANDLERS['poll-stream'],
+      props.context,
+      {
+        timeout: POLL_FUNCTION_TIMEOUT,
+        memorySize: 1024,
+        environment: { EVENT_BUS_NAME: props.eventBus.eventBusName },
+      },
+    );
     this.pollFunction.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [props.eventBus.eventBusArn] }),
     );
@@ -111,7 +133,3 @@ export class KonnektivePoller extends Construct {
     );
   }
 }
-
-/** The token cdk-nag prints for a function's ARN: `<LogicalId.Arn>`. */
-const logicalIdRef = (fn: ServiceFunction): string =>
-  Stack.of(fn).resolve((fn.function.node.defaultChild as lambda.CfnFunction).logicalId) as string;

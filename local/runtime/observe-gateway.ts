@@ -38,11 +38,12 @@ const observeQuery = <T>(
 });
 
 export const observeGateway = (inner: KonnektiveGateway, activity: ActivityLog): KonnektiveGateway => ({
-  queryOrders: (credentials, query) =>
-    observeQuery(inner.queryOrders(credentials, query), 'orders', credentials, activity),
-  queryTransactions: (credentials, query) =>
-    observeQuery(inner.queryTransactions(credentials, query), 'transactions', credentials, activity),
-  queryCampaigns: (credentials, query) => inner.queryCampaigns(credentials, query),
+  queryOrders: (credentials, query, options) =>
+    observeQuery(inner.queryOrders(credentials, query, options), 'orders', credentials, activity),
+  queryTransactions: (credentials, query, options) =>
+    observeQuery(inner.queryTransactions(credentials, query, options), 'transactions', credentials, activity),
+  queryCampaigns: (credentials, query, options) => inner.queryCampaigns(credentials, query, options),
+  queryCustomers: (credentials, query, options) => inner.queryCustomers(credentials, query, options),
   importOrder: (credentials, params) => inner.importOrder(credentials, params),
   importLead: (credentials, params) => inner.importLead(credentials, params),
   updateFulfillment: (credentials, params) => inner.updateFulfillment(credentials, params),

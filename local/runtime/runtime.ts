@@ -16,7 +16,6 @@ import {
   DynamoDbHookRateLimiter,
   localTableNames,
 } from '../../functions/adapters/dynamodb/index.js';
-import { TABLES } from '../../functions/adapters/dynamodb/tables.js';
 import { FetchHookSender } from '../../functions/adapters/http/fetch-hook-sender.js';
 import type { KonnektiveGateway } from '../../functions/core/konnektive.js';
 import type { DetectedEvent } from '../../functions/core/model.js';
@@ -24,6 +23,10 @@ import type { DeliveryQueue, EventPublisher, HookSender } from '../../functions/
 import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from '../../functions/core/triggers/deliver.js';
 import { CoalescingHookRateLimiter, hookRatePolicy } from '../../functions/core/triggers/hook-rate.js';
 import { DEFAULT_POLL_SETTINGS, type PollSettings } from '../../functions/core/triggers/poll-stream.js';
+import {
+  DEFAULT_HOOK_ATTEMPT_TIMEOUT_MS,
+  DEFAULT_HOOK_RATE_PER_SECOND,
+} from '../../functions/core/triggers/settings.js';
 import { ensureTables } from '../dynamodb/bootstrap.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/dynamodb-local.js';
 import { LocalDeliveryQueue, LocalEventBus, LocalPollRequestQueue, toSqsEvent } from '../queue/local-bus.js';
@@ -34,7 +37,7 @@ import { createApiListener, localContext, type Route } from './api-gateway-adapt
 import type { RuntimeEnv } from './config.js';
 import { InMemoryHookRateLimiter } from './in-memory-rate-limiter.js';
 import { observeGateway } from './observe-gateway.js';
-import { handleLocalRoute } from './status.js';
+import { handleLocalRoute, type StreamHealth } from './status.js';
 
 export interface RunningRuntime {
   apiUrl: string;
@@ -56,8 +59,6 @@ export class RuntimeStartError extends Error {
 }
 
 const TABLE_PREFIX = 'kz';
-/** The per-hook-URL rate of `npm start`, as in AWS (HOOK_RATE_PER_SECOND). */
-const HOOK_RATE_PER_SECOND = 25;
 /** The deliver function's time per invocation, as in AWS. */
 const DELIVER_BUDGET_MS = 60_000;
 /** As the stack sets them: six function timeouts, and enough receives that crashes cannot outrun the retry horizon. */
@@ -138,7 +139,7 @@ export interface RuntimeOptions {
   dynamoDbEndpoint?: string;
   /** Physical table name prefix (isolates runtimes sharing one emulator). */
   tablePrefix?: string;
-  /** Extra environment for the handler modules (e.g. a short KONNEKTIVE_QUERY_TIMEOUT_MS). */
+  /** Function settings, as their environment would give them (e.g. a short KONNEKTIVE_QUERY_TIMEOUT_MS). */
   handlerEnv?: Record<string, string>;
   pollSettings?: Partial<PollSettings>;
   deliverySettings?: Partial<DeliverySettings>;
@@ -207,31 +208,12 @@ export const startRuntime = async (
     }
     const konnektiveUrl = env.KONNEKTIVE_API_URL ?? simulator?.url ?? '';
 
-    // The handler modules read their configuration from the environment at import, as in Lambda.
+    // The logger, metrics and tracer read their settings from the environment when created, as in Lambda: set it
+    // before the handler modules load. Everything else reaches the handlers through the local container.
     Object.assign(process.env, {
-      AWS_REGION: 'us-east-1',
-      DYNAMODB_ENDPOINT: dynamo.endpoint,
-      ...Object.fromEntries(
-        Object.entries(TABLES).map(([key, table]) => [
-          table.envVar,
-          tableNames[key as keyof typeof tableNames],
-        ]),
-      ),
-      KONNEKTIVE_API_URL: konnektiveUrl,
-      HOOK_URL_ALLOWLIST: env.HOOK_URL_ALLOWLIST.join(','),
-      EGRESS_IPS: '127.0.0.1',
-      KMS_KEY_ID: 'local-aes-key',
-      EVENT_BUS_NAME: 'local',
-      POLL_QUEUE_URL: 'local://polls',
-      DELIVERY_QUEUE_URL: 'local://deliveries',
-      DELIVERY_DLQ_URL: 'local://dead-letters',
-      POLL_SETTLE_SECONDS: String(env.POLL_SETTLE_SECONDS),
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_LOG_LEVEL: options.quietHandlers || env.LOG_FORMAT === 'pretty' ? 'ERROR' : 'INFO',
-      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
-      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
-      ...options.handlerEnv,
     });
     const handlers = await import('./handlers.js');
 
@@ -278,7 +260,7 @@ export const startRuntime = async (
     // A graceful stop that outlasts its grace aborts the POSTs still open (they count as failed attempts and are
     // retried after the restart).
     const openPosts = new Set<AbortController>();
-    const fetchSender = new FetchHookSender(15_000, async (input, init) => {
+    const fetchSender = new FetchHookSender(DEFAULT_HOOK_ATTEMPT_TIMEOUT_MS, async (input, init) => {
       const controller = new AbortController();
       init?.signal?.addEventListener('abort', () => controller.abort(init.signal?.reason), { once: true });
       openPosts.add(controller);
@@ -339,41 +321,53 @@ export const startRuntime = async (
         activity.emit({ kind: 'dead-lettered', reason });
       },
     };
-    const ratePolicy = hookRatePolicy(options.hookRatePerSecond ?? HOOK_RATE_PER_SECOND);
-    const konnektive: KonnektiveGateway = observeGateway(handlers.konnektiveClient(), activity);
-    const clock = { now: () => new Date() };
+    const ratePolicy = hookRatePolicy(options.hookRatePerSecond ?? DEFAULT_HOOK_RATE_PER_SECOND);
+    const konnektive: KonnektiveGateway = observeGateway(
+      handlers.localKonnektiveClient(konnektiveUrl, options.handlerEnv),
+      activity,
+    );
 
-    const built = handlers.buildLocalHandlers({
-      stores,
-      cipher,
-      konnektive,
-      clock,
-      allowlist: env.HOOK_URL_ALLOWLIST,
-      egressIps: ['127.0.0.1'],
-      publisher: observedBus,
-      pollQueue: new LocalPollRequestQueue(polls),
-      sender: observedSender,
-      rateLimiter:
-        options.hookRateStore === 'dynamodb'
-          ? new CoalescingHookRateLimiter(
-              new DynamoDbHookRateLimiter(documentClient, tableNames.hookRates, ratePolicy),
-            )
-          : new InMemoryHookRateLimiter(ratePolicy),
-      deliveryQueue: observedQueue,
-      pollSettings: {
-        ...DEFAULT_POLL_SETTINGS,
-        settleMs: env.POLL_SETTLE_SECONDS * 1000,
-        minRemainingMs: 30_000,
-        ...options.pollSettings,
-      },
-      deliverySettings: { ...DEFAULT_DELIVERY_SETTINGS, ...options.deliverySettings },
-    });
+    const built = handlers.buildLocalHandlers(
+      handlers.createLocalDependencies({
+        stores,
+        cipher,
+        konnektive,
+        egressIps: ['127.0.0.1'],
+        hookAllowlist: env.HOOK_URL_ALLOWLIST,
+        publisher: observedBus,
+        pollQueue: new LocalPollRequestQueue(polls),
+        deliveryQueue: observedQueue,
+        hookSender: observedSender,
+        hookRateLimiter:
+          options.hookRateStore === 'dynamodb'
+            ? new CoalescingHookRateLimiter(
+                new DynamoDbHookRateLimiter(documentClient, tableNames.hookRates, ratePolicy),
+              )
+            : new InMemoryHookRateLimiter(ratePolicy),
+        pollSettings: {
+          ...DEFAULT_POLL_SETTINGS,
+          settleMs: env.POLL_SETTLE_SECONDS * 1000,
+          minRemainingMs: 30_000,
+          ...options.pollSettings,
+        },
+        deliverySettings: { ...DEFAULT_DELIVERY_SETTINGS, ...options.deliverySettings },
+      }),
+    );
 
     const routes: Route[] = built.routes;
+    /** The stream monitor's latest summary (what it publishes as metrics in AWS), for the status page. */
+    let streamHealth: StreamHealth | undefined;
     const queues = { polls, deliveries, deadLetters };
     const server = createServer(
       createApiListener(routes, (request, response, url) =>
-        handleLocalRoute(request, response, url, { activity, queues, stores, konnektiveUrl, simulator }),
+        handleLocalRoute(request, response, url, {
+          activity,
+          queues,
+          stores,
+          konnektiveUrl,
+          simulator,
+          streamHealth: () => streamHealth,
+        }),
       ),
     );
     server.keepAliveTimeout = 5_000;
@@ -456,16 +450,26 @@ export const startRuntime = async (
       stop = resolve;
     });
     const workers = [
-      consume(polls, POLL_SLOTS, 300_000, built.poll),
-      consume(deliveries, DELIVERY_SLOTS, DELIVER_BUDGET_MS, built.deliver),
+      consume(polls, POLL_SLOTS, 300_000, built.background['poll-queue']),
+      consume(deliveries, DELIVERY_SLOTS, DELIVER_BUDGET_MS, built.background['delivery-queue']),
     ];
+    const scheduled = { source: 'local.scheduler', 'detail-type': 'Scheduled Event' };
     const tick = async () => {
-      await track(
-        built.dispatch(
-          { source: 'local.scheduler', 'detail-type': 'Scheduled Event' },
-          context('dispatch-polls', 60_000),
-        ),
+      // The stream monitor has its own schedule in AWS; here it runs on the same tick, beside the dispatcher (neither
+      // waits for or fails with the other). Its gauges are metrics (off locally) and its "stream health" log lines.
+      const monitor = track(
+        built.background['monitor-schedule'](scheduled, context('monitor-streams', 60_000)),
+      ).then(
+        (summary) => {
+          streamHealth = { ...(summary as Omit<StreamHealth, 'at'>), at: new Date().toISOString() };
+        },
+        (error) => activity.emit({ kind: 'error', message: `stream monitor failed: ${String(error)}` }),
       );
+      try {
+        await track(built.background.schedule(scheduled, context('dispatch-polls', 60_000)));
+      } finally {
+        await monitor;
+      }
     };
     const timer = setInterval(() => {
       if (running && options.scheduler !== false) {

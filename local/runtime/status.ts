@@ -11,12 +11,23 @@ import type { RunningSimulator } from '../simulator/index.js';
 import type { ActivityLog } from './activity.js';
 import { STATUS_PAGE_HTML } from './status-page.js';
 
+/** The stream monitor's summary of its latest run (the scheduler tick runs it locally). */
+export interface StreamHealth {
+  streamsInUse: number;
+  maxStalenessSeconds: number;
+  stuckLeases: number;
+  invalidConnectionsInUse: number;
+  at: string;
+}
+
 export interface StatusContext {
   activity: ActivityLog;
   queues: { polls: LocalQueue; deliveries: LocalQueue; deadLetters: LocalQueue };
   stores: ReturnType<typeof createDynamoDbStores>;
   konnektiveUrl: string;
   simulator?: RunningSimulator | undefined;
+  /** The stream monitor's latest summary, when it has run. */
+  streamHealth?: () => StreamHealth | undefined;
 }
 
 const sendJson = (response: ServerResponse, status: number, body: unknown) => {
@@ -84,6 +95,7 @@ export const statusSnapshot = async (context: StatusContext) => {
       lagSeconds: Math.max(0, Math.round((now - Date.parse(c.hwm)) / 1000)),
       polling: Boolean(c.leaseOwner && (c.leaseExpiresAt ?? 0) > now),
     })),
+    streamHealth: context.streamHealth?.() ?? null,
     deliveries: context.activity.latest(['delivered'], 30),
     failures: context.activity.latest(['delivery-failed', 'poll-error', 'dead-lettered', 'error'], 30),
     queues: {

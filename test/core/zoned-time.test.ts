@@ -1,12 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  formatIsoWithOffset,
   formatKonnektiveDate,
   formatKonnektiveDateTime,
   formatKonnektiveTime,
   isKonnektiveDateTime,
   isValidTimeZone,
   type KonnektiveWindow,
+  konnektiveDateTimeToIso,
   parseKonnektiveDateTime,
   windowsFor,
   zonedParts,
@@ -104,6 +106,39 @@ describe('zonedParts and formatting', () => {
     expect(isValidTimeZone('UTC')).toBe(true);
     expect(isValidTimeZone('Mars/Base')).toBe(false);
     expect(isValidTimeZone('')).toBe(false);
+  });
+});
+
+describe('ISO-8601 with the account offset', () => {
+  it('prints the offset in force at the instant: winter, summer, half-hour zones and UTC', () => {
+    expect(konnektiveDateTimeToIso('2026-11-28 09:15:00', 'America/New_York')).toBe(
+      '2026-11-28T09:15:00-05:00',
+    );
+    expect(konnektiveDateTimeToIso('2026-07-04 18:00:05', 'America/New_York')).toBe(
+      '2026-07-04T18:00:05-04:00',
+    );
+    expect(konnektiveDateTimeToIso('2026-01-15 10:30:00', 'Asia/Kolkata')).toBe('2026-01-15T10:30:00+05:30');
+    expect(konnektiveDateTimeToIso('2026-01-15 10:30:00', 'UTC')).toBe('2026-01-15T10:30:00+00:00');
+    expect(formatIsoWithOffset(new Date('2026-03-08T06:59:59.900Z'), 'America/New_York')).toBe(
+      '2026-03-08T01:59:59-05:00',
+    );
+  });
+
+  it('reads a fall-back hour as its earlier occurrence and moves a spring-forward gap time past the gap', () => {
+    expect(konnektiveDateTimeToIso('2026-11-01 01:30:00', 'America/New_York')).toBe(
+      '2026-11-01T01:30:00-04:00',
+    );
+    expect(formatIsoWithOffset(new Date('2026-11-01T06:30:00Z'), 'America/New_York')).toBe(
+      '2026-11-01T01:30:00-05:00',
+    );
+    expect(konnektiveDateTimeToIso('2026-03-08 02:30:00', 'America/New_York')).toBe(
+      '2026-03-08T03:30:00-04:00',
+    );
+  });
+
+  it('refuses what is not a Konnektive date-time', () => {
+    expect(() => konnektiveDateTimeToIso('03/08/2026', 'America/New_York')).toThrow(RangeError);
+    expect(() => konnektiveDateTimeToIso('2026-02-30 10:00:00', 'America/New_York')).toThrow(RangeError);
   });
 });
 
@@ -376,6 +411,23 @@ describe('zoned-time properties', () => {
           expect(parsed.instant.getTime()).toBe(Math.min(...parsed.alternatives.map((d) => d.getTime())));
         }
       }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('formatIsoWithOffset names the same instant and the same wall time as the Konnektive formatter', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ZONES),
+        fc.integer({ min: Date.UTC(1970, 0, 1), max: Date.UTC(2100, 0, 1) }),
+        (zone, ms) => {
+          const instant = new Date(ms);
+          const iso = formatIsoWithOffset(instant, zone);
+          expect(iso).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
+          expect(Date.parse(iso)).toBe(Math.floor(ms / 1000) * 1000);
+          expect(iso.slice(0, 19).replace('T', ' ')).toBe(formatKonnektiveDateTime(instant, zone));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -10,7 +10,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/dynamodb/dynamodb-local.js';
 import { type HookReceiver, startHookReceiver } from '../../local/runtime/hook-receiver.js';
 import { DEMO_USER, type RunningSimulator, startSimulator } from '../../local/simulator/index.js';
-import { runFailingRuntime, type SpawnedRuntime, spawnRuntime } from './spawn-runtime.js';
+import {
+  callApi,
+  deliveredIds,
+  orderIdOf,
+  runFailingRuntime,
+  type SpawnedRuntime,
+  spawnRuntime,
+} from './spawn-runtime.js';
 
 let simulator: RunningSimulator;
 let receiver: HookReceiver;
@@ -46,29 +53,8 @@ const start = async (env: Record<string, string>) => {
   return runtime;
 };
 
-const call = async (
-  runtime: SpawnedRuntime,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-) => {
-  const response = await fetch(`${runtime.apiUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
-};
-
-const orderIdOf = (envelope: { result: string; message: unknown }) =>
-  String((envelope.message as { orderId: string }).orderId);
-
-const idsAt = (path: string) =>
-  receiver.received
-    .filter((hook) => hook.path === path && hook.status === 200)
-    .map((hook) => String((hook.body as { id: string }).id));
+const call = callApi;
+const idsAt = (path: string) => deliveredIds(receiver, path);
 
 /** Connects as the demo user and subscribes a New Sale Zap posting to the receiver's `path`. */
 const subscribeSales = async (runtime: SpawnedRuntime, path: string) => {

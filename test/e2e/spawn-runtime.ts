@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import type { HookReceiver } from '../../local/runtime/hook-receiver.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -114,3 +115,30 @@ export const runFailingRuntime = (env: Record<string, string>, timeoutMs = 60_00
       done({ code, output });
     });
   });
+
+/** One JSON request to a spawned runtime's API; the answer's status and parsed body. */
+export const callApi = async (
+  runtime: Pick<SpawnedRuntime, 'apiUrl'>,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) => {
+  const response = await fetch(`${runtime.apiUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+};
+
+/** The orderId of a simulator envelope. */
+export const orderIdOf = (envelope: { result: string; message: unknown }) =>
+  String((envelope.message as { orderId: string }).orderId);
+
+/** Event ids a path of the hook receiver answered with 200. */
+export const deliveredIds = (receiver: Pick<HookReceiver, 'received'>, path: string) =>
+  receiver.received
+    .filter((hook) => hook.path === path && hook.status === 200)
+    .map((hook) => String((hook.body as { id: string }).id));

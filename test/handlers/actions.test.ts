@@ -4,17 +4,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
+// Logs on (vitest's config silences them; the logger reads its level once, when created): every line is captured
+// below and checked for secrets.
 vi.hoisted(() => {
-  Object.assign(process.env, {
-    // Logs on (vitest's config silences them) so the redaction test sees what CloudWatch would; every line is
-    // captured below instead of printed.
-    POWERTOOLS_LOG_LEVEL: 'INFO',
-    AWS_REGION: 'us-east-1',
-    CONNECTIONS_TABLE: 'test-Connections',
-    TOKENS_TABLE: 'test-Tokens',
-    IDEMPOTENCY_TABLE: 'test-Idempotency',
-    KMS_KEY_ID: 'alias/test',
-  });
+  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
 });
 
 import type { MetricSink } from '../../functions/core/actions/observability.js';
@@ -26,6 +19,7 @@ import {
   KonnektiveRedirectError,
   KonnektiveTransientError,
 } from '../../functions/core/konnektive.js';
+import { customerSchema, orderSchema } from '../../functions/core/records/schemas.js';
 import { createSession } from '../../functions/core/session/create-session.js';
 import { createSessionRequestSchema } from '../../functions/core/session/schemas.js';
 import { createRunActionHandler } from '../../functions/handlers/run-action.js';
@@ -137,11 +131,18 @@ const expectError = (
 };
 
 describe('POST /actions/{action}: success', () => {
-  it('200 with the flat result for each action', async () => {
+  it("200 with the resource's new state for each action: the order, or the customer", async () => {
     const sale = await post('create_sale', saleBody(), { key: 'k1' });
     expect(sale.statusCode).toBe(200);
-    expect(bodyOf(sale)).toMatchObject({ orderStatus: 'COMPLETE', campaignId: 1, cardLast4: '0000' });
-    const orderId = bodyOf(sale).orderId as string;
+    const order = orderSchema.parse(bodyOf(sale));
+    expect(order).toMatchObject({
+      orderStatus: 'COMPLETE',
+      campaignId: 1,
+      cardLast4: '0000',
+      connection: 'tenant-a',
+    });
+    const orderId = order.orderId;
+    expect(order.id).toBe(orderId);
 
     const lead = await post('create_lead', {
       campaignId: 1,
@@ -149,25 +150,27 @@ describe('POST /actions/{action}: success', () => {
       lastName: 'M',
       emailAddress: 'l@example.com',
     });
-    expect(bodyOf(lead)).toMatchObject({ orderStatus: 'PARTIAL' });
+    expect(orderSchema.parse(bodyOf(lead))).toMatchObject({ orderStatus: 'PARTIAL', firstName: 'L' });
     const fulfilled = await post('update_fulfillment', {
       orderId,
       fulfillmentStatus: 'SHIPPED',
       trackingNumber: '1Z999',
       dateShipped: '2026-11-25',
     });
-    expect(bodyOf(fulfilled)).toEqual({
+    expect(orderSchema.parse(bodyOf(fulfilled))).toMatchObject({ id: orderId, orderId });
+    expect(
+      orderSchema.parse(bodyOf(await post('cancel_order', { orderId, cancelReason: 'asked' }))),
+    ).toMatchObject({
       orderId,
-      fulfillmentStatus: 'SHIPPED',
-      status: 'ok',
-      message: 'Fulfillment updated',
+      orderStatus: 'CANCELLED',
     });
-    expect(bodyOf(await post('cancel_order', { orderId, cancelReason: 'asked' }))).toMatchObject({
-      status: 'ok',
-    });
-    expect(bodyOf(await post('update_customer', { customerId: 5, city: 'Peoria' }))).toMatchObject({
-      customerId: 5,
-      status: 'ok',
+    const customer = customerSchema.parse(
+      bodyOf(await post('update_customer', { customerId: order.customerId, city: 'Peoria' })),
+    );
+    expect(customer).toMatchObject({
+      id: String(order.customerId),
+      customerId: order.customerId,
+      city: 'Peoria',
     });
     expect(fakes.konnektive.callsTo('updateFulfillment')[0]?.args).toMatchObject({
       dateShipped: '11/25/2026',
@@ -216,19 +219,24 @@ describe('POST /actions/{action}: the error table', () => {
     expectError(await post('create_sale', saleBody(), { token: 'forged-token' }), 401, 'UNAUTHORIZED');
   });
 
-  it('401 CREDENTIALS_REJECTED when Konnektive rejects the stored password; later calls stay 401 without Konnektive', async () => {
+  it('403 CREDENTIALS_REJECTED (never 401) when Konnektive rejects the stored password; later calls stay 403 without Konnektive', async () => {
     fakes.konnektive.failNext(
       'importOrder',
       new KonnektiveAuthError('Could not authenticate credentials', 'order/import'),
     );
     const body = expectError(
       await post('create_sale', saleBody(), { key: 'a1' }),
-      401,
+      403,
       'CREDENTIALS_REJECTED',
     );
     expect(body.message).toMatch(/reconnect/);
-    expectError(await post('create_sale', saleBody(), { key: 'a1' }), 401, 'CREDENTIALS_REJECTED');
-    expect(fakes.konnektive.callsTo('importOrder')).toHaveLength(1);
+    expectError(await post('create_sale', saleBody(), { key: 'a1' }), 403, 'CREDENTIALS_REJECTED');
+    expectError(
+      await post('cancel_order', { orderId: 'ABC', cancelReason: 'r' }),
+      403,
+      'CREDENTIALS_REJECTED',
+    );
+    expect(fakes.konnektive.calls.map((call) => call.method)).toEqual(['importOrder']);
   });
 
   it('403 IP_NOT_WHITELISTED whose message lists the egress IPs', async () => {
@@ -302,18 +310,17 @@ describe('POST /actions/{action}: the error table', () => {
     expect(fakes.konnektive.calls).toHaveLength(0);
   });
 
-  it('422 DECLINED with Konnektive’s text; the replay answers the same decline without a second charge attempt', async () => {
+  it('422 DECLINED with Konnektive’s text; not stored, so the same key is tried again once the card is fixed', async () => {
     fakes.konnektive.failNext(
       'importOrder',
       new KonnektiveDeclinedError('Transaction Declined: Card Declined', 'order/import', 'Card Declined'),
     );
     const first = await post('create_sale', saleBody({ cardNumber: CARD }), { key: 'd1' });
     expect(expectError(first, 422, 'DECLINED').message).toBe('Transaction Declined: Card Declined');
-    const replay = await post('create_sale', saleBody({ cardNumber: CARD }), { key: 'd1' });
-    expect(replay.statusCode).toBe(422);
-    expect(replay.body).toBe(first.body);
-    expect(replay.headers?.['Idempotency-Replayed']).toBe('true');
-    expect(fakes.konnektive.callsTo('importOrder')).toHaveLength(1);
+    const fixed = await post('create_sale', saleBody(), { key: 'd1' });
+    expect(fixed.statusCode).toBe(200);
+    expect(fixed.headers?.['Idempotency-Replayed']).toBeUndefined();
+    expect(fakes.konnektive.callsTo('importOrder')).toHaveLength(2);
     expect(counted.filter(([name]) => name === 'ActionErrors')).toHaveLength(1);
   });
 
@@ -339,15 +346,37 @@ describe('POST /actions/{action}: the error table', () => {
     expectError(await post('create_sale', saleBody()), 422, 'REDIRECT_REQUIRED');
   });
 
-  it('503 KONNEKTIVE_UNAVAILABLE with Retry-After; for a sale the unknown outcome is kept under the key', async () => {
+  it('502 OUTCOME_UNKNOWN (never 503) when a sale got no answer: shown to the user, kept under the key, replayed', async () => {
     fakes.konnektive.failNext('importOrder', new KonnektiveTransientError('timed out', 'order/import'));
     const first = await post('create_sale', saleBody(), { key: 't1' });
-    expectError(first, 503, 'KONNEKTIVE_UNAVAILABLE');
-    expect(first.headers?.['Retry-After']).toBe('30');
+    const body = expectError(first, 502, 'OUTCOME_UNKNOWN');
+    expect(body.message).toMatch(/may or may not have gone through\. Check Konnektive/);
+    expect(first.headers?.['Retry-After']).toBeUndefined();
     const replay = await post('create_sale', saleBody(), { key: 't1' });
-    expect(replay.statusCode).toBe(503);
-    expect(replay.headers).toMatchObject({ 'Retry-After': '30', 'Idempotency-Replayed': 'true' });
+    expect(replay.statusCode).toBe(502);
+    expect(replay.body).toBe(first.body);
+    expect(replay.headers).toMatchObject({ 'Idempotency-Replayed': 'true' });
     expect(fakes.konnektive.callsTo('importOrder')).toHaveLength(1);
+  });
+
+  it('503 KONNEKTIVE_UNAVAILABLE with Retry-After only when the request never left; 429 with Retry-After when Konnektive throttles', async () => {
+    const refused = Object.assign(new Error('connect'), { code: 'ECONNREFUSED' });
+    fakes.konnektive.failNext(
+      'importOrder',
+      new KonnektiveTransientError('could not be reached', 'order/import', { cause: refused }),
+    );
+    const down = await post('create_sale', saleBody(), { key: 'n1' });
+    expectError(down, 503, 'KONNEKTIVE_UNAVAILABLE');
+    expect(down.headers?.['Retry-After']).toBe('30');
+    fakes.konnektive.failNext(
+      'cancelOrder',
+      new KonnektiveTransientError('answered HTTP 429', 'order/cancel', { status: 429 }),
+    );
+    const throttled = await post('cancel_order', { orderId: 'ABC', cancelReason: 'r' });
+    expect(expectError(throttled, 429, 'RATE_LIMITED').message).toMatch(/retry later/);
+    expect(throttled.headers?.['Retry-After']).toBe('30');
+    // Neither was stored: the retry goes through.
+    expect((await post('create_sale', saleBody(), { key: 'n1' })).statusCode).toBe(200);
   });
 
   it('tenant isolation: the idempotency key of tenant A does not answer tenant B', async () => {

@@ -1,24 +1,6 @@
 /**
  * The scheduled dispatcher and the two SQS consumers through their real middy chains with real event JSON.
  */
-import { vi } from 'vitest';
-
-vi.hoisted(() => {
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    CONNECTIONS_TABLE: 'test-Connections',
-    SUBSCRIPTIONS_TABLE: 'test-Subscriptions',
-    CURSORS_TABLE: 'test-Cursors',
-    LEDGER_TABLE: 'test-Ledger',
-    DELIVERIES_TABLE: 'test-Deliveries',
-    HOOK_RATES_TABLE: 'test-HookRates',
-    KMS_KEY_ID: 'alias/test',
-    EVENT_BUS_NAME: 'bus',
-    POLL_QUEUE_URL: 'https://sqs/polls',
-    DELIVERY_QUEUE_URL: 'https://sqs/deliveries',
-    DELIVERY_DLQ_URL: 'https://sqs/dlq',
-  });
-});
 
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
@@ -38,9 +20,10 @@ import {
   FakeDeliveryMarkerStore,
   FakeEventLedger,
   FakeHookRateLimiter,
+  FakeKonnektive,
   FakeSubscriptionStore,
+  order,
 } from '../support/fakes.js';
-import { InMemoryKonnektive, order } from '../support/in-memory-konnektive.js';
 import { RecordingDeliveryQueue, RecordingPublisher, ScriptedHookSender } from '../support/trigger-fakes.js';
 
 const cipher = new FakeCredentialCipher();
@@ -142,7 +125,7 @@ describe('poll-stream handler', () => {
     );
     const cursors = new FakeCursorStore();
     await cursors.reset({ connectionId: 'c1', stream: 'orders', hwm: T0.toISOString(), now: T0 });
-    const konnektive = new InMemoryKonnektive('UTC');
+    const konnektive = new FakeKonnektive(clock, 'UTC');
     const publisher = new RecordingPublisher();
     const handler = createPollHandler(
       {
@@ -176,7 +159,10 @@ describe('poll-stream handler', () => {
 
   it('drops malformed requests, and on Konnektive auth failure marks the connection invalid without retrying', async () => {
     const s = await setup();
-    s.konnektive.failures.push(new KonnektiveAuthError('Could not authenticate credentials', 'order/query'));
+    s.konnektive.failNext(
+      'queryOrders',
+      new KonnektiveAuthError('Could not authenticate credentials', 'order/query'),
+    );
     s.clock.advance(60_000);
     const result = await s.handler(
       sqsEvent(['not json', JSON.stringify({ connectionId: 'c1', stream: 'orders' })]),

@@ -1,16 +1,7 @@
 /**
  * GET /campaigns and GET /campaigns/{campaignId}/products through the real middy chain.
  */
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-
-vi.hoisted(() => {
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    CONNECTIONS_TABLE: 'test-Connections',
-    TOKENS_TABLE: 'test-Tokens',
-    KMS_KEY_ID: 'alias/test',
-  });
-});
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { CampaignCache } from '../../functions/core/dropdowns/campaign-cache.js';
 import type { CachedCampaign } from '../../functions/core/dropdowns/list-campaigns.js';
@@ -126,12 +117,12 @@ describe('GET /campaigns', () => {
     expect(unavailable.headers?.['Retry-After']).toBeDefined();
   });
 
-  it('401 CREDENTIALS_REJECTED when Konnektive rejects the stored password', async () => {
+  it('403 CREDENTIALS_REJECTED when Konnektive rejects the stored password', async () => {
     fakes.konnektive.failNext(
       'queryCampaigns',
       new KonnektiveAuthError('Could not authenticate credentials', 'campaign/query'),
     );
-    expectError(await listCampaigns(), 401, 'CREDENTIALS_REJECTED');
+    expectError(await listCampaigns(), 403, 'CREDENTIALS_REJECTED');
   });
 });
 

@@ -3,7 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ACTION_NAMES } from '../../functions/core/actions/schemas.js';
+import { ACTION_NAMES } from '../../functions/core/actions/catalog.js';
 import { buildOpenApiDocument } from '../../functions/core/openapi.js';
 import { createGetOpenapiHandler } from '../../functions/handlers/get-openapi.js';
 import { apiEvent, bodyOf, lambdaContext } from '../support/api-gateway.js';
@@ -94,16 +94,50 @@ describe('GET /openapi.json', () => {
     expect(subscribe.oneOf).toHaveLength(2);
   });
 
-  it('documents the success shapes and the error statuses of each action', () => {
+  it("documents each action's answer (the order or the customer record) and its error statuses", () => {
     const sale = doc.paths['/actions/create_sale']?.post;
     const result = sale?.responses['200']?.content?.['application/json']?.schema as { properties: object };
     expect(Object.keys(result.properties)).toEqual(
-      expect.arrayContaining(['orderId', 'customerId', 'orderStatus', 'totalAmount', 'dateCreated']),
+      expect.arrayContaining([
+        'id',
+        'connection',
+        'orderId',
+        'customerId',
+        'orderStatus',
+        'dateCreated',
+        'items',
+      ]),
     );
     expect(Object.keys(sale?.responses ?? {}).sort()).toEqual(
-      ['200', '400', '401', '403', '404', '409', '413', '422', '503'].sort(),
+      ['200', '400', '401', '403', '404', '409', '413', '422', '429', '502', '503'].sort(),
     );
+    const customer = doc.paths['/actions/update_customer']?.post as Operation & { parameters: unknown[] };
+    const customerResult = customer.responses['200']?.content?.['application/json']?.schema as {
+      properties: object;
+    };
+    expect(Object.keys(customerResult.properties)).toEqual(expect.arrayContaining(['id', 'customerId']));
+    // The updates ignore an Idempotency-Key, so they document none (and no 409).
+    expect(customer.parameters).toEqual([]);
+    expect(customer.responses['409']).toBeUndefined();
     expect(doc.paths['/sessions']?.post?.responses['201']).toBeDefined();
     expect(JSON.stringify(doc)).not.toContain('"$schema"');
+  });
+
+  it('documents the searches: their query parameters and {results: [record…]}', () => {
+    const orders = doc.paths['/orders']?.get as Operation & {
+      parameters: Array<{ name: string; in: string }>;
+    };
+    expect(orders.parameters.map((p) => `${p.in}:${p.name}`)).toEqual([
+      'query:orderId',
+      'query:emailAddress',
+      'query:phoneNumber',
+    ]);
+    const body = orders.responses['200']?.content?.['application/json']?.schema as {
+      properties: { results: { type: string } };
+    };
+    expect(body.properties.results.type).toBe('array');
+    expect(Object.keys(orders.responses).sort()).toEqual(['200', '401', '403', '422', '429', '503']);
+    const customers = doc.paths['/customers']?.get as Operation & { parameters: Array<{ name: string }> };
+    expect(customers.parameters.map((p) => p.name)).toEqual(['emailAddress', 'phoneNumber']);
   });
 });

@@ -1,18 +1,7 @@
 /**
  * POST /sessions, GET /me, DELETE /sessions/current through the real middy chain with API Gateway v2 events.
  */
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-
-// The handler modules build their AWS adapters at import time from the environment (cold start); give them one.
-vi.hoisted(() => {
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    CONNECTIONS_TABLE: 'test-Connections',
-    TOKENS_TABLE: 'test-Tokens',
-    IDEMPOTENCY_TABLE: 'test-Idempotency',
-    KMS_KEY_ID: 'alias/test',
-  });
-});
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { KonnektiveNotWhitelistedError, KonnektiveTransientError } from '../../functions/core/konnektive.js';
 import type { SessionDeps } from '../../functions/core/session/create-session.js';
@@ -92,6 +81,21 @@ describe('POST /sessions', () => {
     expect(JSON.stringify(body)).not.toContain('wrong-pass-9');
   });
 
+  it('the refused password of an invalid connection → 403 INVALID_CREDENTIALS without asking Konnektive again', async () => {
+    const { connectionId } = bodyOf(await postSession(LOGIN)) as { connectionId: string };
+    // Konnektive later refuses the stored password (it was changed in the CRM); a step marks the connection.
+    await fakes.connections.setStatus(connectionId, 'invalid', fakes.clock.now());
+    fakes.konnektive.validCredentials = { loginId: LOGIN.loginId, password: 'the-new-password-1' };
+    fakes.konnektive.calls.length = 0;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      expectError(await postSession(LOGIN), 403, 'INVALID_CREDENTIALS');
+    }
+    expect(fakes.konnektive.calls).toEqual([]);
+    // The user reconnects with the new password: verified, and the connection is active again.
+    expect((await postSession({ ...LOGIN, password: 'the-new-password-1' })).statusCode).toBe(201);
+    expect((await fakes.connections.get(connectionId))?.status).toBe('active');
+  });
+
   it('not whitelisted → 403 IP_NOT_WHITELISTED listing the egress IPs', async () => {
     fakes.konnektive.failNext(
       'queryOrders',
@@ -165,13 +169,13 @@ describe('GET /me and DELETE /sessions/current', () => {
     expectError(await getMe('not-a-token'), 401, 'UNAUTHORIZED');
   });
 
-  it('/me → 401 CREDENTIALS_REJECTED once Konnektive rejected the stored password', async () => {
+  it('/me → 403 CREDENTIALS_REJECTED (not 401: that would make Zapier retry the stale password) once Konnektive rejected the stored password', async () => {
     const { token, connectionId } = bodyOf(await postSession(LOGIN)) as {
       token: string;
       connectionId: string;
     };
     await fakes.connections.setStatus(connectionId, 'invalid', fakes.clock.now());
-    expectError(await getMe(token), 401, 'CREDENTIALS_REJECTED');
+    expectError(await getMe(token), 403, 'CREDENTIALS_REJECTED');
   });
 
   it('revoking answers 204 and only that token stops working', async () => {

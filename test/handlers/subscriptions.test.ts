@@ -2,36 +2,24 @@
  * Subscription and sample routes through the real middy chain with API Gateway v2 events: status codes and
  * messages a Zapier user or developer relies on.
  */
-import { vi } from 'vitest';
-
-vi.hoisted(() => {
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    CONNECTIONS_TABLE: 'test-Connections',
-    TOKENS_TABLE: 'test-Tokens',
-    SUBSCRIPTIONS_TABLE: 'test-Subscriptions',
-    CURSORS_TABLE: 'test-Cursors',
-    KMS_KEY_ID: 'alias/test',
-  });
-});
 
 import { beforeEach, describe, expect, it } from 'vitest';
 import { KonnektiveTransientError } from '../../functions/core/konnektive.js';
 import { tokenHashOf } from '../../functions/core/session/create-session.js';
+import { konnektiveDateTimeToIso } from '../../functions/core/zoned-time.js';
 import { createCreateSubscriptionHandler } from '../../functions/handlers/create-subscription.js';
 import { createDeleteSubscriptionHandler } from '../../functions/handlers/delete-subscription.js';
 import { createGetSamplesHandler } from '../../functions/handlers/get-samples.js';
 import { createListSubscriptionsHandler } from '../../functions/handlers/list-subscriptions.js';
 import { createAuthenticator } from '../../functions/shared/http.js';
 import { apiEvent, bodyOf, lambdaContext } from '../support/api-gateway.js';
-import { createFakes, type Fakes } from '../support/fakes.js';
-import { InMemoryKonnektive, order } from '../support/in-memory-konnektive.js';
+import { createFakes, FakeKonnektive, type Fakes, order } from '../support/fakes.js';
 
 const HOOK = 'https://hooks.zapier.com/hooks/standard/1/abc/';
 let fakes: Fakes;
 let handlers: ReturnType<typeof build>;
 
-const build = (konnektive = new InMemoryKonnektive('America/New_York')) => {
+const build = (konnektive = new FakeKonnektive(undefined, 'America/New_York')) => {
   const authenticate = createAuthenticator({ tokens: fakes.tokens, connections: fakes.connections });
   let n = 0;
   return {
@@ -46,9 +34,14 @@ const build = (konnektive = new InMemoryKonnektive('America/New_York')) => {
     }),
     list: createListSubscriptionsHandler({ authenticate, subscriptions: fakes.subscriptions }),
     remove: createDeleteSubscriptionHandler({ authenticate, subscriptions: fakes.subscriptions }),
-    samples: createGetSamplesHandler({ authenticate, konnektive, cipher: fakes.cipher, clock: fakes.clock }, [
-      '198.51.100.7',
-    ]),
+    samples: createGetSamplesHandler({
+      authenticate,
+      konnektive,
+      connections: fakes.connections,
+      cipher: fakes.cipher,
+      clock: fakes.clock,
+      egressIps: ['198.51.100.7'],
+    }),
   };
 };
 
@@ -197,8 +190,11 @@ describe('GET /triggers/{trigger}/samples', () => {
     expect(body.source).toBe('live');
     expect(body.samples).toHaveLength(3);
     const newest = handlers.konnektive.orders[3];
+    if (!newest) throw new Error('no orders');
     expect(body.samples[0]).toMatchObject({
       ...newest,
+      dateCreated: konnektiveDateTimeToIso(newest.dateCreated, 'America/New_York'),
+      dateUpdated: konnektiveDateTimeToIso(String(newest.dateUpdated), 'America/New_York'),
       id: `NEW_SALE-${String(newest?.orderId)}`,
       event: 'order.NEW_SALE',
       connection: 'merchant-a',
@@ -222,7 +218,7 @@ describe('GET /triggers/{trigger}/samples', () => {
     expect((await samples('invoice', 'NEW_SALE')).statusCode).toBe(404);
     expect((await samples('order', 'REFUND')).statusCode).toBe(422);
     expect((await samples('order')).statusCode).toBe(422);
-    handlers.konnektive.failures.push(new KonnektiveTransientError('timeout', 'order/query'));
+    handlers.konnektive.failNext('queryOrders', new KonnektiveTransientError('timeout', 'order/query'));
     const outage = await samples('order', 'NEW_SALE');
     expect(outage.statusCode).toBe(503);
     expect(outage.headers?.['Retry-After']).toBeDefined();

@@ -1,13 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { formatReport, measureBundles } from '../../scripts/bundle-report.js';
-import { EXPECTED_HANDLERS, FIXTURE_HANDLERS_DIR } from './support.js';
+import { EXPECTED_HANDLERS, FIXTURE_ENTRIES_DIR } from './support.js';
 
 const BUNDLING_FIXTURES = fileURLToPath(new URL('./fixtures/bundling', import.meta.url));
 
 describe('bundle report', () => {
   it('measures every deployed handler with the deployment bundling settings', async () => {
-    const measurements = await measureBundles(FIXTURE_HANDLERS_DIR);
+    const measurements = await measureBundles(FIXTURE_ENTRIES_DIR);
     expect(measurements.map((measurement) => measurement.name).sort()).toEqual([...EXPECTED_HANDLERS].sort());
     for (const measurement of measurements) {
       expect(measurement.status).toBe('built');
@@ -16,7 +16,7 @@ describe('bundle report', () => {
     }
     const { text, ok } = formatReport(measurements);
     expect(ok).toBe(true);
-    expect(text).toContain('All 14 bundles within 500.0 KB.');
+    expect(text).toContain('All 18 bundles within 500.0 KB.');
     expect(text).toMatch(/create-session\s+0\.\d KB {2}ok/);
   });
 
@@ -39,7 +39,7 @@ describe('bundle report', () => {
   });
 
   it('fails when a handler entry is missing', async () => {
-    const measurements = await measureBundles(FIXTURE_HANDLERS_DIR, ['get-me', 'no-such-handler']);
+    const measurements = await measureBundles(FIXTURE_ENTRIES_DIR, ['get-me', 'no-such-handler']);
     expect(measurements.map((measurement) => measurement.status)).toEqual(['built', 'missing']);
     const { text, ok } = formatReport(measurements);
     expect(ok).toBe(false);

@@ -6,11 +6,11 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLES, type TableKey } from '../../functions/adapters/dynamodb/tables.js';
+import type { HandlerName } from '../../functions/handlers/catalog.js';
 import { ServiceFunction } from '../../lib/constructs/service-function.js';
-import type { HandlerName } from '../../lib/handlers.js';
 import {
   EXPECTED_HANDLERS,
-  FIXTURE_HANDLERS_DIR,
+  FIXTURE_ENTRIES_DIR,
   logicalIdOf,
   resourceOf,
   type SynthesizedApp,
@@ -28,16 +28,24 @@ const EXPECTED_TABLES: Record<HandlerName, TableKey[]> = {
   'delete-subscription': ['tokens', 'connections', 'subscriptions'],
   'get-samples': ['tokens', 'connections'],
   'run-action': ['tokens', 'connections', 'idempotency'],
+  'find-orders': ['tokens', 'connections'],
+  'find-customers': ['tokens', 'connections'],
   'list-campaigns': ['tokens', 'connections'],
   'list-campaign-products': ['tokens', 'connections'],
+  'probe-contract': ['tokens', 'connections'],
   'get-openapi': [],
   'dispatch-polls': ['subscriptions'],
   'poll-stream': ['connections', 'cursors', 'ledger'],
   'deliver-events': ['subscriptions', 'deliveries', 'hookRates'],
+  'monitor-streams': ['subscriptions', 'cursors', 'connections'],
 };
 
 const EXPECTED_TIMEOUT_SECONDS = (name: HandlerName): number =>
-  name === 'poll-stream' ? 300 : name === 'dispatch-polls' || name === 'deliver-events' ? 60 : 28;
+  name === 'poll-stream'
+    ? 300
+    : name === 'dispatch-polls' || name === 'deliver-events' || name === 'monitor-streams'
+      ? 60
+      : 28;
 
 /** Environment variables beyond tables and Powertools that each handler needs. */
 const EXPECTED_EXTRA_ENV: Record<HandlerName, string[]> = {
@@ -49,12 +57,16 @@ const EXPECTED_EXTRA_ENV: Record<HandlerName, string[]> = {
   'delete-subscription': [],
   'get-samples': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS'],
   'run-action': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS'],
+  'find-orders': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS'],
+  'find-customers': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS'],
   'list-campaigns': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS'],
   'list-campaign-products': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS'],
+  'probe-contract': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS'],
   'get-openapi': [],
   'dispatch-polls': ['POLL_QUEUE_URL'],
   'poll-stream': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS', 'EVENT_BUS_NAME'],
   'deliver-events': ['HOOK_URL_ALLOWLIST', 'DELIVERY_QUEUE_URL', 'DELIVERY_DLQ_URL'],
+  'monitor-streams': ['MONITOR_MAX_POLL_SECONDS'],
 };
 
 const POWERTOOLS_ENV = {
@@ -79,7 +91,7 @@ interface FunctionProperties {
   FunctionName?: string;
 }
 
-describe('the 14 functions', () => {
+describe('the 18 functions', () => {
   let synthesized: SynthesizedApp;
   const propertiesOf = (name: HandlerName): FunctionProperties =>
     resourceOf(synthesized.serviceTemplate, logicalIdOf(synthesized.service.functions[name].function))
@@ -162,7 +174,7 @@ describe('ServiceFunction', () => {
   const build = (extra: Partial<ConstructorParameters<typeof ServiceFunction>[2]> = {}) => {
     const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Scratch');
     const fn = new ServiceFunction(stack, 'Probe', {
-      entry: join(FIXTURE_HANDLERS_DIR, 'get-me.ts'),
+      entry: join(FIXTURE_ENTRIES_DIR, 'get-me.ts'),
       powertools: { serviceName: 'svc', metricsNamespace: 'Ns', logLevel: 'DEBUG' },
       ...extra,
     });

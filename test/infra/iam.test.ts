@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TableKey } from '../../functions/adapters/dynamodb/tables.js';
-import type { HandlerName } from '../../lib/handlers.js';
+import type { HandlerName } from '../../functions/handlers/catalog.js';
 import {
   actionsOf,
   EXPECTED_HANDLERS,
@@ -22,8 +22,8 @@ import {
 type Access = 'r' | 'rw' | 'scan' | 'delete' | 'update';
 
 /**
- * Data access per handler, from the issue's function table (written independently of lib/handlers.ts), corrected
- * where the handlers do more: run-action, the campaign dropdowns and the poller call `connections.setStatus` on a
+ * Data access per handler, from the issue's function table (written independently of functions/handlers/catalog.ts), corrected
+ * where the handlers do more: run-action, the searches, the campaign dropdowns and the poller call `connections.setStatus` on a
  * Konnektive auth error.
  */
 const EXPECTED_DATA: Record<HandlerName, Partial<Record<TableKey, Access>>> = {
@@ -33,14 +33,19 @@ const EXPECTED_DATA: Record<HandlerName, Partial<Record<TableKey, Access>>> = {
   'create-subscription': { tokens: 'r', connections: 'r', subscriptions: 'rw', cursors: 'rw' },
   'list-subscriptions': { tokens: 'r', connections: 'r', subscriptions: 'r' },
   'delete-subscription': { tokens: 'r', connections: 'r', subscriptions: 'rw' },
-  'get-samples': { tokens: 'r', connections: 'r' },
+  'get-samples': { tokens: 'r', connections: 'update' },
   'run-action': { tokens: 'r', connections: 'update', idempotency: 'rw' },
+  'find-orders': { tokens: 'r', connections: 'update' },
+  'find-customers': { tokens: 'r', connections: 'update' },
   'list-campaigns': { tokens: 'r', connections: 'update' },
+  'probe-contract': { tokens: 'r', connections: 'update' },
   'list-campaign-products': { tokens: 'r', connections: 'update' },
   'get-openapi': {},
   'dispatch-polls': { subscriptions: 'scan' },
   'poll-stream': { connections: 'update', cursors: 'rw', ledger: 'rw' },
   'deliver-events': { subscriptions: 'delete', deliveries: 'rw', hookRates: 'rw' },
+  // Read-only: the stream monitor judges what is in use and changes nothing.
+  'monitor-streams': { subscriptions: 'scan', cursors: 'scan', connections: 'scan' },
 };
 
 /** KMS actions per handler. */
@@ -48,7 +53,10 @@ const EXPECTED_KMS: Partial<Record<HandlerName, string[]>> = {
   'create-session': ['kms:Decrypt', 'kms:Encrypt'],
   'get-samples': ['kms:Decrypt'],
   'run-action': ['kms:Decrypt'],
+  'find-orders': ['kms:Decrypt'],
+  'find-customers': ['kms:Decrypt'],
   'list-campaigns': ['kms:Decrypt'],
+  'probe-contract': ['kms:Decrypt'],
   'list-campaign-products': ['kms:Decrypt'],
   'poll-stream': ['kms:Decrypt'],
 };
@@ -236,22 +244,31 @@ describe('IAM', () => {
     expect(own.every((statement) => actionsOf(statement).includes('sqs:ReceiveMessage'))).toBe(true);
   });
 
-  it('lets the scheduler invoke only the dispatcher and dead-letter only to its queue', () => {
-    const { serviceTemplate: template, service } = synthesized;
-    const schedule = Object.values(template.findResources('AWS::Scheduler::Schedule'))[0];
-    const roleId = referencedId(schedule?.Properties.Target.RoleArn);
-    const statements = statementsOfRole(template, roleId ?? '');
-    const dispatchId = logicalIdOf(service.functions['dispatch-polls'].function);
-    expect(statements.flatMap(actionsOf).sort()).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
-    const invoke = statements.find((statement) => actionsOf(statement).includes('lambda:InvokeFunction'));
-    expect(new Set(referencedIdsIn(invoke?.Resource))).toEqual(new Set([dispatchId]));
-    const send = statements.find((statement) => actionsOf(statement).includes('sqs:SendMessage'));
-    expect(resourcesOf(send as Statement).map(targetOf)).toEqual([
-      logicalIdOf(service.poller.scheduleDeadLetterQueue),
-    ]);
-    const role = template.toJSON().Resources[roleId ?? ''];
-    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
-      expect.objectContaining({ Principal: { Service: 'scheduler.amazonaws.com' } }),
-    ]);
-  });
+  it.each([
+    ['dispatch-polls', 'dispatcher'],
+    ['monitor-streams', 'stream monitor'],
+  ] as const)(
+    'lets the %s schedule invoke only the %s and dead-letter only to the schedule queue',
+    (name, _role) => {
+      const { serviceTemplate: template, service } = synthesized;
+      const functionId = logicalIdOf(service.functions[name].function);
+      const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')).filter(
+        (candidate) => referencedId(candidate.Properties.Target.Arn) === functionId,
+      );
+      expect(schedules).toHaveLength(1);
+      const roleId = referencedId(schedules[0]?.Properties.Target.RoleArn);
+      const statements = statementsOfRole(template, roleId ?? '');
+      expect(statements.flatMap(actionsOf).sort()).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
+      const invoke = statements.find((statement) => actionsOf(statement).includes('lambda:InvokeFunction'));
+      expect(new Set(referencedIdsIn(invoke?.Resource))).toEqual(new Set([functionId]));
+      const send = statements.find((statement) => actionsOf(statement).includes('sqs:SendMessage'));
+      expect(resourcesOf(send as Statement).map(targetOf)).toEqual([
+        logicalIdOf(service.poller.scheduleDeadLetterQueue),
+      ]);
+      const role = template.toJSON().Resources[roleId ?? ''];
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        expect.objectContaining({ Principal: { Service: 'scheduler.amazonaws.com' } }),
+      ]);
+    },
+  );
 });

@@ -24,7 +24,7 @@ describe('cdk-nag AwsSolutions', () => {
 
   beforeAll(() => {
     // Nag reads the construct tree, not the code assets: no bundling needed.
-    synthesized = synthesize({ alarmEmail: 'ops@example.com' }, { bundle: false });
+    synthesized = synthesize({}, { bundle: false });
   });
 
   it('reports no unacknowledged error or warning on either stack', () => {
@@ -35,6 +35,27 @@ describe('cdk-nag AwsSolutions', () => {
     );
     expect(findings).toEqual([]);
     expect(report.success).toBe(true);
+  });
+
+  it('reports no unacknowledged finding in NAT-instance mode either', () => {
+    const instances = synthesize(
+      {
+        egress: {
+          mode: 'nat-instance',
+          instanceType: 't4g.nano',
+          amis: { 'us-east-1': 'ami-0123456789abcdef0' },
+        },
+      },
+      { bundle: false },
+    );
+    const report = new AwsSolutionsChecks().validateScope(instances.app);
+    expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
+    const natRole = instances.service.network.natInstances?.role;
+    expect(
+      acknowledgmentsUnder(instances.service.network)
+        .filter(({ id }) => id.includes('AwsSolutions'))
+        .map(({ id, path }) => [id.replace(/^annotation::/i, ''), path]),
+    ).toEqual([['AwsSolutions-IAM5[Resource::*]', natRole?.node.path]]);
   });
 
   it('gives every acknowledgment a reason, and acknowledges only specific, expected rules', () => {
@@ -59,10 +80,17 @@ describe('cdk-nag AwsSolutions', () => {
     expect(iam5.every(({ id }) => /AwsSolutions-IAM5\[.+\]$/.test(id))).toBe(true);
   });
 
-  it('acknowledges nothing in the stateful stack', () => {
+  it('acknowledges nothing in the stateful stack but "no DLQ of its own" on the two DLQs whose source is elsewhere', () => {
+    const { pollDeadLetterQueue, scheduleDeadLetterQueue } = synthesized.stateful.pollDeadLetters;
     expect(
-      acknowledgmentsUnder(synthesized.stateful).filter(({ id }) => id.includes('AwsSolutions')),
-    ).toEqual([]);
+      acknowledgmentsUnder(synthesized.stateful)
+        .filter(({ id }) => id.includes('AwsSolutions'))
+        .map(({ id, path }) => [id.replace(/^annotation::/i, ''), path])
+        .sort(),
+    ).toEqual([
+      ['AwsSolutions-SQS3', pollDeadLetterQueue.node.path],
+      ['AwsSolutions-SQS3', scheduleDeadLetterQueue.node.path],
+    ]);
   });
 
   it('does flag a non-compliant resource (the check is live, not vacuous)', () => {

@@ -8,27 +8,39 @@ import { App, type CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
+import type { HandlerName } from '../../functions/handlers/catalog.js';
 import {
   createKonnektiveZapierStacks,
   type DeploymentConfig,
   type KonnektiveZapierStacks,
 } from '../../lib/app.js';
-import type { HandlerName } from '../../lib/handlers.js';
 
-export const FIXTURE_HANDLERS_DIR = fileURLToPath(new URL('./fixtures/handlers', import.meta.url));
+export const FIXTURE_ENTRIES_DIR = fileURLToPath(new URL('./fixtures/lambda', import.meta.url));
 
 /** The configuration tests build with; obviously fake values. */
 export const TEST_CONFIG: DeploymentConfig = {
   stage: 'test',
+  production: false,
   azCount: 2,
-  pollRateMinutes: 1,
+  egress: { mode: 'nat-gateway' },
+  alarms: {
+    page: {
+      emails: ['oncall@example.com'],
+      httpsEndpoints: ['https://events.pagerduty.example/integration/x'],
+    },
+    ticket: { emails: ['ops@example.com'], httpsEndpoints: [] },
+  },
+  pollIntervalSeconds: 10,
   konnektiveApiUrl: 'https://api.konnektive.example',
   hookUrlAllowlist: ['https://hooks.zapier.com/'],
   logLevel: 'INFO',
   logRetention: RetentionDays.ONE_MONTH,
 };
 
-/** The 14 handlers and the route or trigger each serves, as the issue lists them. */
+/**
+ * The 18 handlers and the route or trigger each serves: the issue's 14, the stream monitor, the two searches and the
+ * contract probe.
+ */
 export const EXPECTED_HANDLERS: readonly HandlerName[] = [
   'create-session',
   'get-me',
@@ -38,12 +50,16 @@ export const EXPECTED_HANDLERS: readonly HandlerName[] = [
   'delete-subscription',
   'get-samples',
   'run-action',
+  'find-orders',
+  'find-customers',
   'list-campaigns',
   'list-campaign-products',
+  'probe-contract',
   'get-openapi',
   'dispatch-polls',
   'poll-stream',
   'deliver-events',
+  'monitor-streams',
 ];
 
 /** Handlers that call Konnektive and must leave through the fixed egress. */
@@ -51,8 +67,11 @@ export const KONNEKTIVE_CALLERS: readonly HandlerName[] = [
   'create-session',
   'get-samples',
   'run-action',
+  'find-orders',
+  'find-customers',
   'list-campaigns',
   'list-campaign-products',
+  'probe-contract',
   'poll-stream',
 ];
 
@@ -74,7 +93,7 @@ export const synthesize = (
   const stacks = createKonnektiveZapierStacks(
     app,
     { ...TEST_CONFIG, ...overrides },
-    { handlersDir: FIXTURE_HANDLERS_DIR },
+    { entriesDir: FIXTURE_ENTRIES_DIR },
   );
   return {
     app,

@@ -1,18 +1,17 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Capture, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   EVENT_DETAIL_TYPE as PUBLISHED_DETAIL_TYPE,
   EVENT_SOURCE as PUBLISHED_SOURCE,
 } from '../../functions/adapters/eventbridge/event-bridge-publisher.js';
-import { DEFAULT_RETRY_SCHEDULE } from '../../functions/core/triggers/retry-schedule.js';
-import { METRICS_NAMESPACE as FUNCTIONS_NAMESPACE } from '../../functions/shared/observability.js';
+import { DEFAULT_RETRY_SCHEDULE } from '../../functions/core/triggers/settings.js';
+import type { HandlerName } from '../../functions/handlers/catalog.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/shared/telemetry.js';
 import {
   DELIVER_FUNCTION_TIMEOUT,
   DELIVER_MAX_CONCURRENCY,
   DELIVERY_MAX_RECEIVE_COUNT,
 } from '../../lib/constructs/hook-delivery.js';
-import type { HandlerName } from '../../lib/handlers.js';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lib/service-stack.js';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../../lib/stateful-stack.js';
 import {
   environmentOf,
@@ -34,14 +33,19 @@ const ROUTES: [string, HandlerName][] = [
   ['DELETE /subscriptions/{id}', 'delete-subscription'],
   ['GET /triggers/{trigger}/samples', 'get-samples'],
   ['POST /actions/{action}', 'run-action'],
+  ['GET /orders', 'find-orders'],
+  ['GET /customers', 'find-customers'],
   ['GET /campaigns', 'list-campaigns'],
   ['GET /campaigns/{campaignId}/products', 'list-campaign-products'],
+  ['POST /contract-probe', 'probe-contract'],
   ['GET /openapi.json', 'get-openapi'],
 ];
 
 describe('wiring', () => {
   let synthesized: SynthesizedApp;
   const fnId = (name: HandlerName) => logicalIdOf(synthesized.service.functions[name].function);
+  /** A value of the service template with a cross-stack import replaced by what the stateful stack exports. */
+  const imported = (value: unknown) => followImport(value, synthesized.statefulTemplate);
 
   beforeAll(() => {
     synthesized = synthesize();
@@ -104,28 +108,52 @@ describe('wiring', () => {
     });
   });
 
+  describe('custom domain', () => {
+    const DOMAIN = {
+      domainName: 'zapier-api.example.com',
+      certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0f3e6f6e-1111-2222-3333-444455556666',
+    };
+
+    it("maps the API's default stage onto the stateful stack's domain and outputs https://<domain>/ as ApiUrl", () => {
+      const variant = synthesize({ customDomain: DOMAIN }, { bundle: false });
+      variant.statefulTemplate.resourceCountIs('AWS::ApiGatewayV2::DomainName', 1);
+      variant.serviceTemplate.resourceCountIs('AWS::ApiGatewayV2::DomainName', 0);
+      variant.serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::ApiMapping', {
+        DomainName: 'zapier-api.example.com',
+        ApiId: { Ref: logicalIdOf(variant.service.api.httpApi) },
+        Stage: '$default',
+      });
+      variant.serviceTemplate.hasOutput('ApiUrl', { Value: 'https://zapier-api.example.com/' });
+      expect(variant.service.dependencies).toContain(variant.stateful);
+    });
+
+    it('maps nothing without a custom domain', () => {
+      synthesized.serviceTemplate.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 0);
+    });
+  });
+
   describe('polling', () => {
-    it('ticks the dispatcher every minute with a bounded retry policy and a dead-letter queue', () => {
-      const { serviceTemplate: template, service } = synthesized;
+    it("ticks the dispatcher every minute with a bounded retry policy and the stateful stack's dead-letter queue", () => {
+      const { serviceTemplate: template, stateful } = synthesized;
+      const deadLetterArn = new Capture();
       template.hasResourceProperties('AWS::Scheduler::Schedule', {
         ScheduleExpression: 'rate(1 minute)',
         FlexibleTimeWindow: { Mode: 'OFF' },
         Target: {
           Arn: { 'Fn::GetAtt': [fnId('dispatch-polls'), 'Arn'] },
           RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60 },
-          DeadLetterConfig: {
-            Arn: { 'Fn::GetAtt': [logicalIdOf(service.poller.scheduleDeadLetterQueue), 'Arn'] },
-          },
+          DeadLetterConfig: { Arn: deadLetterArn },
           RoleArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
         },
       });
+      expect(imported(deadLetterArn.asObject())).toEqual({
+        'Fn::GetAtt': [logicalIdOf(stateful.pollDeadLetters.scheduleDeadLetterQueue), 'Arn'],
+      });
     });
 
-    it('follows the pollRateMinutes setting', () => {
-      const variant = synthesize({ pollRateMinutes: 5 }, { bundle: false });
-      variant.serviceTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
-        ScheduleExpression: 'rate(5 minutes)',
-      });
+    it('carries the poll cadence of the stage into the service stack', () => {
+      const variant = synthesize({ pollIntervalSeconds: 15 }, { bundle: false });
+      expect(variant.service.pollIntervalSeconds).toBe(15);
     });
 
     it('does not retry a failed dispatch at the Lambda level (the next tick re-dispatches)', () => {
@@ -136,14 +164,15 @@ describe('wiring', () => {
     });
 
     it('feeds poll requests one at a time to the poller, with partial batch failures and a dead-letter queue', () => {
-      const { serviceTemplate: template, service } = synthesized;
-      const queue = resourceOf(template, logicalIdOf(service.poller.pollQueue));
-      expect(queue.Properties).toMatchObject({
-        VisibilityTimeout: 6 * 300,
-        RedrivePolicy: {
-          deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(service.poller.pollDeadLetterQueue), 'Arn'] },
-          maxReceiveCount: 3,
-        },
+      const { serviceTemplate: template, service, stateful } = synthesized;
+      const queue = resourceOf(template, logicalIdOf(service.poller.pollQueue)).Properties as {
+        VisibilityTimeout: number;
+        RedrivePolicy: { deadLetterTargetArn: unknown; maxReceiveCount: number };
+      };
+      expect(queue.VisibilityTimeout).toBe(6 * 300);
+      expect(queue.RedrivePolicy.maxReceiveCount).toBe(3);
+      expect(imported(queue.RedrivePolicy.deadLetterTargetArn)).toEqual({
+        'Fn::GetAtt': [logicalIdOf(stateful.pollDeadLetters.pollDeadLetterQueue), 'Arn'],
       });
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         FunctionName: { Ref: fnId('poll-stream') },
@@ -166,29 +195,28 @@ describe('wiring', () => {
   });
 
   describe('delivery', () => {
-    it('routes detected events from the bus to the delivery queue, with a dead-letter queue for the rule', () => {
-      const { serviceTemplate: template, service, statefulTemplate } = synthesized;
-      const rule = Object.values(template.findResources('AWS::Events::Rule'))[0];
-      expect(rule?.Properties.EventPattern).toEqual({
-        source: ['konnektive-zapier'],
-        'detail-type': ['KonnektiveEventDetected'],
+    it('routes detected events from the bus to the delivery queue, with a dead-letter queue for the rule, all in the stateful stack', () => {
+      const { statefulTemplate: template, stateful } = synthesized;
+      synthesized.serviceTemplate.resourceCountIs('AWS::Events::Rule', 0);
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventBusName: { Ref: logicalIdOf(stateful.eventBus) },
+        EventPattern: { source: ['konnektive-zapier'], 'detail-type': ['KonnektiveEventDetected'] },
+        Targets: [
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [logicalIdOf(stateful.delivery.queue), 'Arn'] },
+            DeadLetterConfig: {
+              Arn: { 'Fn::GetAtt': [logicalIdOf(stateful.delivery.deadLetterQueue), 'Arn'] },
+            },
+          }),
+        ],
       });
-      expect(followImport(rule?.Properties.EventBusName, statefulTemplate)).toEqual({
-        Ref: logicalIdOf(synthesized.stateful.eventBus),
-      });
-      expect(rule?.Properties.Targets).toEqual([
-        expect.objectContaining({
-          Arn: { 'Fn::GetAtt': [logicalIdOf(service.delivery.queue), 'Arn'] },
-          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalIdOf(service.delivery.deadLetterQueue), 'Arn'] } },
-        }),
-      ]);
     });
 
     it('lets only the rule send to the delivery queue, over TLS', () => {
-      const { serviceTemplate: template, service } = synthesized;
-      const ruleId = logicalIdOf(service.delivery.rule);
+      const { statefulTemplate: template, stateful } = synthesized;
+      const ruleId = logicalIdOf(stateful.delivery.rule);
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-        Queues: [{ Ref: logicalIdOf(service.delivery.queue) }],
+        Queues: [{ Ref: logicalIdOf(stateful.delivery.queue) }],
         PolicyDocument: {
           Statement: Match.arrayWith([
             Match.objectLike({
@@ -208,9 +236,10 @@ describe('wiring', () => {
     });
 
     it('lets no crash loop dead-letter a message before the retry horizon: receives × visibility ≥ horizon', () => {
-      const { serviceTemplate: template, service } = synthesized;
-      const deliverTimeout = resourceOf(template, fnId('deliver-events')).Properties?.Timeout as number;
-      const queue = resourceOf(template, logicalIdOf(service.delivery.queue)).Properties as {
+      const { serviceTemplate, statefulTemplate, stateful } = synthesized;
+      const deliverTimeout = resourceOf(serviceTemplate, fnId('deliver-events')).Properties
+        ?.Timeout as number;
+      const queue = resourceOf(statefulTemplate, logicalIdOf(stateful.delivery.queue)).Properties as {
         VisibilityTimeout: number;
         MessageRetentionPeriod: number;
         RedrivePolicy: { deadLetterTargetArn: unknown; maxReceiveCount: number };
@@ -218,7 +247,7 @@ describe('wiring', () => {
       expect(deliverTimeout).toBe(DELIVER_FUNCTION_TIMEOUT.toSeconds());
       expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * deliverTimeout);
       expect(queue.RedrivePolicy).toEqual({
-        deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(service.delivery.deadLetterQueue), 'Arn'] },
+        deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(stateful.delivery.deadLetterQueue), 'Arn'] },
         maxReceiveCount: DELIVERY_MAX_RECEIVE_COUNT,
       });
       // A copy is received again only after a failed or crashed invocation, once per visibility timeout.
@@ -229,19 +258,23 @@ describe('wiring', () => {
       expect(queue.MessageRetentionPeriod).toBe(14 * 24 * 3600);
       expect(queue.MessageRetentionPeriod).toBeGreaterThan(crashLoopSeconds);
       expect(
-        resourceOf(template, logicalIdOf(service.delivery.deadLetterQueue)).Properties
+        resourceOf(statefulTemplate, logicalIdOf(stateful.delivery.deadLetterQueue)).Properties
           ?.MessageRetentionPeriod,
       ).toBe(14 * 24 * 3600);
     });
 
-    it('feeds the deliverer ten messages at a time, capped in concurrency, with partial batch failures', () => {
-      const { serviceTemplate: template, service } = synthesized;
+    it("feeds the deliverer ten messages at a time, capped in concurrency, from the stateful stack's queue, with partial batch failures", () => {
+      const { serviceTemplate: template, stateful } = synthesized;
+      const sourceArn = new Capture();
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         FunctionName: { Ref: fnId('deliver-events') },
-        EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(service.delivery.queue), 'Arn'] },
+        EventSourceArn: sourceArn,
         BatchSize: 10,
         ScalingConfig: { MaximumConcurrency: DELIVER_MAX_CONCURRENCY },
         FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+      expect(imported(sourceArn.asObject())).toEqual({
+        'Fn::GetAtt': [logicalIdOf(stateful.delivery.queue), 'Arn'],
       });
       expect(DELIVER_MAX_CONCURRENCY).toBeGreaterThanOrEqual(2);
       expect(DELIVER_MAX_CONCURRENCY).toBeLessThanOrEqual(1000);
@@ -253,34 +286,41 @@ describe('wiring', () => {
     });
 
     it('tells the deliverer its queue and dead-letter queue', () => {
-      const { serviceTemplate: template, service } = synthesized;
+      const { serviceTemplate: template, stateful } = synthesized;
       const variables = environmentOf(template, fnId('deliver-events'));
-      expect(variables.DELIVERY_QUEUE_URL).toEqual({ Ref: logicalIdOf(service.delivery.queue) });
-      expect(variables.DELIVERY_DLQ_URL).toEqual({ Ref: logicalIdOf(service.delivery.deadLetterQueue) });
+      expect(imported(variables.DELIVERY_QUEUE_URL)).toEqual({ Ref: logicalIdOf(stateful.delivery.queue) });
+      expect(imported(variables.DELIVERY_DLQ_URL)).toEqual({
+        Ref: logicalIdOf(stateful.delivery.deadLetterQueue),
+      });
     });
   });
 
-  it('encrypts every queue and refuses non-TLS access to it', () => {
-    const { serviceTemplate: template } = synthesized;
-    const queues = template.findResources('AWS::SQS::Queue');
-    expect(Object.keys(queues)).toHaveLength(5);
-    for (const [id, queue] of Object.entries(queues)) {
-      expect(queue.Properties.SqsManagedSseEnabled, id).toBe(true);
-      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-        Queues: [{ Ref: id }],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          ]),
-        },
-      });
-    }
-  });
-
+  it.each([
+    ['service', 1],
+    ['stateful', 4],
+  ] as const)(
+    'encrypts every queue of the %s stack (%i) and refuses non-TLS access to it',
+    (stack, count) => {
+      const template = stack === 'service' ? synthesized.serviceTemplate : synthesized.statefulTemplate;
+      const queues = template.findResources('AWS::SQS::Queue');
+      expect(Object.keys(queues)).toHaveLength(count);
+      for (const [id, queue] of Object.entries(queues)) {
+        expect(queue.Properties.SqsManagedSseEnabled, id).toBe(true);
+        template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: [{ Ref: id }],
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            ]),
+          },
+        });
+      }
+    },
+  );
   it('uses the event source, detail type, namespace and service name the functions use', () => {
     expect(EVENT_SOURCE).toBe(PUBLISHED_SOURCE);
     expect(EVENT_DETAIL_TYPE).toBe(PUBLISHED_DETAIL_TYPE);
-    expect(METRICS_NAMESPACE).toBe(FUNCTIONS_NAMESPACE);
+    expect(METRICS_NAMESPACE).toBe('KonnektiveZapier');
     expect(SERVICE_NAME).toBe('konnektive-zapier');
   });
 });

@@ -7,14 +7,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
+import { ORDER_TYPES, TRANSACTION_TYPES } from '../../functions/core/model.js';
 import { parseRuntimeEnv } from '../../local/runtime/config.js';
+import type { ReceivedHook } from '../../local/runtime/hook-receiver.js';
 import { startHookReceiver } from '../../local/runtime/hook-receiver.js';
 import { type RunningRuntime, type RuntimeOptions, startRuntime } from '../../local/runtime/runtime.js';
-import { DEMO_USER, startSimulator } from '../../local/simulator/index.js';
+import { DEMO_USER, type StartSimulatorOptions, startSimulator } from '../../local/simulator/index.js';
 
-export const startHarness = async (options: RuntimeOptions = {}) => {
+export const startHarness = async (
+  options: RuntimeOptions = {},
+  simulatorOptions: StartSimulatorOptions = {},
+) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'kz-it-'));
-  const simulator = await startSimulator({ port: 0, seed: 7, logger: () => undefined });
+  const simulator = await startSimulator({ port: 0, seed: 7, logger: () => undefined, ...simulatorOptions });
   const receiver = await startHookReceiver();
   const lines: string[] = [];
   const runtime: RunningRuntime = await startRuntime(
@@ -78,4 +83,40 @@ export const messageField = (envelope: { result: string; message: unknown }, fie
     throw new Error(`simulator call failed: ${JSON.stringify(envelope)}`);
   }
   return String((envelope.message as Record<string, unknown>)[field]);
+};
+
+/** Every (trigger, type) a Zap can subscribe to. */
+export const TRIGGER_TYPES = [
+  ...ORDER_TYPES.map((type) => ['order', type] as const),
+  ...TRANSACTION_TYPES.map((type) => ['transaction', type] as const),
+];
+
+/** Event ids a path of the hook receiver answered with 2xx, in arrival order. */
+export const idsAt = (received: ReceivedHook[], path: string) =>
+  received
+    .filter((hook) => hook.path === path && hook.status >= 200 && hook.status < 300)
+    .map((hook) => String((hook.body as Record<string, unknown>).id));
+
+/** Subscribes a hook of the receiver to every trigger type, at `/{prefix}{trigger}/{type}`. */
+export const subscribeAll = async (h: Harness, token: string, prefix = '') => {
+  for (const [trigger, type] of TRIGGER_TYPES) {
+    const response = await h.api(
+      'POST',
+      '/subscriptions',
+      { trigger, type, targetUrl: h.receiver.hook(`/${prefix}${trigger}/${type}`) },
+      token,
+    );
+    if (response.status !== 201)
+      throw new Error(`subscribe ${trigger}/${type}: ${JSON.stringify(response.body)}`);
+  }
+};
+
+/** Ticks until `done` holds (or fails after the timeout). */
+export const pollUntil = async (h: Harness, done: () => boolean, timeoutMs = 60_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('expected deliveries did not all arrive in time');
+    await h.tickAndSettle();
+    await new Promise((r) => setTimeout(r, 200));
+  }
 };

@@ -5,16 +5,15 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_DELIVERY_SETTINGS } from '../../functions/core/triggers/deliver.js';
-import type { ReceivedHook } from '../../local/runtime/hook-receiver.js';
-import { type Harness, messageField, startHarness } from './runtime-harness.js';
+import {
+  type Harness,
+  idsAt,
+  messageField,
+  pollUntil,
+  startHarness,
+  subscribeAll,
+} from './runtime-harness.js';
 
-const TYPES = [
-  ['order', 'NEW_SALE'],
-  ['order', 'NEW_LEAD'],
-  ['order', 'CANCELLED'],
-  ['transaction', 'DECLINE'],
-  ['transaction', 'REFUND'],
-] as const;
 const DECLINE_CARD = '4000000000000002';
 const SOFT_DECLINE_CARD = '4000000000009995';
 
@@ -23,33 +22,6 @@ afterEach(async () => {
   await harness?.stop();
   harness = undefined;
 });
-
-const idsAt = (received: ReceivedHook[], path: string) =>
-  received
-    .filter((hook) => hook.path === path && hook.status >= 200 && hook.status < 300)
-    .map((hook) => String((hook.body as Record<string, unknown>).id));
-
-const subscribeAll = async (h: Harness, token: string) => {
-  for (const [trigger, type] of TYPES) {
-    const response = await h.api(
-      'POST',
-      '/subscriptions',
-      { trigger, type, targetUrl: h.receiver.hook(`/${trigger}/${type}`) },
-      token,
-    );
-    expect(response.status).toBe(201);
-  }
-};
-
-/** Ticks until `done` holds (or fails after the timeout). */
-const pollUntil = async (h: Harness, done: () => boolean, timeoutMs = 60_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error('expected deliveries did not all arrive in time');
-    await h.tickAndSettle();
-    await new Promise((r) => setTimeout(r, 200));
-  }
-};
 
 describe('instant triggers (integration)', () => {
   it('delivers each of the five event types exactly once to the Zaps subscribed to it', async () => {
@@ -120,6 +92,23 @@ describe('instant triggers (integration)', () => {
       orderStatus: 'COMPLETE',
     });
     expect(String(sale.occurredAt)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('runs the stream monitor on every scheduler tick, as AWS runs it on its own schedule', async () => {
+    harness = await startHarness();
+    const h = harness;
+    const token = await h.connect();
+    await subscribeAll(h, token);
+    await h.tickAndSettle();
+    const status = (await (await fetch(`${h.runtime.apiUrl}/_local/status`)).json()) as {
+      streamHealth: { streamsInUse: number; stuckLeases: number; invalidConnectionsInUse: number } | null;
+    };
+    // The five trigger types read two streams of the one connection.
+    expect(status.streamHealth).toMatchObject({
+      streamsInUse: 2,
+      stuckLeases: 0,
+      invalidConnectionsInUse: 0,
+    });
   });
 
   it('loses and duplicates nothing under Konnektive and receiver faults', async () => {

@@ -1,11 +1,15 @@
 /**
  * In-memory fakes of every port in functions/core/ports.ts and of the KonnektiveGateway, for core and handler
- * tests. They follow the DynamoDB adapters' semantics (conditional claims, leases, TTLs) so a use case tested
- * here behaves the same against DynamoDB Local.
+ * tests. The store fakes follow the DynamoDB adapters' semantics (conditional claims, leases, TTLs); the contract
+ * suites in test/contracts run against both, so a use case tested here behaves the same against DynamoDB Local.
  */
+import { StoreError, SubscriptionExistsError } from '../../functions/adapters/dynamodb/errors.js';
 import { ENDPOINTS } from '../../functions/adapters/konnektive/endpoints.js';
+import { type ContractFindings, contractFindingsSchema } from '../../functions/core/contract/findings.js';
 import {
   type Campaign,
+  type CustomerQuery,
+  type CustomerRecord,
   KonnektiveAuthError,
   type KonnektiveCredentials,
   type KonnektiveGateway,
@@ -43,6 +47,12 @@ import {
   type SubscriptionStore,
   type TokenStore,
 } from '../../functions/core/ports.js';
+import {
+  type StreamProgress,
+  type StreamStrategy,
+  streamProgressSchema,
+  streamStrategySchema,
+} from '../../functions/core/triggers/cursor-state.js';
 import { type HookRatePolicy, hookRatePolicy } from '../../functions/core/triggers/hook-rate.js';
 import { formatKonnektiveDateTime, parseKonnektiveDateTime } from '../../functions/core/zoned-time.js';
 import { InMemoryHookRateLimiter } from '../../local/runtime/in-memory-rate-limiter.js';
@@ -91,9 +101,19 @@ export class FakeConnectionStore implements ConnectionStore {
       status: input.status,
       createdAt: existing?.createdAt ?? now.toISOString(),
       updatedAt: now.toISOString(),
+      ...(existing?.contract ? { contract: existing.contract } : {}),
     };
     this.items.set(item.connectionId, item);
     return clone(item);
+  }
+
+  /** Like the adapter: validated, and a missing connection stays missing. */
+  async setContract(connectionId: string, contract: ContractFindings, now: Date): Promise<void> {
+    const item = this.items.get(connectionId);
+    const findings = contractFindingsSchema.parse(contract);
+    if (item !== undefined) {
+      this.items.set(connectionId, { ...item, contract: clone(findings), updatedAt: now.toISOString() });
+    }
   }
 
   async get(connectionId: string): Promise<Connection | undefined> {
@@ -133,14 +153,6 @@ export class FakeTokenStore implements TokenStore {
   }
 }
 
-/** Thrown by FakeSubscriptionStore.put for different content under an existing id. */
-export class FakeSubscriptionExistsError extends Error {
-  constructor(subscriptionId: string) {
-    super(`Subscription ${subscriptionId} already exists with different content`);
-    this.name = 'FakeSubscriptionExistsError';
-  }
-}
-
 export class FakeSubscriptionStore implements SubscriptionStore {
   /** Keyed by `connectionId/subscriptionId`. */
   readonly items = new Map<string, Subscription>();
@@ -149,14 +161,34 @@ export class FakeSubscriptionStore implements SubscriptionStore {
     return `${connectionId}/${subscriptionId}`;
   }
 
-  /** Same content again succeeds (a retried put); different content under the same id throws. */
+  /**
+   * Same content again succeeds (a retried put); different content under the same id throws the adapter's
+   * SubscriptionExistsError. Only the model's attributes are kept.
+   */
   async put(subscription: Subscription): Promise<void> {
     const key = FakeSubscriptionStore.key(subscription.connectionId, subscription.subscriptionId);
+    const item: Subscription = {
+      subscriptionId: subscription.subscriptionId,
+      connectionId: subscription.connectionId,
+      trigger: subscription.trigger,
+      type: subscription.type,
+      targetUrl: subscription.targetUrl,
+      createdAt: subscription.createdAt,
+    };
     const existing = this.items.get(key);
-    if (existing !== undefined && JSON.stringify(existing) !== JSON.stringify(subscription)) {
-      throw new FakeSubscriptionExistsError(subscription.subscriptionId);
+    if (existing === undefined) {
+      this.items.set(key, item);
+      return;
     }
-    this.items.set(key, clone(subscription));
+    const same = (['trigger', 'type', 'targetUrl', 'createdAt'] as const).every(
+      (field) => existing[field] === item[field],
+    );
+    if (!same) {
+      throw new SubscriptionExistsError(subscription.subscriptionId, {
+        operation: 'SubscriptionStore.put',
+        tableName: 'fake',
+      });
+    }
   }
 
   async get(connectionId: string, subscriptionId: string): Promise<Subscription | undefined> {
@@ -243,6 +275,8 @@ export class FakeCursorStore implements CursorStore {
     hwm: string;
     now: Date;
     leaseExpiresAt: number;
+    strategy?: StreamStrategy | undefined;
+    progress?: StreamProgress | undefined;
   }): Promise<Cursor> {
     const key = FakeCursorStore.key(args.connectionId, args.stream);
     const existing = this.items.get(key);
@@ -261,17 +295,41 @@ export class FakeCursorStore implements CursorStore {
       version: existing.version + 1,
       updatedAt: args.now.toISOString(),
       leaseExpiresAt: args.leaseExpiresAt,
+      // Parsed like the adapter does, so a fake-only shape error cannot hide.
+      ...(args.strategy !== undefined ? { strategy: streamStrategySchema.parse(args.strategy) } : {}),
+      ...(args.progress !== undefined ? { progress: streamProgressSchema.parse(args.progress) } : {}),
     };
-    this.items.set(key, cursor);
+    this.items.set(key, clone(cursor));
     return clone(cursor);
   }
 
-  /** Like the DynamoDB adapter's `reset`: sets the hwm and bumps the version, lease untouched. */
+  /** Extends the lease while `owner` holds it; CursorConflictError otherwise. */
+  async renewLease(args: {
+    connectionId: string;
+    stream: Stream;
+    owner: string;
+    now: Date;
+    leaseMs: number;
+  }): Promise<void> {
+    const key = FakeCursorStore.key(args.connectionId, args.stream);
+    const existing = this.items.get(key);
+    if (existing?.leaseOwner !== args.owner) {
+      throw new CursorConflictError(`Lease of cursor ${key} is no longer held by ${args.owner}`);
+    }
+    this.items.set(key, { ...existing, leaseExpiresAt: args.now.getTime() + args.leaseMs });
+  }
+
+  /** Like the DynamoDB adapter's `reset`: sets the hwm, bumps the version, drops progress, lease untouched. */
   async reset(args: { connectionId: string; stream: Stream; hwm: string; now: Date }): Promise<void> {
     const key = FakeCursorStore.key(args.connectionId, args.stream);
     const existing = this.items.get(key);
+    const { progress: _progress, ...kept } = existing ?? {
+      connectionId: args.connectionId,
+      stream: args.stream,
+      version: -1,
+    };
     this.items.set(key, {
-      ...(existing ?? { connectionId: args.connectionId, stream: args.stream, version: -1 }),
+      ...kept,
       hwm: args.hwm,
       updatedAt: args.now.toISOString(),
       version: (existing?.version ?? -1) + 1,
@@ -321,6 +379,16 @@ export class FakeEventLedger implements EventLedger {
       expiresAt: Math.floor(args.expiresAt.getTime() / 1000),
     });
     return { status: 'new' };
+  }
+
+  async has(args: { connectionId: string; eventIds: string[]; now: Date }): Promise<Set<string>> {
+    const nowSeconds = Math.floor(args.now.getTime() / 1000);
+    return new Set(
+      args.eventIds.filter((eventId) => {
+        const entry = this.items.get(`${args.connectionId}/${eventId}`);
+        return entry !== undefined && entry.expiresAt >= nowSeconds;
+      }),
+    );
   }
 }
 
@@ -438,8 +506,16 @@ export class FakeIdempotencyStore implements IdempotencyStore {
   async complete(args: { key: string; response: { statusCode: number; body: unknown } }): Promise<void> {
     this.maybeFail('complete');
     const existing = this.items.get(args.key);
-    if (existing === undefined) throw new Error(`Idempotency record ${args.key} no longer exists`);
-    this.items.set(args.key, { ...existing, status: 'COMPLETED', response: clone(args.response) });
+    if (existing === undefined) {
+      throw new StoreError(`Idempotency record ${args.key} no longer exists; cannot store its response`, {
+        operation: 'IdempotencyStore.complete',
+        tableName: 'fake',
+        retryable: false,
+      });
+    }
+    // Stored as JSON, like the adapter: what a replay returns is what JSON carries (no undefined, no Dates).
+    const response = JSON.parse(JSON.stringify(args.response)) as IdempotencyRecord['response'];
+    this.items.set(args.key, { ...existing, status: 'COMPLETED', response });
   }
 
   async release(key: string): Promise<void> {
@@ -497,20 +573,25 @@ interface Hold {
 }
 
 /**
- * A scriptable KonnektiveGateway. Queries page through `orders`, `transactions` and `campaigns` (filters: status,
- * type, id, date range in the query's zone; `sortDir`; `resultsPerPage`). Writes answer plausible records and
- * add the order to `orders`. Script failures with `failNext`/`failAlways`, replace a write with `onWrite`,
- * refuse endpoints with `deny`, and hold a call in flight with `hold`.
+ * The one in-memory KonnektiveGateway of the core and handler tests. Queries page through `orders`, `transactions`,
+ * `campaigns` and `customers` like the real API (filters: status, type, id, email, phone, date range in the query's
+ * zone; `sortDir`; `resultsPerPage`; every page is selected anew, so records changed between pages shift as they
+ * would). Writes answer plausible records, add the order to `orders` and its customer to `customers`. Script failures with `failNext`/`failAlways`,
+ * replace a write with `onWrite`, refuse endpoints with `deny`, hold a call in flight with `hold`, and change
+ * data mid-pagination with `afterPage`.
  */
 export class FakeKonnektive implements KonnektiveGateway {
   orders: OrderRecord[] = [];
   transactions: TransactionRecord[] = [];
   campaigns: Campaign[] = [];
+  customers: CustomerRecord[] = [];
   readonly calls: FakeCall[] = [];
   /** When set, any other loginId/password gets KonnektiveAuthError. */
   validCredentials: KonnektiveCredentials | undefined;
-  /** Account zone used for the dates of created records. */
-  timeZone = 'America/New_York';
+  /** Account zone: dates of created records, and of queries that name no zone. */
+  timeZone: string;
+  /** Called after each query page is produced (to change data mid-pagination). */
+  afterPage: ((page: number) => void) | undefined;
 
   private readonly denied = new Set<GatewayMethod>();
   private readonly queued = new Map<GatewayMethod, unknown[]>();
@@ -519,7 +600,17 @@ export class FakeKonnektive implements KonnektiveGateway {
   private readonly holds = new Map<GatewayMethod, { resolveReached: () => void; released: Promise<void> }>();
   private sequence = 0;
 
-  constructor(private readonly clock: Clock = { now: () => new Date() }) {}
+  constructor(
+    private readonly clock: Clock = { now: () => new Date() },
+    timeZone = 'America/New_York',
+  ) {
+    this.timeZone = timeZone;
+  }
+
+  /** Wall-time string of an instant in the fake account's zone, as Konnektive writes dates. */
+  wall(instant: Date): string {
+    return formatKonnektiveDateTime(instant, this.timeZone);
+  }
 
   /** Calls of one method. */
   callsTo(method: GatewayMethod): FakeCall[] {
@@ -610,15 +701,18 @@ export class FakeKonnektive implements KonnektiveGateway {
     await this.enter('queryOrders', credentials, query);
     const zone = query.timeZone ?? this.timeZone;
     const field = query.dateRangeType ?? 'dateCreated';
-    const matching = this.orders.filter(
-      (order) =>
-        (query.orderStatus === undefined || order.orderStatus === query.orderStatus) &&
-        (query.orderType === undefined || order.orderType === query.orderType) &&
-        (query.orderId === undefined || order.orderId === query.orderId) &&
-        (query.customerId === undefined || String(order.customerId) === String(query.customerId)) &&
-        inRange(order[field], query.range, zone),
-    );
-    yield* paginate(sortBy(matching, field, query.sortDir ?? 1), query.resultsPerPage);
+    const matching = () =>
+      this.orders.filter(
+        (order) =>
+          (query.orderStatus === undefined || order.orderStatus === query.orderStatus) &&
+          (query.orderType === undefined || order.orderType === query.orderType) &&
+          (query.orderId === undefined || order.orderId === query.orderId) &&
+          (query.customerId === undefined || String(order.customerId) === String(query.customerId)) &&
+          sameText(order.emailAddress, query.emailAddress) &&
+          sameText(order.phoneNumber, query.phoneNumber) &&
+          inRange(order[field], query.range, zone),
+      );
+    yield* this.paginate(() => sortBy(matching(), field, query.sortDir ?? 1), query.resultsPerPage);
   }
 
   async *queryTransactions(
@@ -628,14 +722,15 @@ export class FakeKonnektive implements KonnektiveGateway {
     await this.enter('queryTransactions', credentials, query);
     const zone = query.timeZone ?? this.timeZone;
     const field = query.dateRangeType ?? 'dateCreated';
-    const matching = this.transactions.filter(
-      (txn) =>
-        (query.txnType === undefined || txn.txnType === query.txnType) &&
-        (query.responseType === undefined || txn.responseType === query.responseType) &&
-        (query.orderId === undefined || txn.orderId === query.orderId) &&
-        inRange(txn[field], query.range, zone),
-    );
-    yield* paginate(sortBy(matching, field, query.sortDir ?? 1), query.resultsPerPage);
+    const matching = () =>
+      this.transactions.filter(
+        (txn) =>
+          (query.txnType === undefined || txn.txnType === query.txnType) &&
+          (query.responseType === undefined || txn.responseType === query.responseType) &&
+          (query.orderId === undefined || txn.orderId === query.orderId) &&
+          inRange(txn[field], query.range, zone),
+      );
+    yield* this.paginate(() => sortBy(matching(), field, query.sortDir ?? 1), query.resultsPerPage);
   }
 
   async *queryCampaigns(
@@ -643,11 +738,32 @@ export class FakeKonnektive implements KonnektiveGateway {
     query: { campaignId?: number | string; resultsPerPage?: number } = {},
   ): AsyncIterable<Page<Campaign>> {
     await this.enter('queryCampaigns', credentials, query);
-    const matching = this.campaigns.filter(
-      (campaign) =>
-        query.campaignId === undefined || String(campaign.campaignId) === String(query.campaignId),
+    yield* this.paginate(
+      () =>
+        this.campaigns.filter(
+          (campaign) =>
+            query.campaignId === undefined || String(campaign.campaignId) === String(query.campaignId),
+        ),
+      query.resultsPerPage,
     );
-    yield* paginate(matching.map(clone), query.resultsPerPage);
+  }
+
+  async *queryCustomers(
+    credentials: KonnektiveCredentials,
+    query: CustomerQuery,
+  ): AsyncIterable<Page<CustomerRecord>> {
+    await this.enter('queryCustomers', credentials, query);
+    const zone = query.timeZone ?? this.timeZone;
+    const field = query.dateRangeType ?? 'dateCreated';
+    const matching = () =>
+      this.customers.filter(
+        (customer) =>
+          (query.customerId === undefined || String(customer.customerId) === String(query.customerId)) &&
+          sameText(customer.emailAddress, query.emailAddress) &&
+          sameText(customer.phoneNumber, query.phoneNumber) &&
+          inRange(customer[field], query.range, zone),
+      );
+    yield* this.paginate(() => sortBy(matching(), field, query.sortDir ?? 1), query.resultsPerPage);
   }
 
   async importOrder(
@@ -693,7 +809,13 @@ export class FakeKonnektive implements KonnektiveGateway {
   }
 
   async updateCustomer(credentials: KonnektiveCredentials, params: KonnektiveParams): Promise<unknown> {
-    return this.simpleWrite('updateCustomer', credentials, params, 'Customer updated');
+    const answer = await this.simpleWrite('updateCustomer', credentials, params, 'Customer updated');
+    const customer = this.customers.find((c) => String(c.customerId) === String(params.customerId));
+    if (customer !== undefined) {
+      const { customerId: _id, ...changes } = params;
+      Object.assign(customer, changes, { dateUpdated: this.wall(this.clock.now()) });
+    }
+    return answer;
   }
 
   private async simpleWrite(
@@ -705,6 +827,18 @@ export class FakeKonnektive implements KonnektiveGateway {
     await this.enter(method, credentials, params);
     const custom = this.writeHandlers.get(method);
     return custom === undefined ? { message: text } : custom(credentials, params);
+  }
+
+  /** 1-based pages, each selected anew; an empty result is one empty page (the port's contract), never an error. */
+  private *paginate<T>(select: () => T[], resultsPerPage = 200): Generator<Page<T>> {
+    const size = Math.max(1, Math.min(200, resultsPerPage));
+    for (let page = 1; ; page++) {
+      const all = select();
+      const records = all.slice((page - 1) * size, page * size).map(clone);
+      yield { page, resultsPerPage: size, totalResults: all.length, records, rejected: [] };
+      this.afterPage?.(page);
+      if (records.length < size || page * size >= all.length) return;
+    }
   }
 
   private newOrder(params: KonnektiveParams, orderStatus: string): OrderRecord {
@@ -731,6 +865,17 @@ export class FakeKonnektive implements KonnektiveGateway {
     const index = this.orders.findIndex((o) => o.orderId === record.orderId);
     if (index === -1) this.orders.push(record);
     else this.orders[index] = { ...this.orders[index], ...record };
+    const customerId = Number(record.customerId);
+    if (!this.customers.some((c) => c.customerId === customerId)) {
+      this.customers.push({
+        customerId,
+        firstName: record.firstName ?? null,
+        lastName: record.lastName ?? null,
+        emailAddress: record.emailAddress ?? null,
+        dateCreated: record.dateCreated,
+        dateUpdated: record.dateCreated,
+      });
+    }
   }
 }
 
@@ -742,6 +887,10 @@ const totalOf = (params: KonnektiveParams): string => {
   }
   return total.toFixed(2);
 };
+
+/** An exact-match text filter, case-insensitive like Konnektive's; no filter matches everything. */
+const sameText = (value: unknown, filter: string | undefined): boolean =>
+  filter === undefined || (typeof value === 'string' && value.toLowerCase() === filter.toLowerCase());
 
 const inRange = (value: unknown, range: { start: Date; end: Date } | undefined, zone: string): boolean => {
   if (range === undefined) return true;
@@ -756,23 +905,39 @@ const sortBy = <T extends Record<string, unknown>>(records: T[], field: string, 
     return sortDir === 1 ? order : -order;
   });
 
-/** 1-based pages; an empty result is one empty page (the port's contract), never an error. */
-function* paginate<T>(records: T[], resultsPerPage = 200): Generator<Page<T>> {
-  const size = Math.max(1, Math.min(200, resultsPerPage));
-  if (records.length === 0) {
-    yield { page: 1, resultsPerPage: size, totalResults: 0, records: [], rejected: [] };
-    return;
-  }
-  for (let start = 0, page = 1; start < records.length; start += size, page++) {
-    yield {
-      page,
-      resultsPerPage: size,
-      totalResults: records.length,
-      records: records.slice(start, start + size).map(clone),
-      rejected: [],
-    };
-  }
-}
+// Record builders
+
+let counter = 0;
+/** A Konnektive-shaped order. */
+export const order = (fields: Partial<OrderRecord> & { dateCreated: string }): OrderRecord => {
+  counter += 1;
+  return {
+    orderId: counter.toString(16).toUpperCase().padStart(10, '0'),
+    orderStatus: 'COMPLETE',
+    orderType: 'NEW_SALE',
+    dateUpdated: fields.dateCreated,
+    totalAmount: '10.00',
+    customerId: counter,
+    items: [],
+    ...fields,
+  };
+};
+
+/** A Konnektive-shaped transaction. */
+export const transaction = (
+  fields: Partial<TransactionRecord> & { dateCreated: string },
+): TransactionRecord => {
+  counter += 1;
+  return {
+    transactionId: counter,
+    txnType: 'SALE',
+    responseType: 'SUCCESS',
+    dateUpdated: fields.dateCreated,
+    totalAmount: '10.00',
+    orderId: counter.toString(16).toUpperCase().padStart(10, '0'),
+    ...fields,
+  };
+};
 
 // ---------------------------------------------------------------------------------------------------------
 // All together

@@ -1,4 +1,5 @@
 import type { Authentication, Bundle, ZObject } from 'zapier-platform-core';
+import { API_ERROR_CODES, apiErrorFor, describeApiError, shownAsIs } from './api-errors.js';
 import { apiUrl } from './config.js';
 import { isRecord, nonEmptyString } from './json.js';
 
@@ -23,11 +24,22 @@ export const isIanaTimeZone = (zone: string): boolean => {
   }
 };
 
+/** Answers of `POST /sessions` that mean "Konnektive refused this login id and password". */
+const REJECTED_CREDENTIALS: ReadonlySet<string> = new Set([
+  API_ERROR_CODES.invalidCredentials,
+  API_ERROR_CODES.credentialsRejected,
+]);
+
 /**
  * Exchanges the Konnektive API user's login id and password for our API's bearer token. The backend checks them
  * against Konnektive and answers 403 with a readable message (bad credentials, IP not whitelisted, missing
- * permission), which the error middleware surfaces. Zapier stores the returned `sessionKey` in authData and runs
- * this again whenever a request answers 401.
+ * permission). Zapier stores the returned `sessionKey` in authData and runs this again whenever a request answers
+ * 401 (unknown or revoked token).
+ *
+ * A refused password means different things at the two moments this runs. While the user connects (no
+ * `sessionKey` yet) it is a plain error they read and fix in the form. During a refresh of an existing connection
+ * the stored password is stale: an ExpiredAuthError makes Zapier hold the runs and ask the user to reconnect,
+ * instead of failing step after step (and re-trying the stale password each time, which can lock the API user).
  */
 export const getSessionKey = async (z: ZObject, bundle: Bundle): Promise<{ sessionKey: string }> => {
   const loginId = authField(bundle, 'loginId');
@@ -52,7 +64,18 @@ export const getSessionKey = async (z: ZObject, bundle: Bundle): Promise<{ sessi
     method: 'POST',
     url: apiUrl('/sessions'),
     body: { loginId, password, timeZone },
+    skipThrowForStatus: true,
   });
+  if (response.status >= 400) {
+    const { status, code, message } = describeApiError(response, bundle);
+    if (REJECTED_CREDENTIALS.has(code)) {
+      const refreshing = nonEmptyString(bundle.authData?.sessionKey) !== undefined;
+      throw refreshing
+        ? shownAsIs(new z.errors.ExpiredAuthError(message))
+        : new z.errors.Error(message, code, status);
+    }
+    throw apiErrorFor(response, z, bundle);
+  }
   const token = isRecord(response.data) ? nonEmptyString(response.data.token) : undefined;
   if (!token) {
     throw new z.errors.Error('The Konnektive service did not return a session token.', 'BAD_RESPONSE', 502);

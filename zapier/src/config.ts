@@ -4,13 +4,22 @@
  * every call rather than once at import (tests also set it after importing the app).
  */
 
-/** `API_BASE_URL` is missing or is not an http(s) URL: a deployment mistake, not a user error. */
+/** `API_BASE_URL` is missing, not a URL, or not HTTPS: a deployment mistake, not a user error. */
 export class ApiBaseUrlError extends Error {
+  /** Keeps zapier-platform-core from appending the step's input (card data included) to the message. */
+  readonly doNotContextify = true;
+
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ApiBaseUrlError';
   }
 }
+
+/**
+ * Hosts that may be reached over plain http: the local runtime (`npm start`) and the end-to-end tests. Everything
+ * else carries a bearer token, card data and customer data, so it must be HTTPS.
+ */
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** The configured base URL without trailing slashes (an API Gateway stage path such as `/prod` is kept). */
 export const apiBaseUrl = (): string => {
@@ -26,8 +35,10 @@ export const apiBaseUrl = (): string => {
   } catch (cause) {
     throw new ApiBaseUrlError(`API_BASE_URL is not a valid URL: ${raw}`, { cause });
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new ApiBaseUrlError(`API_BASE_URL must be an http(s) URL, got ${parsed.protocol}`);
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname))) {
+    throw new ApiBaseUrlError(
+      `API_BASE_URL must be an https:// URL (plain http is accepted only for localhost), got ${parsed.protocol}//${parsed.host}`,
+    );
   }
   return raw.replace(/\/+$/, '');
 };

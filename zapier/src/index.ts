@@ -7,9 +7,12 @@ import createSale from './creates/create-sale.js';
 import updateCustomer from './creates/update-customer.js';
 import updateFulfillment from './creates/update-fulfillment.js';
 import { afters, befores } from './middleware.js';
+import findCustomer from './searches/find-customer.js';
+import findOrder from './searches/find-order.js';
 import campaignList from './triggers/campaign-list.js';
 import campaignProductList from './triggers/campaign-product-list.js';
 import order from './triggers/order.js';
+import { customerList, orderList } from './triggers/search-pickers.js';
 import transaction from './triggers/transaction.js';
 
 // Read at run time rather than imported: package.json sits outside rootDir (src), and the same relative path works
@@ -20,7 +23,10 @@ const version =
     ? String(packageJson.version)
     : '0.0.0';
 
-/** The Konnektive Zapier app: session auth, two instant triggers, two dropdown helpers and five actions. */
+/**
+ * The Konnektive Zapier app: session auth, two instant triggers, five actions, two searches (one of them also a
+ * find-or-create), and the hidden triggers behind the dropdowns.
+ */
 export default defineApp({
   version,
   platformVersion: zapier.version,
@@ -34,6 +40,8 @@ export default defineApp({
     [transaction.key]: transaction,
     [campaignList.key]: campaignList,
     [campaignProductList.key]: campaignProductList,
+    [orderList.key]: orderList,
+    [customerList.key]: customerList,
   },
 
   creates: {
@@ -42,5 +50,24 @@ export default defineApp({
     [updateFulfillment.key]: updateFulfillment,
     [cancelOrder.key]: cancelOrder,
     [updateCustomer.key]: updateCustomer,
+  },
+
+  searches: {
+    [findOrder.key]: findOrder,
+    [findCustomer.key]: findCustomer,
+  },
+
+  searchOrCreates: {
+    // Zapier requires the key of a search-or-create to be its search's key.
+    [findCustomer.key]: {
+      key: findCustomer.key,
+      display: {
+        label: 'Find or Create Customer',
+        description:
+          'Finds a customer by email address or phone number, or creates a lead (and so a customer) if none matches.',
+      },
+      search: findCustomer.key,
+      create: createLead.key,
+    },
   },
 });

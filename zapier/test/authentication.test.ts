@@ -85,6 +85,32 @@ describe('session exchange (sessionConfig.perform)', () => {
     expect(error.message).not.toContain(PASSWORD);
   });
 
+  it.each(['INVALID_CREDENTIALS', 'CREDENTIALS_REJECTED'])(
+    'asks the user to reconnect (ExpiredAuthError) when a refresh finds the stored password refused (%s)',
+    async (code) => {
+      const message = 'Konnektive rejected the login ID or password.';
+      nock(API).post('/sessions').reply(403, { message, code });
+      // A refresh runs with the connection's stored authData, the old session key included.
+      const error = await rejection(appTester(getSessionKey, { authData: connectedAuth }));
+      expect(error.name).toBe('ExpiredAuthError');
+      expect(error.message).toBe(message);
+      expect(error.message).not.toContain(PASSWORD);
+    },
+  );
+
+  it('keeps other refusals of a refresh as they are (e.g. the IP is not whitelisted)', async () => {
+    nock(API)
+      .post('/sessions')
+      .reply(403, {
+        message: 'Whitelist 198.51.100.7.',
+        code: 'IP_NOT_WHITELISTED',
+        egressIps: ['198.51.100.7'],
+      });
+    const error = await rejection(appTester(getSessionKey, { authData: connectedAuth }));
+    expect(error.name).toBe('AppError');
+    expect(errorPayload(error)).toMatchObject({ code: 'IP_NOT_WHITELISTED', status: 403 });
+  });
+
   it('fails clearly when the API answers without a token', async () => {
     nock(API).post('/sessions').reply(201, { loginId: LOGIN_ID });
     const error = await rejection(
@@ -114,6 +140,15 @@ describe('connection test and label', () => {
     nock(API).get('/me').reply(401, { message: 'Unknown or revoked token.', code: 'UNAUTHORIZED' });
     const error = await rejection(appTester(testAuth, { authData: connectedAuth }));
     expect(error.name).toBe('RefreshAuthError');
+  });
+
+  it('asks the user to reconnect when Konnektive now refuses the stored password (403, not a refresh)', async () => {
+    nock(API).get('/me').reply(403, {
+      message: 'Konnektive no longer accepts the password of fake-api-user: reconnect the account.',
+      code: 'CREDENTIALS_REJECTED',
+    });
+    const error = await rejection(appTester(testAuth, { authData: connectedAuth }));
+    expect(error.name).toBe('ExpiredAuthError');
   });
 
   it('fails when /me does not identify the connection', async () => {
@@ -147,6 +182,26 @@ describe('bearer middleware', () => {
     await appTester(testAuth, { authData: connectedAuth });
     expect(only(seen).headers.get('authorization')).toBe(`Bearer ${SESSION_KEY}`);
   });
+
+  it.each(['http://api.test', 'http://api.test.localhost.example', 'ftp://api.test'])(
+    'refuses an API_BASE_URL that is not HTTPS (%s), before sending anything',
+    async (url) => {
+      process.env.API_BASE_URL = url;
+      const error = await rejection(appTester(testAuth, { authData: connectedAuth }));
+      expect(error.name).toBe('ApiBaseUrlError');
+      expect(error.message).toContain('https://');
+    },
+  );
+
+  it.each(['http://127.0.0.1:3000', 'http://localhost:3000'])(
+    'accepts plain http for the local runtime (%s)',
+    async (url) => {
+      process.env.API_BASE_URL = url;
+      const seen = record(nock(url).get('/me').reply(200, me));
+      await appTester(testAuth, { authData: connectedAuth });
+      expect(only(seen).headers.get('authorization')).toBe(`Bearer ${SESSION_KEY}`);
+    },
+  );
 
   it('explains how to set API_BASE_URL when it is missing', async () => {
     delete process.env.API_BASE_URL;

@@ -11,6 +11,7 @@ import {
   useFakeApi,
 } from './support/api.js';
 import { App, appTester, errorPayload, fn, rejection } from './support/app.js';
+import { apiCustomer, apiOrder } from './support/records.js';
 
 useFakeApi();
 
@@ -111,8 +112,13 @@ describe('create_sale', () => {
     expect(keyOf(request)).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it("returns the API's flat result object", async () => {
-    const order = { orderId: '0000000000', customerId: 1001, orderStatus: 'COMPLETE', totalAmount: '48.48' };
+  it('never sends the card notice (a copy field) or anything but declared inputs', async () => {
+    const { request } = await run('create_sale', { ...saleInput, realChargeNotice: 'x' });
+    expect(request.body).not.toHaveProperty('realChargeNotice');
+  });
+
+  it("returns the API's answer, the order's new state, as it is", async () => {
+    const order = apiOrder();
     const { output } = await run('create_sale', saleInput, order);
     expect(output).toEqual(order);
   });
@@ -217,6 +223,19 @@ describe('the other creates', () => {
     });
   });
 
+  it("returns the resource's new state: the cancelled order, the updated customer", async () => {
+    const cancelled = apiOrder({ orderStatus: 'CANCELLED' });
+    const { output: order } = await run(
+      'cancel_order',
+      { orderId: '0000000A01', cancelReason: 'x' },
+      cancelled,
+    );
+    expect(order).toEqual(cancelled);
+    const customer = apiCustomer({ city: 'Newtown' });
+    const { output } = await run('update_customer', { customerId: 1001, city: 'Newtown' }, customer);
+    expect(output).toEqual(customer);
+  });
+
   it('fails clearly when the API answers something other than an object', async () => {
     nock(API).post('/actions/cancel_order').reply(200, ['not', 'an', 'object']);
     const error = await rejection(
@@ -230,43 +249,41 @@ describe('the other creates', () => {
 });
 
 describe('Idempotency-Key', () => {
-  const cancel = { orderId: '0000000000', cancelReason: 'Customer request', fullRefund: true };
+  const lead = {
+    campaignId: 12,
+    firstName: 'Sample',
+    lastName: 'Lead',
+    emailAddress: 'sample.lead@example.com',
+  };
 
   it('is the same for a replay of the same step (same input)', async () => {
-    const first = keyOf((await run('cancel_order', cancel)).request);
-    const replay = keyOf((await run('cancel_order', { ...cancel })).request);
+    const first = keyOf((await run('create_sale', saleInput)).request);
+    const replay = keyOf((await run('create_sale', { ...saleInput })).request);
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
     expect(replay).toBe(first);
   });
 
   it('does not depend on the order of the input keys or on blank or unknown inputs', async () => {
-    const first = keyOf((await run('cancel_order', cancel)).request);
+    const first = keyOf((await run('create_lead', lead)).request);
     const shuffled = keyOf(
       (
-        await run('cancel_order', {
-          fullRefund: 'true',
-          cancelReason: 'Customer request',
-          orderId: '0000000000',
+        await run('create_lead', {
+          emailAddress: 'sample.lead@example.com',
+          lastName: 'Lead',
+          firstName: 'Sample',
+          campaignId: '12',
         })
       ).request,
     );
-    const padded = keyOf(
-      (await run('cancel_order', { ...cancel, afterNextBill: '', zapierExtra: 'x' })).request,
-    );
+    const padded = keyOf((await run('create_lead', { ...lead, address2: '', zapierExtra: 'x' })).request);
     expect(shuffled).toBe(first);
     expect(padded).toBe(first);
   });
 
-  it('differs when the input differs', async () => {
-    const first = keyOf((await run('cancel_order', cancel)).request);
-    const other = keyOf((await run('cancel_order', { ...cancel, orderId: '0000000002' })).request);
-    const noRefund = keyOf((await run('cancel_order', { ...cancel, fullRefund: false })).request);
-    expect(new Set([first, other, noRefund]).size).toBe(3);
-  });
-
-  it('differs for otherwise identical sales with a different source id in a custom field', async () => {
-    const a = keyOf((await run('create_sale', saleInput)).request);
-    const b = keyOf((await run('create_sale', { ...saleInput, custom1: 'source-order-2' })).request);
-    expect(a).not.toBe(b);
+  it('differs when the input differs (no Unique Source ID)', async () => {
+    const first = keyOf((await run('create_lead', lead)).request);
+    const other = keyOf((await run('create_lead', { ...lead, lastName: 'Other' })).request);
+    expect(other).not.toBe(first);
   });
 
   it('differs between line-item orders (a different order of products is a different sale)', async () => {
@@ -275,22 +292,45 @@ describe('Idempotency-Key', () => {
     expect(a).not.toBe(b);
   });
 
-  it('differs between actions and between Konnektive accounts with the same body', async () => {
-    const body = { orderId: '0000000000' };
-    const fulfillment = keyOf(
-      (await run('update_fulfillment', { ...body, fulfillmentStatus: 'SHIPPED' })).request,
+  it('comes from the Unique Source ID alone when one is given, which is never sent to Konnektive', async () => {
+    const source = { ...saleInput, uniqueSourceId: ' store-order-1001 ' };
+    const { request } = await run('create_sale', source);
+    expect(request.body).not.toHaveProperty('uniqueSourceId');
+    expect(JSON.stringify(request.body)).not.toContain('store-order-1001');
+
+    // The same source order with edited input is the same sale: the API refuses it rather than charging again.
+    const edited = keyOf((await run('create_sale', { ...source, couponCode: 'OTHER' })).request);
+    const otherSource = keyOf(
+      (await run('create_sale', { ...source, uniqueSourceId: 'store-order-1002' })).request,
     );
-    const cancelKey = keyOf((await run('cancel_order', { ...body, fulfillmentStatus: 'SHIPPED' })).request);
-    const otherAccount = keyOf(
-      (
-        await run('update_fulfillment', { ...body, fulfillmentStatus: 'SHIPPED' }, undefined, {
-          ...connectedAuth,
-          loginId: 'another-fake-user',
-        })
-      ).request,
-    );
-    expect(new Set([fulfillment, cancelKey, otherAccount]).size).toBe(3);
+    const withoutSource = keyOf((await run('create_sale', saleInput)).request);
+    expect(edited).toBe(keyOf(request));
+    expect(new Set([keyOf(request), otherSource, withoutSource]).size).toBe(3);
   });
+
+  it('differs between the two creates and between Konnektive accounts with the same Unique Source ID', async () => {
+    const input = { ...lead, uniqueSourceId: 'store-order-1001' };
+    const asLead = keyOf((await run('create_lead', input)).request);
+    const asSale = keyOf((await run('create_sale', input)).request);
+    const otherAccount = keyOf(
+      (await run('create_lead', input, undefined, { ...connectedAuth, loginId: 'another-fake-user' }))
+        .request,
+    );
+    expect(new Set([asLead, asSale, otherAccount]).size).toBe(3);
+  });
+
+  it.each(['update_fulfillment', 'cancel_order', 'update_customer'] as const)(
+    'is not sent by %s: running an update again must really update (A → B → A)',
+    async (key) => {
+      const inputs = {
+        update_fulfillment: { orderId: '0000000A01', fulfillmentStatus: 'SHIPPED', trackingNumber: 'T-1' },
+        cancel_order: { orderId: '0000000A01', cancelReason: 'Customer request' },
+        update_customer: { customerId: 1001, city: 'Exampleville' },
+      };
+      const { request } = await run(key, inputs[key]);
+      expect(request.headers.get('idempotency-key')).toBeNull();
+    },
+  );
 });
 
 describe('buildActionBody', () => {

@@ -1,41 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import zapier from 'zapier-platform-core';
 import { validateAppDefinition } from 'zapier-platform-schema';
-import { App } from './support/app.js';
-
-type Json = Record<string, unknown>;
-
-const isJson = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const at = (value: unknown, ...path: (string | number)[]): unknown =>
-  path.reduce<unknown>((node, key) => {
-    if (Array.isArray(node) && typeof key === 'number') return node[key];
-    return isJson(node) ? node[String(key)] : undefined;
-  }, value);
-
-const fields = (value: unknown): Json[] => (Array.isArray(value) ? value.filter(isJson) : []);
-
-const fieldByKey = (list: unknown, key: string): Json => {
-  const field = fields(list).find((candidate) => candidate.key === key);
-  if (!field) throw new Error(`no field ${key}`);
-  return field;
-};
-
-/**
- * The compiled, serialized definition exactly as `zapier-platform validate` and `push` see it: core's handler
- * compiles the app and replaces functions by `$func$…` pointers.
- */
-const compiledDefinition = async (): Promise<Json> => {
-  const createAppHandler: unknown = Reflect.get(zapier, 'createAppHandler');
-  if (typeof createAppHandler !== 'function') throw new Error('zapier-platform-core has no createAppHandler');
-  const handler: unknown = createAppHandler(App);
-  if (typeof handler !== 'function') throw new Error('createAppHandler did not return a handler');
-  const response: unknown = await handler({ command: 'definition' });
-  const definition = at(response, 'results');
-  if (!isJson(definition)) throw new Error('no definition in the handler response');
-  return definition;
-};
+import { at, compiledDefinition, fieldByKey, fields, isJson, type Json } from './support/definition.js';
 
 describe('app definition', () => {
   it('passes zapier-platform-schema validation with zero errors', async () => {
@@ -70,11 +35,11 @@ describe('app definition', () => {
   it.each([
     [
       'order',
-      'Order',
+      'New Order Event',
       'orderType',
       { NEW_SALE: 'New Sale', CANCELLED: 'Cancelled Order', NEW_LEAD: 'New Lead' },
     ],
-    ['transaction', 'Transaction', 'transactionType', { DECLINE: 'Decline', REFUND: 'Refund' }],
+    ['transaction', 'New Transaction Event', 'transactionType', { DECLINE: 'Decline', REFUND: 'Refund' }],
   ])(
     'has the %s REST-hook trigger with its required type choices',
     async (key, label, typeField, choices) => {
@@ -93,23 +58,6 @@ describe('app definition', () => {
       ).toEqual(Object.entries(choices));
     },
   );
-
-  it('keeps static samples in step with output fields, with labels on every output field', async () => {
-    const definition = await compiledDefinition();
-    const operations = [
-      ...['order', 'transaction'].map((key) => at(definition, 'triggers', key, 'operation')),
-      ...['create_sale', 'create_lead', 'update_fulfillment', 'cancel_order', 'update_customer'].map((key) =>
-        at(definition, 'creates', key, 'operation'),
-      ),
-    ];
-    for (const operation of operations) {
-      const outputs = fields(at(operation, 'outputFields'));
-      const sample = at(operation, 'sample');
-      expect(isJson(sample)).toBe(true);
-      expect(Object.keys(sample as Json).sort()).toEqual(outputs.map((field) => String(field.key)).sort());
-      for (const field of outputs) expect(field.label, String(field.key)).toEqual(expect.any(String));
-    }
-  });
 
   it('has the five creates with their labels', async () => {
     const creates = at(await compiledDefinition(), 'creates');
@@ -137,10 +85,13 @@ describe('app definition', () => {
       expect(fieldByKey(sale, key).key).toBe(key);
     }
     const products = fieldByKey(sale, 'products');
+    expect(products.required).toBe(true);
     expect(fields(products.children).map((child) => child.key)).toEqual(['id', 'qty', 'price', 'shipPrice']);
     expect(fieldByKey(products.children, 'id')).toMatchObject({
       required: true,
       dynamic: 'campaign_product_list.id.name',
+      // The editor keeps Product disabled until a campaign is chosen, and clears it when the campaign changes.
+      dependsOn: ['campaignId'],
     });
 
     const lead = at(creates, 'create_lead', 'operation', 'inputFields');
@@ -168,8 +119,103 @@ describe('app definition', () => {
     expect(fieldByKey(customer, 'emailAddress').required).toBe(false);
   });
 
+  it('links order and customer ID inputs to the searches (and the dropdowns Zapier requires beside them)', async () => {
+    const creates = at(await compiledDefinition(), 'creates');
+    const orderIds = [
+      ['create_sale', false],
+      ['create_lead', false],
+      ['update_fulfillment', true],
+      ['cancel_order', true],
+    ] as const;
+    for (const [key, required] of orderIds) {
+      expect(fieldByKey(at(creates, key, 'operation', 'inputFields'), 'orderId'), key).toMatchObject({
+        type: 'string',
+        required,
+        search: 'find_order.id',
+        dynamic: 'order_list.id.name',
+      });
+    }
+    for (const [key, required] of [
+      ['create_sale', false],
+      ['update_customer', true],
+    ] as const) {
+      expect(fieldByKey(at(creates, key, 'operation', 'inputFields'), 'customerId'), key).toMatchObject({
+        type: 'integer',
+        required,
+        search: 'find_customer.id',
+        dynamic: 'customer_list.id.name',
+      });
+    }
+  });
+
+  it('has the two searches with their optional inputs, and Find or Create Customer', async () => {
+    const definition = await compiledDefinition();
+    expect(Object.keys(at(definition, 'searches') as Json).sort()).toEqual(['find_customer', 'find_order']);
+    const inputs = (key: string) =>
+      fields(at(definition, 'searches', key, 'operation', 'inputFields')).map((f) => [f.key, f.required]);
+    expect(inputs('find_order')).toEqual([
+      ['orderId', false],
+      ['emailAddress', false],
+      ['phoneNumber', false],
+    ]);
+    expect(inputs('find_customer')).toEqual([
+      ['emailAddress', false],
+      ['phoneNumber', false],
+    ]);
+    expect(at(definition, 'searches', 'find_order', 'display', 'label')).toBe('Find Order');
+    expect(at(definition, 'searches', 'find_customer', 'display', 'label')).toBe('Find Customer');
+    expect(at(definition, 'searchOrCreates', 'find_customer')).toMatchObject({
+      key: 'find_customer',
+      search: 'find_customer',
+      create: 'create_lead',
+      display: { label: 'Find or Create Customer' },
+    });
+  });
+
+  it('groups the long forms into sections and keeps every grouped field in a declared group', async () => {
+    const creates = at(await compiledDefinition(), 'creates');
+    const groupsOf = (key: string) =>
+      fields(at(creates, key, 'operation', 'inputFieldGroups')).map((group) => group.key);
+    expect(groupsOf('create_sale')).toEqual(['payment', 'billing', 'shipping', 'tracking']);
+    expect(groupsOf('create_lead')).toEqual(['billing', 'shipping', 'tracking']);
+    expect(groupsOf('update_fulfillment')).toEqual(['shipment', 'returns']);
+    expect(groupsOf('update_customer')).toEqual(['billing', 'shipping', 'custom']);
+    const sale = at(creates, 'create_sale', 'operation', 'inputFields');
+    expect(fieldByKey(sale, 'cardNumber').group).toBe('payment');
+    expect(fieldByKey(sale, 'address1').group).toBe('billing');
+    expect(fieldByKey(sale, 'shipAddress1').group).toBe('shipping');
+    expect(fieldByKey(sale, 'custom1').group).toBe('tracking');
+    // Required inputs stay on top, outside the sections.
+    for (const key of ['campaignId', 'products']) expect(fieldByKey(sale, key).group, key).toBeUndefined();
+  });
+
+  it('warns on Create New Sale that testing it charges a real card', async () => {
+    const sale = fields(at(await compiledDefinition(), 'creates', 'create_sale', 'operation', 'inputFields'));
+    const [first] = sale;
+    expect(first).toMatchObject({ type: 'copy' });
+    expect(String(first?.helpText)).toMatch(/charges the card for real/);
+  });
+
+  it('offers a Unique Source ID on the two creates that carry an Idempotency-Key, and only there', async () => {
+    const creates = at(await compiledDefinition(), 'creates');
+    for (const key of ['create_sale', 'create_lead']) {
+      expect(fieldByKey(at(creates, key, 'operation', 'inputFields'), 'uniqueSourceId'), key).toMatchObject({
+        label: 'Unique Source ID',
+        type: 'string',
+        required: false,
+      });
+    }
+    for (const key of ['update_fulfillment', 'cancel_order', 'update_customer']) {
+      const keys = fields(at(creates, key, 'operation', 'inputFields')).map((f) => f.key);
+      expect(keys, key).not.toContain('uniqueSourceId');
+    }
+  });
+
   it('backs the dropdowns with hidden triggers, the campaign list paginated', async () => {
     const triggers = at(await compiledDefinition(), 'triggers');
+    for (const key of ['campaign_list', 'campaign_product_list', 'order_list', 'customer_list']) {
+      expect(at(triggers, key, 'display', 'hidden'), key).toBe(true);
+    }
     expect(at(triggers, 'campaign_list', 'display', 'hidden')).toBe(true);
     expect(at(triggers, 'campaign_list', 'operation', 'canPaginate')).toBe(true);
     expect(at(triggers, 'campaign_product_list', 'display', 'hidden')).toBe(true);

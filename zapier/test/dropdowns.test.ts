@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { listCampaigns } from '../src/triggers/campaign-list.js';
 import { listCampaignProducts } from '../src/triggers/campaign-product-list.js';
 import { API, connectedAuth, only, record, SESSION_KEY, useFakeApi } from './support/api.js';
-import { appTester, errorPayload, rejection } from './support/app.js';
+import { App, appTester, errorPayload, fn, rejection } from './support/app.js';
 
 useFakeApi();
 
@@ -86,10 +86,37 @@ describe('product dropdown (hidden trigger campaign_product_list)', () => {
     ]);
   });
 
+  it("reads the campaign from the step's own input, as Zapier passes it to the dropdown", async () => {
+    // Zapier runs a dropdown's trigger with the action's current input values as inputData.
+    nock(API)
+      .get('/campaigns/7/products')
+      .reply(200, { products: [{ id: 5, name: 'Sample', price: '1.00' }] });
+    const result = await appTester(listCampaignProducts, {
+      authData: connectedAuth,
+      inputData: { campaignId: '7', products: [{ qty: '1' }], firstName: 'Sample' },
+      meta: { isFillingDynamicDropdown: true },
+    });
+    expect(result).toEqual([{ id: '5', name: 'Sample', price: '1.00' }]);
+  });
+
   it('asks for a campaign first instead of calling the API', async () => {
     const error = await rejection(
       appTester(listCampaignProducts, { authData: connectedAuth, inputData: {} }),
     );
     expect(errorPayload(error)).toMatchObject({ code: 'CAMPAIGN_REQUIRED' });
   });
+});
+
+describe('order and customer pickers (hidden triggers order_list, customer_list)', () => {
+  it.each(['order_list', 'customer_list'] as const)(
+    '%s is empty on purpose, without calling the API: the inputs offer a search step instead',
+    async (key) => {
+      const op = App.triggers[key].operation;
+      const result = await appTester(fn('perform' in op ? op.perform : undefined), {
+        authData: connectedAuth,
+        meta: { isFillingDynamicDropdown: true },
+      });
+      expect(result).toEqual([]);
+    },
+  );
 });

@@ -19,6 +19,22 @@ const failWith = async (
   return rejection(appTester(cancelOrder, { authData: connectedAuth, inputData: input }));
 };
 
+/** Runs Create New Sale against an API answering `status` with `body` and `headers`; returns the error. */
+const failOn = async (
+  action: 'create_sale',
+  status: number,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<Error> => {
+  nock(API).post(`/actions/${action}`).reply(status, body, headers);
+  return rejection(
+    appTester(fn(App.creates[action].operation.perform), {
+      authData: connectedAuth,
+      inputData: { campaignId: 12, products: [{ id: 101 }], paySource: 'COD' },
+    }),
+  );
+};
+
 describe('API errors become Zapier errors', () => {
   it("422 → Error with the API's message and code", async () => {
     const error = await failWith(422, {
@@ -35,12 +51,63 @@ describe('API errors become Zapier errors', () => {
     });
   });
 
-  it("422 DECLINED keeps Konnektive's decline text", async () => {
-    const error = await failWith(422, { message: 'Transaction Declined: Card Declined', code: 'DECLINED' });
-    expect(errorPayload(error)).toMatchObject({
-      message: 'Transaction Declined: Card Declined',
-      code: 'DECLINED',
-    });
+  it.each([
+    ['DECLINED', 'Transaction Declined: Card Declined'],
+    ['REDIRECT_REQUIRED', 'Konnektive wants a 3-D Secure redirect for this card; this Zap cannot follow it.'],
+  ])(
+    "422 %s → HaltedError with Konnektive's text: an expected outcome must not count toward turning the Zap off",
+    async (code, message) => {
+      const error = await failOn('create_sale', 422, { message, code });
+      expect(error.name).toBe('HaltedError');
+      expect(error.message).toBe(message);
+    },
+  );
+
+  it('a decline never shows the step input (card number, security code) in its message', async () => {
+    nock(API)
+      .post('/actions/create_sale')
+      .reply(422, { message: 'Transaction Declined: Card Declined', code: 'DECLINED' });
+    const error = await rejection(
+      appTester(fn(App.creates.create_sale.operation.perform), {
+        authData: connectedAuth,
+        // Konnektive's hard-decline test card; obviously not a real one.
+        inputData: {
+          campaignId: 12,
+          products: [{ id: 101 }],
+          cardNumber: '4000000000000002',
+          cardSecurityCode: '987',
+        },
+      }),
+    );
+    expect(error.name).toBe('HaltedError');
+    expect(error.message).not.toContain('4000000000000002');
+    expect(error.message).not.toContain('987');
+  });
+
+  it('OUTCOME_UNKNOWN (502) → a plain Error showing the message, never a retry', async () => {
+    const message =
+      'The sale was sent to Konnektive but no answer came back: check Konnektive before running it again.';
+    const error = await failOn('create_sale', 502, { message, code: 'OUTCOME_UNKNOWN', requestId: 'req-9' });
+    expect(error.name).toBe('AppError');
+    expect(errorPayload(error)).toEqual({ message, code: 'OUTCOME_UNKNOWN', status: 502 });
+  });
+
+  it('OUTCOME_UNKNOWN stays a plain Error even with a 503 and a Retry-After (the code decides)', async () => {
+    const error = await failOn(
+      'create_sale',
+      503,
+      { message: 'Outcome unknown.', code: 'OUTCOME_UNKNOWN' },
+      { 'Retry-After': '30' },
+    );
+    expect(error.name).toBe('AppError');
+  });
+
+  it('403 CREDENTIALS_REJECTED → ExpiredAuthError: the user must reconnect, no session refresh', async () => {
+    const message =
+      'Konnektive no longer accepts the stored password of fake-api-user: reconnect the account.';
+    const error = await failWith(403, { message, code: 'CREDENTIALS_REJECTED' });
+    expect(error.name).toBe('ExpiredAuthError');
+    expect(error.message).toBe(message);
   });
 
   it('400 malformed → Error with message and code', async () => {

@@ -187,6 +187,22 @@ describe('hook trigger edge cases', () => {
     expect(only(seen).path).toBe('/subscriptions/a%2Fb');
   });
 
+  it("returns no samples when the API has only its made-up one (Zapier then shows the trigger's own sample)", async () => {
+    const seen = record(
+      nock(API)
+        .get('/triggers/order/samples')
+        .query({ type: 'NEW_LEAD' })
+        .reply(200, { source: 'static', samples: [payload('order', 'NEW_LEAD', 0)] }),
+    );
+    const result = await appTester(order.performList, {
+      authData: connectedAuth,
+      inputData: { orderType: 'NEW_LEAD' },
+      meta: { isLoadingSample: true },
+    });
+    expect(result).toEqual([]);
+    expect(only(seen).path).toBe('/triggers/order/samples?type=NEW_LEAD');
+  });
+
   it('fails when the samples answer has no list', async () => {
     nock(API).get('/triggers/transaction/samples').query({ type: 'REFUND' }).reply(200, { source: 'live' });
     const error = await rejection(

@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { type ContractFindings, contractFindingsSchema } from '../../core/contract/findings.js';
 import type { Connection } from '../../core/model.js';
 import type { ConnectionStore } from '../../core/ports.js';
 import { conditional, guard } from './errors.js';
@@ -14,6 +15,7 @@ const connectionItem = z.object({
   status: z.enum(['active', 'invalid']),
   createdAt: z.string(),
   updatedAt: z.string(),
+  contract: contractFindingsSchema.optional(),
 }) satisfies z.ZodType<Connection>;
 
 /**
@@ -92,6 +94,27 @@ export class DynamoDbConnectionStore implements ConnectionStore {
             '#connectionId': 'connectionId',
           },
           ExpressionAttributeValues: { ':status': status, ':now': now.toISOString() },
+        }),
+      ),
+    );
+  }
+
+  /** Sets the probe's findings (validated first) on an existing connection; a missing one is left missing. */
+  async setContract(connectionId: string, contract: ContractFindings, now: Date): Promise<void> {
+    const findings = contractFindingsSchema.parse(contract);
+    await conditional({ operation: 'ConnectionStore.setContract', tableName: this.tableName }, () =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { connectionId },
+          UpdateExpression: 'SET #contract = :contract, #updatedAt = :now',
+          ConditionExpression: 'attribute_exists(#connectionId)',
+          ExpressionAttributeNames: {
+            '#contract': 'contract',
+            '#updatedAt': 'updatedAt',
+            '#connectionId': 'connectionId',
+          },
+          ExpressionAttributeValues: { ':contract': findings, ':now': now.toISOString() },
         }),
       ),
     );

@@ -2,6 +2,12 @@ import { type DynamoDBDocumentClient, GetCommand, paginateScan, UpdateCommand } 
 import * as z from 'zod';
 import { type Cursor, STREAMS, type Stream } from '../../core/model.js';
 import { CursorConflictError, type CursorStore } from '../../core/ports.js';
+import {
+  type StreamProgress,
+  type StreamStrategy,
+  streamProgressSchema,
+  streamStrategySchema,
+} from '../../core/triggers/cursor-state.js';
 import { conditional, guard } from './errors.js';
 import { collectItems, type PagedStoreOptions, parseItem, parseOldItem } from './items.js';
 
@@ -13,6 +19,8 @@ const cursorItem = z.object({
   leaseOwner: z.string().optional(),
   leaseExpiresAt: z.number().optional(),
   updatedAt: z.string().optional(),
+  strategy: streamStrategySchema.optional(),
+  progress: streamProgressSchema.optional(),
 }) satisfies z.ZodType<Cursor>;
 
 const conflictReason = (cursor: Cursor, owner: string, expectedVersion: number): string => {
@@ -110,15 +118,22 @@ export class DynamoDbCursorStore implements CursorStore {
     hwm: string;
     now: Date;
     leaseExpiresAt: number;
+    strategy?: StreamStrategy | undefined;
+    progress?: StreamProgress | undefined;
   }): Promise<Cursor> {
     const context = { operation: 'CursorStore.checkpoint', tableName: this.tableName };
+    // Validated before the write: what is stored must parse when read back.
+    const extra: Array<[string, unknown]> = [];
+    if (args.strategy !== undefined) extra.push(['strategy', streamStrategySchema.parse(args.strategy)]);
+    if (args.progress !== undefined) extra.push(['progress', streamProgressSchema.parse(args.progress)]);
     const result = await conditional(context, () =>
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { connectionId: args.connectionId, stream: args.stream },
           UpdateExpression:
-            'SET #hwm = :hwm, #version = #version + :one, #updatedAt = :now, #leaseExpiresAt = :leaseExpiresAt',
+            'SET #hwm = :hwm, #version = #version + :one, #updatedAt = :now, #leaseExpiresAt = :leaseExpiresAt' +
+            extra.map(([name]) => `, #${name} = :${name}`).join(''),
           ConditionExpression: '#version = :expectedVersion AND #leaseOwner = :owner',
           ExpressionAttributeNames: {
             '#hwm': 'hwm',
@@ -126,6 +141,7 @@ export class DynamoDbCursorStore implements CursorStore {
             '#updatedAt': 'updatedAt',
             '#leaseExpiresAt': 'leaseExpiresAt',
             '#leaseOwner': 'leaseOwner',
+            ...Object.fromEntries(extra.map(([name]) => [`#${name}`, name])),
           },
           ExpressionAttributeValues: {
             ':hwm': args.hwm,
@@ -134,6 +150,7 @@ export class DynamoDbCursorStore implements CursorStore {
             ':leaseExpiresAt': args.leaseExpiresAt,
             ':expectedVersion': args.expectedVersion,
             ':owner': args.owner,
+            ...Object.fromEntries(extra.map(([name, value]) => [`:${name}`, value])),
           },
           ReturnValues: 'ALL_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -152,9 +169,44 @@ export class DynamoDbCursorStore implements CursorStore {
   }
 
   /**
-   * One unconditional UpdateItem: sets hwm and updatedAt and bumps the version (a new cursor starts at
-   * version 0, like one created by `acquireLease`). The lease is left as it is: the bumped version alone makes
-   * an in-flight poll's next checkpoint lose, and that poll then releases its lease as usual.
+   * One conditional UpdateItem: extends the lease, only while `owner` holds it. Throws CursorConflictError
+   * otherwise (the caller has lost the stream and must stop).
+   */
+  async renewLease(args: {
+    connectionId: string;
+    stream: Stream;
+    owner: string;
+    now: Date;
+    leaseMs: number;
+  }): Promise<void> {
+    const context = { operation: 'CursorStore.renewLease', tableName: this.tableName };
+    const result = await conditional(context, () =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { connectionId: args.connectionId, stream: args.stream },
+          UpdateExpression: 'SET #leaseExpiresAt = :leaseExpiresAt',
+          ConditionExpression: '#leaseOwner = :owner',
+          ExpressionAttributeNames: { '#leaseExpiresAt': 'leaseExpiresAt', '#leaseOwner': 'leaseOwner' },
+          ExpressionAttributeValues: {
+            ':leaseExpiresAt': args.now.getTime() + args.leaseMs,
+            ':owner': args.owner,
+          },
+        }),
+      ),
+    );
+    if (!result.ok) {
+      throw new CursorConflictError(
+        `Lease of cursor ${args.connectionId}/${args.stream} is no longer held by ${args.owner}`,
+      );
+    }
+  }
+
+  /**
+   * One unconditional UpdateItem: sets hwm and updatedAt, bumps the version (a new cursor starts at version 0,
+   * like one created by `acquireLease`) and removes `progress` (overlap counts and reconciliation baselines belong
+   * to the old position). The lease is left as it is: the bumped version alone makes an in-flight poll's next
+   * checkpoint lose, and that poll then releases its lease as usual.
    */
   async reset(args: { connectionId: string; stream: Stream; hwm: string; now: Date }): Promise<void> {
     await guard({ operation: 'CursorStore.reset', tableName: this.tableName }, () =>
@@ -163,8 +215,14 @@ export class DynamoDbCursorStore implements CursorStore {
           TableName: this.tableName,
           Key: { connectionId: args.connectionId, stream: args.stream },
           UpdateExpression:
-            'SET #hwm = :hwm, #updatedAt = :now, #version = if_not_exists(#version, :minusOne) + :one',
-          ExpressionAttributeNames: { '#hwm': 'hwm', '#updatedAt': 'updatedAt', '#version': 'version' },
+            'SET #hwm = :hwm, #updatedAt = :now, #version = if_not_exists(#version, :minusOne) + :one ' +
+            'REMOVE #progress',
+          ExpressionAttributeNames: {
+            '#hwm': 'hwm',
+            '#updatedAt': 'updatedAt',
+            '#version': 'version',
+            '#progress': 'progress',
+          },
           ExpressionAttributeValues: {
             ':hwm': args.hwm,
             ':now': args.now.toISOString(),

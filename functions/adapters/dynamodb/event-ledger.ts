@@ -1,14 +1,21 @@
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { LedgerOutcome } from '../../core/model.js';
 import type { EventLedger } from '../../core/ports.js';
-import { conditional } from './errors.js';
+import { conditional, guard } from './errors.js';
 import { epochSeconds, parseOldItem } from './items.js';
 
 const ledgerItem = z.object({
   firstSeenAt: z.string(),
-  cursorVersion: z.number().int().nonnegative(),
+  // -1: recorded as already settled (a baseline), never re-published.
+  cursorVersion: z.number().int().min(-1),
 });
+
+const presentItem = z.object({ eventId: z.string(), expiresAt: z.number() });
+
+/** BatchGetItem takes at most 100 keys; unprocessed keys are asked again a few times. */
+const BATCH_SIZE = 100;
+const BATCH_ROUNDS = 5;
 
 /**
  * The event ledger in DynamoDB: partition key connectionId, sort key eventId, TTL on `expiresAt`.
@@ -56,5 +63,45 @@ export class DynamoDbEventLedger implements EventLedger {
     if (result.ok) return { status: 'new' };
     const first = parseOldItem(ledgerItem, result.oldItem, context);
     return { status: 'seen', firstSeenAt: first.firstSeenAt, cursorVersion: first.cursorVersion };
+  }
+
+  /** Which of `eventIds` have a live entry: BatchGetItem (consistent reads), 100 keys at a time. */
+  async has(args: { connectionId: string; eventIds: string[]; now: Date }): Promise<Set<string>> {
+    const context = { operation: 'EventLedger.has', tableName: this.tableName };
+    const present = new Set<string>();
+    const nowSeconds = epochSeconds(args.now);
+    const unique = [...new Set(args.eventIds)];
+    for (let offset = 0; offset < unique.length; offset += BATCH_SIZE) {
+      let keys: Array<Record<string, unknown>> = unique
+        .slice(offset, offset + BATCH_SIZE)
+        .map((eventId) => ({ connectionId: args.connectionId, eventId }));
+      for (let round = 0; keys.length > 0; round++) {
+        if (round >= BATCH_ROUNDS) {
+          throw new Error(
+            `EventLedger.has: ${keys.length} keys still unprocessed after ${BATCH_ROUNDS} rounds`,
+          );
+        }
+        const output = await guard(context, () =>
+          this.client.send(
+            new BatchGetCommand({
+              RequestItems: {
+                [this.tableName]: {
+                  Keys: keys,
+                  ConsistentRead: true,
+                  ProjectionExpression: '#eventId, #expiresAt',
+                  ExpressionAttributeNames: { '#eventId': 'eventId', '#expiresAt': 'expiresAt' },
+                },
+              },
+            }),
+          ),
+        );
+        for (const raw of output.Responses?.[this.tableName] ?? []) {
+          const item = presentItem.safeParse(raw);
+          if (item.success && item.data.expiresAt >= nowSeconds) present.add(item.data.eventId);
+        }
+        keys = (output.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Array<Record<string, unknown>>;
+      }
+    }
+    return present;
   }
 }

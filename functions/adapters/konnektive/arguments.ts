@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import {
+  type CustomerQuery,
   type KonnektiveCredentials,
   type KonnektiveParams,
   KonnektiveValidationError,
@@ -15,7 +16,6 @@ import type { EndpointSpec } from './endpoints.js';
 
 /** Konnektive's page size cap. */
 export const MAX_RESULTS_PER_PAGE = 200;
-export const DEFAULT_TIME_ZONE = 'America/New_York';
 
 const RPP_MESSAGE = `resultsPerPage must be an integer 1–${MAX_RESULTS_PER_PAGE}`;
 
@@ -66,6 +66,16 @@ const dateRangeTypeSchema = z.enum(['dateCreated', 'dateUpdated'], {
   error: 'dateRangeType must be dateCreated or dateUpdated',
 });
 
+const sortBySchema = z.enum(['dateCreated', 'dateUpdated'], {
+  error: 'sortBy must be dateCreated or dateUpdated',
+});
+
+const PAGE_MESSAGE = 'page must be an integer ≥ 1';
+const pageSchema = z
+  .number({ error: PAGE_MESSAGE })
+  .int({ error: PAGE_MESSAGE })
+  .min(1, { error: PAGE_MESSAGE });
+
 const orderIdSchema = z
   .string({ error: 'orderId must be a string' })
   .regex(/^[A-Za-z0-9]{1,64}$/, { error: 'orderId must be a Konnektive order id (letters and digits)' });
@@ -83,9 +93,25 @@ const integerId = (field: string) => {
   );
 };
 
+const rangeCallsSchema = z.enum(['daily', 'whole-days'], { error: 'rangeCalls must be daily or whole-days' });
+
+/** An exact-match text filter: trimmed, not blank, at most `max` characters (Konnektive's own limits). */
+const textFilter = (field: string, max: number) =>
+  z
+    .string({ error: `${field} must be a string` })
+    .trim()
+    .min(1, { error: `${field} must not be blank` })
+    .max(max, { error: `${field} must be at most ${max} characters` });
+
+const contactFilters = {
+  emailAddress: textFilter('emailAddress', 255).optional(),
+  phoneNumber: textFilter('phoneNumber', 32).optional(),
+};
+
 const orderQuerySchema = z
   .object({
     range: rangeSchema.optional(),
+    rangeCalls: rangeCallsSchema.optional(),
     dateRangeType: dateRangeTypeSchema.optional(),
     orderStatus: z
       .enum(['COMPLETE', 'PARTIAL', 'DECLINED', 'REFUNDED', 'CANCELLED'], {
@@ -98,18 +124,39 @@ const orderQuerySchema = z
       .optional(),
     orderId: orderIdSchema.optional(),
     customerId: integerId('customerId').optional(),
+    ...contactFilters,
     timeZone: timeZoneSchema.optional(),
     resultsPerPage: resultsPerPageSchema.optional(),
     sortDir: sortDirSchema.optional(),
+    sortBy: sortBySchema.optional(),
+    page: pageSchema.optional(),
   })
   .refine((q) => q.range !== undefined || q.orderId !== undefined, {
     error: 'range is required unless orderId is given',
     path: ['range'],
   });
 
+/** Konnektive wants dates for customer/query unless a customerId is given. */
+const customerQuerySchema = z
+  .object({
+    customerId: integerId('customerId').optional(),
+    ...contactFilters,
+    range: rangeSchema.optional(),
+    rangeCalls: rangeCallsSchema.optional(),
+    dateRangeType: dateRangeTypeSchema.optional(),
+    timeZone: timeZoneSchema.optional(),
+    resultsPerPage: resultsPerPageSchema.optional(),
+    sortDir: sortDirSchema.optional(),
+  })
+  .refine((q) => q.range !== undefined || q.customerId !== undefined, {
+    error: 'range is required unless customerId is given',
+    path: ['range'],
+  });
+
 const transactionQuerySchema = z
   .object({
     range: rangeSchema.optional(),
+    rangeCalls: rangeCallsSchema.optional(),
     dateRangeType: dateRangeTypeSchema.optional(),
     txnType: z
       .enum(['SALE', 'AUTHORIZE', 'CAPTURE', 'VOID', 'REFUND'], {
@@ -125,6 +172,8 @@ const transactionQuerySchema = z
     timeZone: timeZoneSchema.optional(),
     resultsPerPage: resultsPerPageSchema.optional(),
     sortDir: sortDirSchema.optional(),
+    sortBy: sortBySchema.optional(),
+    page: pageSchema.optional(),
   })
   .refine((q) => q.range !== undefined || q.orderId !== undefined, {
     error: 'range is required unless orderId is given',
@@ -135,6 +184,9 @@ const campaignQuerySchema = z.object(
   {
     campaignId: integerId('campaignId').optional(),
     resultsPerPage: resultsPerPageSchema.optional(),
+    range: rangeSchema.optional(),
+    timeZone: timeZoneSchema.optional(),
+    dateFallback: z.boolean({ error: 'dateFallback must be a boolean' }).optional(),
   },
   { error: 'query must be an object' },
 );
@@ -162,6 +214,7 @@ export function checkCredentials(credentials: unknown, endpoint: EndpointSpec): 
 export type CheckedOrderQuery = z.output<typeof orderQuerySchema>;
 export type CheckedTransactionQuery = z.output<typeof transactionQuerySchema>;
 export type CheckedCampaignQuery = z.output<typeof campaignQuerySchema>;
+export type CheckedCustomerQuery = z.output<typeof customerQuerySchema>;
 
 export function checkOrderQuery(query: OrderQuery, endpoint: EndpointSpec): CheckedOrderQuery {
   return parseOrThrow(orderQuerySchema, query, endpoint);
@@ -172,6 +225,10 @@ export function checkTransactionQuery(
   endpoint: EndpointSpec,
 ): CheckedTransactionQuery {
   return parseOrThrow(transactionQuerySchema, query, endpoint);
+}
+
+export function checkCustomerQuery(query: CustomerQuery, endpoint: EndpointSpec): CheckedCustomerQuery {
+  return parseOrThrow(customerQuerySchema, query, endpoint);
 }
 
 export function checkCampaignQuery(query: unknown, endpoint: EndpointSpec): CheckedCampaignQuery {

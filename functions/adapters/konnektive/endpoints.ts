@@ -15,6 +15,7 @@ export const ENDPOINTS = {
   queryOrders: { path: 'order/query', permission: 'Query Orders', kind: 'read' },
   queryTransactions: { path: 'transactions/query', permission: 'Query Transactions', kind: 'read' },
   queryCampaigns: { path: 'campaign/query', permission: 'Query Campaigns', kind: 'read' },
+  queryCustomers: { path: 'customer/query', permission: 'Query Customers', kind: 'read' },
   importOrder: { path: 'order/import', permission: 'Import Orders', kind: 'write' },
   importLead: { path: 'leads/import', permission: 'Import Leads', kind: 'write' },
   updateFulfillment: { path: 'fulfillment/update', permission: 'Update Fulfillment', kind: 'write' },
@@ -23,3 +24,9 @@ export const ENDPOINTS = {
 } as const satisfies Record<string, EndpointSpec>;
 
 export type EndpointName = keyof typeof ENDPOINTS;
+
+/**
+ * Default timeouts: a read attempt (reads are retried), and a write (never retried), kept below API Gateway's 29 s
+ * integration cap so an action answers before the gateway gives up. `KONNEKTIVE_*_TIMEOUT_MS` override them.
+ */
+export const KONNEKTIVE_TIMEOUTS = { queryMs: 30_000, writeMs: 25_000 } as const;

@@ -27,14 +27,36 @@ export type EnvelopeOutcome =
 const envelopeSchema = z.object({ result: z.string(), message: z.unknown() });
 
 /** `IP must be whitelisted - 203.0.113.7` (the IP Konnektive saw follows the dash). */
-const WHITELIST = /IP must be whitelisted/i;
+const WHITELIST = /whitelist/i;
 const WHITELIST_IP = /IP must be whitelisted\s*-\s*(\S+)/i;
+/** An IPv4 address, or an IPv6 one (at least two colons), anywhere in a text. */
+const IP_ADDRESS = /\b(?:\d{1,3}\.){3}\d{1,3}\b|(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?:\.\d{1,3}){0,3}/i;
+/** A refusal that names the IP it saw (`Invalid IP address 1.2.3.4`, `1.2.3.4 is not an authorized IP address`). */
+const IP_REFUSAL = /\bIP\b/i;
 /** Anchored: a decline reason may itself say "authentication" or "not allowed" (3-DS, "Transaction not allowed"). */
 const DECLINED = /^Transaction Declined:\s*(.*)$/is;
-const AUTH = /could not authenticate|invalid (login|credential)|authenticat/i;
+/**
+ * Only texts that clearly say the login or password is wrong. A refusal we do not recognise must never land here:
+ * the poller marks a connection invalid on this class, which would lock a good connection out.
+ */
+const AUTH =
+  /could not authenticate|invalid (?:login|user ?name|credentials?|password)\b|(?:incorrect|wrong) (?:login|user ?name|password|credentials)|authentication failed|login failed|bad credentials/i;
 /** Konnektive's permission text is undocumented; these are the usual phrasings. */
-const PERMISSION = /permission|not authori[sz]ed|access denied|not allowed|access to/i;
-const EMPTY = /^No\b.*\b(found|matching)\b/is;
+const PERMISSION =
+  /permission|not authori[sz]ed|access denied|not allowed|(?:does not|doesn't) have access|no access\b|access to\b|forbidden/i;
+/**
+ * An empty result of a query, in any plausible phrasing: only `No orders matching those parameters could be found`
+ * has been seen; others (`There are no transactions matching …`, `Transactions not found`, `No campaigns found`,
+ * `0 results`) are guesses, and an empty page is the only sensible reading of them for a read.
+ */
+const EMPTY = [
+  /^No\b.*\b(?:found|matching|match|results?|records?|exist)\b/is,
+  /\bthere (?:are|were|is) no\b/i,
+  /\bnot found\b/i,
+  /^\s*0 (?:results|records|matches)\b/i,
+  /\bno (?:results|records|data|matches)\b/i,
+  /\bnothing (?:found|matched|matching)\b/i,
+];
 const NOT_FOUND = /not found|does not exist|invalid order ?id|no such/i;
 
 const identity = (text: string): string => text;
@@ -43,9 +65,10 @@ const identity = (text: string): string => text;
  * Turns a parsed JSON body into an outcome. `sanitize` is applied to every Konnektive text that ends up in an
  * error message (the client uses it to redact credentials Konnektive might echo).
  *
- * Order for `ERROR` with a string message: IP whitelist → `Transaction Declined:` prefix → authentication →
- * permission → (queries only) empty result → not found → fallback (validation for writes; a plain
- * `KonnektiveError` for reads, since an unknown read failure says nothing about the input).
+ * Order for `ERROR` with a string message: `Transaction Declined:` prefix → IP refusal (says "whitelist", or names
+ * an IP address next to the word "IP") → wrong credentials (strict phrasings only) → permission → (queries only)
+ * empty result → not found → fallback (validation for writes; a plain `KonnektiveError` for reads, since an unknown
+ * read failure says nothing about the input — and never bad credentials).
  */
 export function classifyEnvelope(
   body: unknown,
@@ -117,14 +140,17 @@ function classifyErrorText(
   const text = sanitize(raw.trim());
   const fail = (error: KonnektiveError): EnvelopeOutcome => ({ kind: 'error', error });
 
-  if (WHITELIST.test(text)) {
-    return fail(new KonnektiveNotWhitelistedError(text, at, WHITELIST_IP.exec(text)?.[1]));
-  }
   const declined = DECLINED.exec(text);
   if (declined !== null) return fail(new KonnektiveDeclinedError(text, at, (declined[1] ?? '').trim()));
+  const ip = IP_ADDRESS.exec(text)?.[0];
+  if (WHITELIST.test(text) || (ip !== undefined && IP_REFUSAL.test(text))) {
+    return fail(new KonnektiveNotWhitelistedError(text, at, WHITELIST_IP.exec(text)?.[1] ?? ip));
+  }
   if (AUTH.test(text)) return fail(new KonnektiveAuthError(text, at));
   if (PERMISSION.test(text)) return fail(new KonnektivePermissionError(text, at, endpoint.permission));
-  if (endpoint.kind === 'read' && EMPTY.test(text)) return { kind: 'empty', message: text };
+  if (endpoint.kind === 'read' && EMPTY.some((pattern) => pattern.test(text))) {
+    return { kind: 'empty', message: text };
+  }
   if (NOT_FOUND.test(text)) return fail(new KonnektiveNotFoundError(text, at));
   if (endpoint.kind === 'write') return fail(new KonnektiveValidationError(text, at));
   return fail(new KonnektiveError(text, at));

@@ -9,6 +9,7 @@
  * Query semantics (see also `windowsFor`):
  * - `range` becomes one call sequence per local day of the account zone (`startDate = endDate`, plus
  *   `startTime`/`endTime`), each paginated; with `sortDir` 0 (newest first) the days are walked newest first.
+ *   With `rangeCalls: 'whole-days'` it is one call sequence over every local date the range touches, no times.
  * - Every API call that answers yields exactly one `Page`. An empty result (Konnektive's "No … matching
  *   those parameters could be found" ERROR) on a day's first page yields one empty page (`totalResults` 0); on a
  *   later page it just ends that day. So a multi-day range may yield several pages numbered from 1 per day.
@@ -22,6 +23,9 @@
  */
 import {
   type Campaign,
+  type CampaignQuery,
+  type CustomerQuery,
+  type CustomerRecord,
   type InstantRange,
   type KonnektiveCredentials,
   KonnektiveError,
@@ -32,10 +36,14 @@ import {
   type OrderQuery,
   type OrderRecord,
   type Page,
+  type PageScan,
+  type ReadOptions,
   type TransactionQuery,
   type TransactionRecord,
 } from '../../core/konnektive.js';
 import {
+  DEFAULT_TIME_ZONE,
+  formatKonnektiveDate,
   isKonnektiveDateTime,
   type KonnektiveWindow,
   parseKonnektiveDateTime,
@@ -44,17 +52,18 @@ import {
 import {
   checkCampaignQuery,
   checkCredentials,
+  checkCustomerQuery,
   checkOrderQuery,
   checkTransactionQuery,
   checkWriteParams,
-  DEFAULT_TIME_ZONE,
   MAX_RESULTS_PER_PAGE,
   scalarText,
 } from './arguments.js';
-import { ENDPOINTS, type EndpointSpec } from './endpoints.js';
+import { ENDPOINTS, type EndpointSpec, KONNEKTIVE_TIMEOUTS } from './endpoints.js';
 import { classifyEnvelope, type EnvelopeOutcome } from './envelope.js';
 import {
   checkCampaign,
+  checkCustomer,
   checkOrder,
   checkTransaction,
   describeIssues,
@@ -82,9 +91,9 @@ export interface KonnektiveClientOptions {
   baseUrl: string;
   /** Default `globalThis.fetch`; tests inject a fake. */
   fetch?: typeof fetch;
-  /** Per-attempt timeout of reads; default 30 s. */
+  /** Per-attempt timeout of reads; default KONNEKTIVE_TIMEOUTS.queryMs. */
   queryTimeoutMs?: number;
-  /** Timeout of writes; default 60 s (a charge may take long, and a write is never retried). */
+  /** Timeout of writes (never retried); default KONNEKTIVE_TIMEOUTS.writeMs. */
   writeTimeoutMs?: number;
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** Waits between read retries; injectable so tests need no real time. */
@@ -96,8 +105,8 @@ export interface KonnektiveClientOptions {
 }
 
 const DEFAULTS = {
-  queryTimeoutMs: 30_000,
-  writeTimeoutMs: 60_000,
+  queryTimeoutMs: KONNEKTIVE_TIMEOUTS.queryMs,
+  writeTimeoutMs: KONNEKTIVE_TIMEOUTS.writeMs,
   maxAttempts: 4,
   baseDelayMs: 250,
   maxDelayMs: 5_000,
@@ -112,7 +121,23 @@ type Success = Exclude<EnvelopeOutcome, { kind: 'error' }>;
 interface PageReader<T> {
   check(raw: unknown, key: string | undefined): { records: T[]; rejected: Page<T>['rejected'] };
   inRange(record: T): boolean;
+  /** The query's date field of a record, for `Page.scan` (range queries only). */
+  dateOf?(record: T): string;
 }
+
+/** What one logical read may spend: the caller's per-call limits merged over the client's defaults. */
+interface CallLimits {
+  deadline: number | undefined;
+  timeoutMs: number;
+  maxAttempts: number;
+}
+
+/**
+ * Konnektive's answer when `campaign/query` wants dates (some accounts require `startDate`/`endDate` without a
+ * campaignId). Then the query is repeated once with a range wide enough for every campaign.
+ */
+const CAMPAIGN_DATES_REQUIRED = /\b(?:start|end) ?date\b|\bdates? (?:is|are) required/i;
+const CAMPAIGN_DATES_FROM = new Date('2000-01-01T12:00:00Z');
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -168,6 +193,7 @@ export class KonnektiveClient implements KonnektiveGateway {
   async *queryOrders(
     credentials: KonnektiveCredentials,
     query: OrderQuery,
+    options?: ReadOptions,
   ): AsyncGenerator<Page<OrderRecord>> {
     const spec = ENDPOINTS.queryOrders;
     const creds = checkCredentials(credentials, spec);
@@ -179,15 +205,21 @@ export class KonnektiveClient implements KonnektiveGateway {
       orderType: q.orderType,
       orderId: q.orderId,
       customerId: q.customerId,
+      emailAddress: q.emailAddress,
+      phoneNumber: q.phoneNumber,
     };
     yield* this.walkRange(spec, creds, {
       range: q.range,
+      rangeCalls: q.rangeCalls,
       zone,
       dateRangeType,
       sortDir: q.sortDir ?? 1,
+      sortBy: q.sortBy,
+      startPage: q.page ?? 1,
       resultsPerPage: q.resultsPerPage ?? MAX_RESULTS_PER_PAGE,
       filters,
       reader: recordReader(checkOrder, q.range, dateRangeType, zone),
+      limits: this.limitsFor(spec, options),
     });
   }
 
@@ -195,6 +227,7 @@ export class KonnektiveClient implements KonnektiveGateway {
   async *queryTransactions(
     credentials: KonnektiveCredentials,
     query: TransactionQuery,
+    options?: ReadOptions,
   ): AsyncGenerator<Page<TransactionRecord>> {
     const spec = ENDPOINTS.queryTransactions;
     const creds = checkCredentials(credentials, spec);
@@ -203,22 +236,29 @@ export class KonnektiveClient implements KonnektiveGateway {
     const dateRangeType = q.dateRangeType ?? 'dateCreated';
     yield* this.walkRange(spec, creds, {
       range: q.range,
+      rangeCalls: q.rangeCalls,
       zone,
       dateRangeType,
       sortDir: q.sortDir ?? 1,
+      sortBy: q.sortBy,
+      startPage: q.page ?? 1,
       resultsPerPage: q.resultsPerPage ?? MAX_RESULTS_PER_PAGE,
       filters: { txnType: q.txnType, responseType: q.responseType, orderId: q.orderId },
       reader: recordReader(checkTransaction, q.range, dateRangeType, zone),
+      limits: this.limitsFor(spec, options),
     });
   }
 
   /**
    * `campaign/query`, paginated; each campaign normalized into `Campaign` with its products (the campaign
-   * product ids are what `order/import`'s `product{N}_id` expects).
+   * product ids are what `order/import`'s `product{N}_id` expects). Sent without dates unless the query has a
+   * `range`; when Konnektive answers that it wants dates, the query is repeated once over every day since 2000
+   * (campaigns are filtered by their own creation date).
    */
   async *queryCampaigns(
     credentials: KonnektiveCredentials,
-    query?: { campaignId?: number | string; resultsPerPage?: number },
+    query?: CampaignQuery,
+    options?: ReadOptions,
   ): AsyncGenerator<Page<Campaign>> {
     const spec = ENDPOINTS.queryCampaigns;
     const creds = checkCredentials(credentials, spec);
@@ -230,13 +270,62 @@ export class KonnektiveClient implements KonnektiveGateway {
       },
       inRange: () => true,
     };
-    yield* this.paginate(
-      spec,
-      creds,
-      wireParams({ campaignId: q.campaignId }),
-      q.resultsPerPage ?? MAX_RESULTS_PER_PAGE,
-      reader,
-    );
+    const zone = q.timeZone ?? DEFAULT_TIME_ZONE;
+    const dates = (range: InstantRange) => ({
+      startDate: formatKonnektiveDate(range.start, zone),
+      endDate: formatKonnektiveDate(range.end, zone),
+    });
+    const limits = this.limitsFor(spec, options);
+    const rpp = q.resultsPerPage ?? MAX_RESULTS_PER_PAGE;
+    const base = { campaignId: q.campaignId, ...(q.range ? dates(q.range) : {}) };
+    let yielded = false;
+    try {
+      for await (const page of this.paginate(spec, creds, wireParams(base), rpp, reader, limits)) {
+        yielded = true;
+        yield page;
+      }
+    } catch (error) {
+      const wantsDates =
+        !yielded &&
+        q.range === undefined &&
+        q.campaignId === undefined &&
+        q.dateFallback !== false &&
+        error instanceof KonnektiveError &&
+        error.errorClass === 'api' &&
+        CAMPAIGN_DATES_REQUIRED.test(error.message);
+      if (!wantsDates) throw error;
+      const wide = dates({ start: CAMPAIGN_DATES_FROM, end: new Date(Date.now() + 86_400_000) });
+      yield* this.paginate(spec, creds, wireParams(wide), rpp, reader, limits);
+    }
+  }
+
+  /**
+   * `customer/query`: by `customerId` alone (no dates), or by email or phone over a `range` of the query's
+   * `dateRangeType`; paginated, filtered to the exact range like orders.
+   */
+  async *queryCustomers(
+    credentials: KonnektiveCredentials,
+    query: CustomerQuery,
+    options?: ReadOptions,
+  ): AsyncGenerator<Page<CustomerRecord>> {
+    const spec = ENDPOINTS.queryCustomers;
+    const creds = checkCredentials(credentials, spec);
+    const q = checkCustomerQuery(query, spec);
+    const zone = q.timeZone ?? DEFAULT_TIME_ZONE;
+    const dateRangeType = q.dateRangeType ?? 'dateCreated';
+    yield* this.walkRange(spec, creds, {
+      range: q.range,
+      rangeCalls: q.rangeCalls,
+      zone,
+      dateRangeType,
+      sortDir: q.sortDir ?? 1,
+      sortBy: undefined,
+      startPage: 1,
+      resultsPerPage: q.resultsPerPage ?? MAX_RESULTS_PER_PAGE,
+      filters: { customerId: q.customerId, emailAddress: q.emailAddress, phoneNumber: q.phoneNumber },
+      reader: recordReader(checkCustomer, q.range, dateRangeType, zone),
+      limits: this.limitsFor(spec, options),
+    });
   }
 
   // ---------------------------------------------------------------- writes (never retried)
@@ -275,7 +364,7 @@ export class KonnektiveClient implements KonnektiveGateway {
   private async write(spec: EndpointSpec, credentials: KonnektiveCredentials, params: KonnektiveParams) {
     const creds = checkCredentials(credentials, spec);
     const wire = checkWriteParams(params, spec);
-    const outcome = await this.send(spec, creds, wire);
+    const outcome = await this.send(spec, creds, wire, this.limitsFor(spec, undefined));
     // `empty` is only produced for reads; a write's "No …" text is classified as an error.
     return outcome.kind === 'success' ? outcome.message : undefined;
   }
@@ -287,26 +376,55 @@ export class KonnektiveClient implements KonnektiveGateway {
     credentials: KonnektiveCredentials,
     args: {
       range: InstantRange | undefined;
+      rangeCalls: 'daily' | 'whole-days' | undefined;
       zone: string;
       dateRangeType: 'dateCreated' | 'dateUpdated';
       sortDir: 0 | 1;
+      sortBy: 'dateCreated' | 'dateUpdated' | undefined;
+      startPage: number;
       resultsPerPage: number;
       filters: Record<string, string | number | undefined>;
       reader: PageReader<T>;
+      limits: CallLimits;
     },
   ): AsyncGenerator<Page<T>> {
-    const base = wireParams({ ...args.filters, sortDir: args.sortDir });
+    const base = wireParams({ ...args.filters, sortBy: args.sortBy, sortDir: args.sortDir });
+    const { resultsPerPage, reader, limits } = args;
     if (args.range === undefined) {
-      // Only allowed with an orderId (checked): Konnektive needs no dates then.
-      yield* this.paginate(spec, credentials, base, args.resultsPerPage, args.reader);
+      // Only allowed with an orderId or customerId (checked): Konnektive needs no dates then.
+      yield* this.paginate(spec, credentials, base, resultsPerPage, reader, limits, args.startPage);
       return;
     }
-    const windows: KonnektiveWindow[] = windowsFor(args.range, args.zone);
+    const windows: Array<KonnektiveWindow | { startDate: string; endDate: string }> =
+      args.rangeCalls === 'whole-days'
+        ? [
+            {
+              startDate: formatKonnektiveDate(args.range.start, args.zone),
+              endDate: formatKonnektiveDate(args.range.end, args.zone),
+            },
+          ]
+        : windowsFor(args.range, args.zone);
     if (args.sortDir === 0) windows.reverse();
+    let startPage = args.startPage;
     for (const window of windows) {
-      const params = { ...base, dateRangeType: args.dateRangeType, ...window };
-      yield* this.paginate(spec, credentials, params, args.resultsPerPage, args.reader);
+      const params = { ...base, ...wireParams({ dateRangeType: args.dateRangeType, ...window }) };
+      yield* this.paginate(spec, credentials, params, resultsPerPage, reader, limits, startPage);
+      startPage = 1;
     }
+  }
+
+  /** The caller's per-call limits over the client's defaults (writes: one attempt, always). */
+  private limitsFor(spec: EndpointSpec, options: ReadOptions | undefined): CallLimits {
+    const read = spec.kind === 'read';
+    const timeoutMs = options?.timeoutMs ?? (read ? this.queryTimeoutMs : this.writeTimeoutMs);
+    const maxAttempts = read ? (options?.maxAttempts ?? this.retry.maxAttempts) : 1;
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
+      throw new TypeError('KonnektiveClient: options.timeoutMs must be an integer ≥ 1');
+    }
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+      throw new TypeError('KonnektiveClient: options.maxAttempts must be an integer ≥ 1');
+    }
+    return { deadline: options?.deadline, timeoutMs, maxAttempts };
   }
 
   /**
@@ -320,16 +438,30 @@ export class KonnektiveClient implements KonnektiveGateway {
     params: Record<string, string>,
     resultsPerPage: number,
     reader: PageReader<T>,
+    limits: CallLimits,
+    startPage = 1,
   ): AsyncGenerator<Page<T>> {
-    let received = 0;
-    for (let page = 1; ; page++) {
-      const outcome = await this.send(spec, credentials, {
-        ...params,
-        resultsPerPage: String(resultsPerPage),
-        page: String(page),
-      });
+    // Records before the first page read count as received: a resumed walk stops at the same total.
+    let received = (startPage - 1) * resultsPerPage;
+    for (let page = startPage; ; page++) {
+      const outcome = await this.send(
+        spec,
+        credentials,
+        { ...params, resultsPerPage: String(resultsPerPage), page: String(page) },
+        limits,
+      );
       if (outcome.kind === 'empty') {
-        if (page === 1) yield { page, resultsPerPage, totalResults: 0, records: [], rejected: [] };
+        if (page === startPage) {
+          yield {
+            page,
+            resultsPerPage,
+            totalResults: 0,
+            records: [],
+            rejected: [],
+            ...(reader.dateOf ? { scan: { received: 0, outside: 0, dates: [] } } : {}),
+            emptyText: outcome.message,
+          };
+        }
         return;
       }
       const list = listMessageSchema.safeParse(outcome.message);
@@ -347,10 +479,19 @@ export class KonnektiveClient implements KonnektiveGateway {
 
       const records: T[] = [];
       const rejected: Page<T>['rejected'] = [];
+      const scan: PageScan | undefined = reader.dateOf ? { received: 0, outside: 0, dates: [] } : undefined;
       for (const [key, raw] of entries) {
         const checked = reader.check(raw, key);
         rejected.push(...checked.rejected);
-        for (const record of checked.records) if (reader.inRange(record)) records.push(record);
+        for (const record of checked.records) {
+          const inRange = reader.inRange(record);
+          if (inRange) records.push(record);
+          if (scan && reader.dateOf) {
+            scan.received += 1;
+            if (!inRange) scan.outside += 1;
+            scan.dates.push(reader.dateOf(record));
+          }
+        }
       }
       const effectivePageSize = list.data.resultsPerPage ?? resultsPerPage;
       const total = list.data.totalResults;
@@ -360,6 +501,7 @@ export class KonnektiveClient implements KonnektiveGateway {
         totalResults: total ?? (page - 1) * effectivePageSize + entries.length,
         records,
         rejected,
+        ...(scan ? { scan } : {}),
       };
 
       if (entries.length === 0) return;
@@ -379,18 +521,29 @@ export class KonnektiveClient implements KonnektiveGateway {
 
   // ---------------------------------------------------------------- transport
 
-  /** One logical call: attempts (reads: up to maxAttempts on transient errors; writes: exactly one). */
+  /**
+   * One logical call: attempts (reads: up to `limits.maxAttempts` on transient errors; writes: exactly one), each
+   * bounded by `limits.timeoutMs` and by the deadline; no attempt or retry starts past the deadline.
+   */
   private async send(
     spec: EndpointSpec,
     credentials: KonnektiveCredentials,
     params: Record<string, string>,
+    limits: CallLimits,
   ): Promise<Success> {
-    const maxAttempts = spec.kind === 'read' ? this.retry.maxAttempts : 1;
+    const { maxAttempts, deadline } = limits;
     const body = encodeForm(credentials, params);
     const redact = credentialRedactor(credentials);
     for (let attempt = 1; ; attempt++) {
+      const left = deadline === undefined ? limits.timeoutMs : deadline - Date.now();
+      if (left <= 0) {
+        throw new KonnektiveTransientError(
+          `Konnektive ${spec.path}: no time left for ${attempt === 1 ? 'the call' : 'a retry'} (deadline passed)`,
+          spec.path,
+        );
+      }
       const started = performance.now();
-      const outcome = await this.attempt(spec, body, redact);
+      const outcome = await this.attempt(spec, body, redact, Math.min(limits.timeoutMs, left));
       this.report({
         endpoint: spec.path,
         durationMs: performance.now() - started,
@@ -399,7 +552,9 @@ export class KonnektiveClient implements KonnektiveGateway {
       });
       if (outcome.kind !== 'error') return outcome;
       if (!(outcome.error instanceof KonnektiveTransientError) || attempt >= maxAttempts) throw outcome.error;
-      await this.sleep(backoffDelay(attempt, this.retry, this.random));
+      const delay = backoffDelay(attempt, this.retry, this.random);
+      if (deadline !== undefined && Date.now() + delay >= deadline) throw outcome.error;
+      await this.sleep(delay);
     }
   }
 
@@ -408,8 +563,8 @@ export class KonnektiveClient implements KonnektiveGateway {
     spec: EndpointSpec,
     body: string,
     redact: (text: string) => string,
+    timeoutMs: number,
   ): Promise<EnvelopeOutcome> {
-    const timeoutMs = spec.kind === 'read' ? this.queryTimeoutMs : this.writeTimeoutMs;
     const at = spec.path;
     const transient = (message: string, options?: { cause?: unknown; status?: number }): EnvelopeOutcome => ({
       kind: 'error',
@@ -516,6 +671,10 @@ function recordReader<T extends Record<string, unknown>>(
       return result.ok
         ? { records: [result.record], rejected: [] }
         : { records: [], rejected: [{ id: result.id, issue: result.issue }] };
+    },
+    dateOf(record) {
+      const value = record[dateRangeType];
+      return typeof value === 'string' ? value.trim() : '';
     },
     inRange(record) {
       if (startMs === undefined || endMs === undefined) return true;

@@ -6,7 +6,13 @@
  * page's `rejected` list instead of failing the page (schema drift must not stop other records).
  */
 import * as z from 'zod';
-import type { Campaign, CampaignProduct, OrderRecord, TransactionRecord } from '../../core/konnektive.js';
+import type {
+  Campaign,
+  CampaignProduct,
+  CustomerRecord,
+  OrderRecord,
+  TransactionRecord,
+} from '../../core/konnektive.js';
 import { isKonnektiveDateTime } from '../../core/zoned-time.js';
 
 /** `YYYY-MM-DD HH:MM:SS` (or a form `parseKonnektiveDateTime` accepts). */
@@ -34,6 +40,16 @@ export const transactionRecordSchema = z.looseObject({
   txnType: z.string().min(1),
   responseType: z.string().min(1),
   dateCreated: wallTime,
+  dateUpdated: z.string().nullish(),
+});
+
+/**
+ * A customer. `customerId` is an integer, as a JSON number or a digit string (made a number, its one type). The
+ * dates are not format-checked: a record is worth more than a date the serializer then answers as null.
+ */
+export const customerRecordSchema = z.looseObject({
+  customerId: z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/).transform(Number)]),
+  dateCreated: z.string().nullish(),
   dateUpdated: z.string().nullish(),
 });
 
@@ -74,6 +90,12 @@ export function checkTransaction(raw: unknown): RecordCheck<TransactionRecord> {
   const parsed = transactionRecordSchema.safeParse(raw);
   if (parsed.success) return { ok: true, record: parsed.data };
   return { ok: false, id: idOf(raw, 'transactionId'), issue: describeIssues(parsed.error) };
+}
+
+export function checkCustomer(raw: unknown): RecordCheck<CustomerRecord> {
+  const parsed = customerRecordSchema.safeParse(raw);
+  if (parsed.success) return { ok: true, record: parsed.data };
+  return { ok: false, id: idOf(raw, 'customerId'), issue: describeIssues(parsed.error) };
 }
 
 /** One order line as Konnektive sends it (`productId`, `name`, `qty`, `price`, … kept as sent). */
@@ -185,8 +207,9 @@ const phpDateTimeSchema = z.looseObject({
 /**
  * The `message` of a successful write, as a record. `leads/import` sends `dateCreated` as a PHP DateTime object
  * (`{date: "2015-01-16 12:20:49.000000", timezone_type: 3, timezone: "America/New_York"}`); it is normalized
- * to the `YYYY-MM-DD HH:MM:SS` string every other record uses, and the object is kept as `dateCreatedRaw`
- * (its `timezone` is informational: the wall time is read in the account zone like every other date).
+ * to the `YYYY-MM-DD HH:MM:SS` string every other record uses (its `timezone` is informational: the wall time is
+ * read in the account zone like every other date). No raw copy is kept: the record serializer would have to turn
+ * it into a date again, and a second key with the same date helps no Zap.
  * A string message (some writes answer a sentence) becomes `{ message }`.
  */
 export function normalizeWriteMessage(message: unknown): Record<string, unknown> {
@@ -195,5 +218,5 @@ export function normalizeWriteMessage(message: unknown): Record<string, unknown>
   if (!created.success) return { ...message };
   const wall = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})/.exec(created.data.date)?.[1];
   if (wall === undefined) return { ...message };
-  return { ...message, dateCreated: wall, dateCreatedRaw: message.dateCreated };
+  return { ...message, dateCreated: wall };
 }

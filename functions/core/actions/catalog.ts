@@ -1,15 +1,17 @@
 /**
- * The five actions: how a validated body becomes Konnektive parameters, which gateway call sends them, and how
- * Konnektive's answer becomes the flat result a Zap sees.
+ * The action registry: for each of the five actions, its Konnektive endpoint, request schema, whether a resend is
+ * harmless, how a validated body becomes Konnektive parameters, which gateway call sends them, and which record its
+ * answer is (the order, or the customer: the resource's new state, read back after the write). The route, the
+ * OpenAPI document and the dashboard all list actions from here.
  */
 import type { z } from 'zod';
 import { NotFoundError } from '../errors.js';
 import type { KonnektiveCredentials, KonnektiveGateway, KonnektiveParams } from '../konnektive.js';
+import { customerSchema, orderSchema } from '../records/schemas.js';
+import { CONTACT_FIELDS, SHIPPING_FIELDS } from '../records/serialize.js';
 import { formatKonnektiveDate } from '../zoned-time.js';
 import type { DateValue, ProductLine } from './fields.js';
 import {
-  ACTION_NAMES,
-  type ActionName,
   type CancelOrderRequest,
   type CreateLeadRequest,
   type CreateSaleRequest,
@@ -22,8 +24,8 @@ import {
   updateFulfillmentRequestSchema,
 } from './schemas.js';
 
-/** A flat action result (Zapier create results must be plain objects). */
-export type ActionResult = Record<string, string | number | boolean | null>;
+/** The record an action answers with. */
+export type ActionResource = 'order' | 'customer';
 
 /** What mapping needs besides the body. */
 export interface ActionContext {
@@ -37,40 +39,65 @@ export interface PreparedAction {
   normalized: unknown;
   params: KonnektiveParams;
   send(gateway: KonnektiveGateway, credentials: KonnektiveCredentials): Promise<unknown>;
-  toResult(message: unknown): ActionResult;
+  /** The id of the record to read back after the write (orderId or customerId), from the answer or the request. */
+  target(message: unknown): string | number | undefined;
+  /**
+   * What is known of the record without reading it back (the read failed): Konnektive's answer when it is the
+   * record, and the request's own fields under their Konnektive names. Never payment details.
+   */
+  fallback(message: unknown): Record<string, unknown>;
 }
 
 /** One action, its types erased so the route can pick it by name. */
 export interface ActionDefinition {
-  readonly name: ActionName;
+  /** The `{action}` path segment, e.g. `create_sale`. */
+  readonly name: string;
+  /** One line for the OpenAPI document. */
+  readonly summary: string;
   /** Konnektive endpoint path, e.g. `order/import`. */
   readonly endpoint: string;
+  /** The request body (before normalization) and the record a Zap gets back. */
+  readonly requestSchema: z.ZodType;
+  readonly resultSchema: z.ZodType;
+  /** Which record the answer is: the order, re-read and serialized like `GET /orders`, or the customer. */
+  readonly resource: ActionResource;
   /**
    * Whether sending the same request twice is harmless. True for writes that set a state (fulfillment, cancel,
-   * customer fields): after a timeout they may simply be sent again. False where a repeat creates another
-   * record or charges again (sale, lead).
+   * customer fields): they ignore an Idempotency-Key (replaying a stored answer would swallow a later change,
+   * A → B → A). False where a repeat creates another record or charges again (sale, lead): only these honour one.
    */
   readonly retrySafe: boolean;
+  /** What the action makes happen, for messages: "the sale (and its charge)". */
+  readonly subject: string;
   /** Validates the parsed JSON body; throws the ZodError (422 naming the fields) when invalid. */
   prepare(body: unknown, context: ActionContext): PreparedAction;
 }
 
 const define = <S extends z.ZodType>(spec: {
-  name: ActionName;
+  name: string;
+  summary: string;
   endpoint: string;
   retrySafe: boolean;
+  subject: string;
   schema: S;
+  resource: ActionResource;
   toParams(input: z.output<S>, context: ActionContext): KonnektiveParams;
   send(
     gateway: KonnektiveGateway,
     credentials: KonnektiveCredentials,
     params: KonnektiveParams,
   ): Promise<unknown>;
-  toResult(message: unknown, input: z.output<S>): ActionResult;
+  target(message: unknown, input: z.output<S>): string | number | undefined;
+  fallback(message: unknown, input: z.output<S>): Record<string, unknown>;
 }): ActionDefinition => ({
   name: spec.name,
+  summary: spec.summary,
   endpoint: spec.endpoint,
+  requestSchema: spec.schema,
+  resultSchema: spec.resource === 'order' ? orderSchema : customerSchema,
+  resource: spec.resource,
   retrySafe: spec.retrySafe,
+  subject: spec.subject,
   prepare(body, context) {
     const input = spec.schema.parse(body);
     const params = spec.toParams(input, context);
@@ -78,7 +105,8 @@ const define = <S extends z.ZodType>(spec: {
       normalized: input,
       params,
       send: (gateway, credentials) => spec.send(gateway, credentials, params),
-      toResult: (message) => spec.toResult(message, input),
+      target: (message) => spec.target(message, input),
+      fallback: (message) => spec.fallback(message, input),
     };
   },
 });
@@ -130,31 +158,8 @@ export const productParams = (products: readonly ProductLine[]): KonnektiveParam
   return params;
 };
 
-const BILLING_KEYS = [
-  'firstName',
-  'lastName',
-  'companyName',
-  'address1',
-  'address2',
-  'city',
-  'state',
-  'postalCode',
-  'country',
-  'emailAddress',
-  'phoneNumber',
-  'ipAddress',
-] as const;
-const SHIPPING_KEYS = [
-  'shipFirstName',
-  'shipLastName',
-  'shipCompanyName',
-  'shipAddress1',
-  'shipAddress2',
-  'shipCity',
-  'shipState',
-  'shipPostalCode',
-  'shipCountry',
-] as const;
+const BILLING_KEYS = [...CONTACT_FIELDS, 'ipAddress'] as const;
+const SHIPPING_KEYS = SHIPPING_FIELDS;
 const TRACKING_KEYS = [
   'affId',
   'sourceValue1',
@@ -236,124 +241,130 @@ export const updateCustomerParams = (
 ): KonnektiveParams => pick(input, Object.keys(input), context);
 
 // ---------------------------------------------------------------------------------------------------------
-// Results
+// Results: which record to read back, and what is known without it
 
 const asRecord = (message: unknown): Record<string, unknown> =>
   message !== null && typeof message === 'object' && !Array.isArray(message)
     ? (message as Record<string, unknown>)
     : {};
 
-const text = (value: unknown): string | null =>
-  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
+const idText = (value: unknown): string | undefined =>
+  (typeof value === 'string' && value !== '') || typeof value === 'number' ? String(value) : undefined;
 
-const idValue = (value: unknown): string | number | null =>
-  typeof value === 'number' || (typeof value === 'string' && value !== '') ? value : null;
+/** The request's fields that a record has too (names, addresses, campaign): never payment details. */
+const RECORD_FIELDS_OF_REQUEST = ['campaignId', 'orderId', 'customerId', ...BILLING_KEYS, ...SHIPPING_KEYS];
 
-/**
- * Konnektive dates are `YYYY-MM-DD HH:MM:SS`; `leads/import` sends a PHP DateTime object instead
- * (`{date: "2015-01-16 12:20:49.000000", timezone: …}`). Both become the string form.
- */
-export const normalizeDateCreated = (value: unknown): string | null => {
-  if (typeof value === 'string') return value;
-  const date = asRecord(value).date;
-  if (typeof date !== 'string') return null;
-  return /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})/.exec(date)?.[1] ?? date;
+const requestFields = (input: Record<string, unknown>): Record<string, unknown> => {
+  const fields: Record<string, unknown> = {};
+  for (const key of RECORD_FIELDS_OF_REQUEST) {
+    const value = input[key];
+    if (typeof value === 'string' || typeof value === 'number') fields[key] = value;
+  }
+  return fields;
 };
 
-/** Konnektive's text for writes whose answer is a sentence (or `{message: sentence}` from the client). */
-const konnektiveText = (message: unknown): { message?: string } => {
-  if (typeof message === 'string' && message.trim() !== '') return { message: message.trim() };
-  const inner = asRecord(message).message;
-  return typeof inner === 'string' && inner.trim() !== '' ? { message: inner.trim() } : {};
+/** Konnektive's answer when it is the order itself (order/import, leads/import; some writes echo it). */
+const orderAnswer = (message: unknown, orderId: string | undefined): Record<string, unknown> => {
+  const answer = asRecord(message);
+  const answerId = idText(answer.orderId);
+  return answerId !== undefined && (orderId === undefined || answerId === orderId) ? answer : {};
 };
 
-export const createSaleResult = (message: unknown, input: CreateSaleRequest): ActionResult => {
-  const order = asRecord(message);
-  const cardLast4 = text(order.cardLast4);
-  return {
-    orderId: text(order.orderId) ?? input.orderId ?? '',
-    customerId: idValue(order.customerId),
-    orderStatus: text(order.orderStatus),
-    orderType: text(order.orderType),
-    totalAmount: text(order.totalAmount),
-    campaignId: idValue(order.campaignId) ?? input.campaignId,
-    dateCreated: normalizeDateCreated(order.dateCreated),
-    ...(cardLast4 === null ? {} : { cardLast4 }),
-  };
-};
+/** A created order: Konnektive's answer over the request's own fields. */
+const createdOrder = (message: unknown, input: Record<string, unknown>): Record<string, unknown> => ({
+  ...requestFields(input),
+  ...orderAnswer(message, undefined),
+});
 
-export const createLeadResult = (message: unknown, input: CreateLeadRequest): ActionResult => {
-  const lead = asRecord(message);
-  return {
-    orderId: text(lead.orderId) ?? input.orderId ?? '',
-    customerId: idValue(lead.customerId),
-    orderStatus: text(lead.orderStatus),
-    dateCreated: normalizeDateCreated(lead.dateCreated),
-  };
+/** An updated order: its id, and Konnektive's answer if that is the order. */
+const updatedOrder = (message: unknown, orderId: string | undefined): Record<string, unknown> => ({
+  ...(orderId === undefined ? {} : { orderId }),
+  ...orderAnswer(message, orderId),
+});
+
+/** An updated customer: Konnektive's answer if that is the customer, over the fields just set. */
+const updatedCustomer = (message: unknown, input: UpdateCustomerRequest): Record<string, unknown> => {
+  const answer = asRecord(message);
+  const same = idText(answer.customerId) === String(input.customerId);
+  return { ...requestFields(input), ...(same ? answer : {}), customerId: input.customerId };
 };
 
 // ---------------------------------------------------------------------------------------------------------
 // The catalog
 
-export const ACTIONS: Readonly<Record<ActionName, ActionDefinition>> = {
+export const ACTIONS = {
   create_sale: define({
     name: 'create_sale',
+    summary: 'Create a sale (Konnektive order/import); charges the card',
     endpoint: 'order/import',
     retrySafe: false,
+    subject: 'the sale (and its charge)',
     schema: createSaleRequestSchema,
+    resource: 'order',
     toParams: createSaleParams,
     send: (gateway, credentials, params) => gateway.importOrder(credentials, params),
-    toResult: createSaleResult,
+    target: (message, input) => idText(asRecord(message).orderId) ?? input.orderId,
+    fallback: createdOrder,
   }),
   create_lead: define({
     name: 'create_lead',
+    summary: 'Create or update a lead, a PARTIAL order (Konnektive leads/import)',
     endpoint: 'leads/import',
     retrySafe: false,
+    subject: 'the lead',
     schema: createLeadRequestSchema,
+    resource: 'order',
     toParams: createLeadParams,
     send: (gateway, credentials, params) => gateway.importLead(credentials, params),
-    toResult: createLeadResult,
+    target: (message, input) => idText(asRecord(message).orderId) ?? input.orderId,
+    fallback: createdOrder,
   }),
   update_fulfillment: define({
     name: 'update_fulfillment',
+    summary: 'Update a fulfillment: shipped, RMA, returned, cancelled (Konnektive fulfillment/update)',
     endpoint: 'fulfillment/update',
     retrySafe: true,
+    subject: 'the fulfillment update',
     schema: updateFulfillmentRequestSchema,
+    resource: 'order',
     toParams: updateFulfillmentParams,
     send: (gateway, credentials, params) => gateway.updateFulfillment(credentials, params),
-    toResult: (message, input) => ({
-      ...(input.orderId === undefined ? {} : { orderId: input.orderId }),
-      ...(input.fulfillmentId === undefined ? {} : { fulfillmentId: input.fulfillmentId }),
-      fulfillmentStatus: input.fulfillmentStatus,
-      status: 'ok',
-      ...konnektiveText(message),
-    }),
+    target: (message, input) => input.orderId ?? idText(asRecord(message).orderId),
+    fallback: (message, input) => updatedOrder(message, input.orderId),
   }),
   cancel_order: define({
     name: 'cancel_order',
+    summary: 'Cancel an order, optionally refunding it (Konnektive order/cancel)',
     endpoint: 'order/cancel',
     retrySafe: true,
+    subject: 'the cancellation',
     schema: cancelOrderRequestSchema,
+    resource: 'order',
     toParams: cancelOrderParams,
     send: (gateway, credentials, params) => gateway.cancelOrder(credentials, params),
-    toResult: (message, input) => ({ orderId: input.orderId, status: 'ok', ...konnektiveText(message) }),
+    target: (_message, input) => input.orderId,
+    fallback: (message, input) => updatedOrder(message, input.orderId),
   }),
   update_customer: define({
     name: 'update_customer',
+    summary: "Change a customer's details; only given fields change (Konnektive customer/update)",
     endpoint: 'customer/update',
     retrySafe: true,
+    subject: 'the customer update',
     schema: updateCustomerRequestSchema,
+    resource: 'customer',
     toParams: updateCustomerParams,
     send: (gateway, credentials, params) => gateway.updateCustomer(credentials, params),
-    toResult: (message, input) => ({
-      customerId: input.customerId,
-      status: 'ok',
-      ...konnektiveText(message),
-    }),
+    target: (_message, input) => input.customerId,
+    fallback: updatedCustomer,
   }),
-};
+} as const satisfies Record<string, ActionDefinition>;
 
-const isActionName = (name: string): name is ActionName => (ACTION_NAMES as readonly string[]).includes(name);
+export type ActionName = keyof typeof ACTIONS;
+/** Every action name, in registry order. */
+export const ACTION_NAMES = Object.keys(ACTIONS) as ActionName[];
+
+const isActionName = (name: string): name is ActionName => Object.hasOwn(ACTIONS, name);
 
 /** The action called `name`, or a NotFoundError (404) listing the ones that exist. */
 export const findAction = (name: string): ActionDefinition => {

@@ -1,25 +1,24 @@
 /**
- * `POST /actions/{action}` (design §2.7): validate, claim the Idempotency-Key, call Konnektive once, remember the
- * answer for 24 h. "A Zapier replay after a timeout must never charge a card twice."
+ * `POST /actions/{action}`: validate, claim the Idempotency-Key (creates only), call Konnektive once, answer the
+ * resource's new state, and remember that answer for 24 h, so a Zapier replay after a timeout never charges a card
+ * twice.
  *
- * What happens to the key when Konnektive fails (docs/actions.md explains the trade-off):
+ * Only `create_sale` and `create_lead` honour an Idempotency-Key: the updates set a state, sending them twice is
+ * harmless, and replaying a stored answer would swallow a later change (A → B → A). A key keeps only what must
+ * not be sent again: a success, or an outcome nobody knows. Every definitive refusal frees it, so the corrected
+ * request (or the same one, once the cause is fixed) reaches Konnektive. docs/actions.md explains the trade-offs:
  *
- * | failure | Konnektive processed it? | key |
- * | --- | --- | --- |
- * | decline, validation, not found, redirect | yes, and answered | answer stored, replayed |
- * | auth, not whitelisted, permission | no (refused before processing) | released: retry after the fix |
- * | transient before the request left (DNS, refused connection) | no | released: retry calls again |
- * | transient after sending (timeout, 5xx, garbage), retry-safe action | maybe, harmless twice | released |
- * | transient after sending, create_sale / create_lead | unknown (maybe charged) | 503 stored: never re-sent |
+ * | failure | Konnektive processed it? | answer | key |
+ * | --- | --- | --- | --- |
+ * | decline, validation, not found, redirect | yes, and refused it | 422 / 404 | freed |
+ * | auth, not whitelisted, permission | no (refused before processing) | 403 | freed |
+ * | HTTP 429, or never sent (DNS, refused connection) | no | 429 / 503 + Retry-After | freed |
+ * | sent, no answer (timeout, 5xx, unreadable) | unknown (maybe charged) | 502 OUTCOME_UNKNOWN | stored: never re-sent |
  */
-import {
-  CredentialsRejectedError,
-  IdempotencyInProgressError,
-  IdempotencyKeyReusedError,
-  UpstreamUnavailableError,
-} from '../errors.js';
+import { IdempotencyInProgressError, IdempotencyKeyReusedError, OutcomeUnknownError } from '../errors.js';
 import {
   KonnektiveAuthError,
+  type KonnektiveCredentials,
   KonnektiveDeclinedError,
   KonnektiveError,
   type KonnektiveGateway,
@@ -31,19 +30,24 @@ import {
   KonnektiveTransientError,
   KonnektiveValidationError,
 } from '../konnektive.js';
+import {
+  type CredentialReader,
+  type KonnektiveAccessDeps,
+  rejectStoredCredentials,
+  storedCredentials,
+  toDomainError,
+  UPSTREAM_RETRY_AFTER_SECONDS,
+} from '../konnektive-access.js';
 import type { Connection } from '../model.js';
 import type { Clock, ConnectionStore, CredentialCipher, IdempotencyStore } from '../ports.js';
-import { UPSTREAM_RETRY_AFTER_SECONDS } from '../session/create-session.js';
-import {
-  CREDENTIALS_REJECTED_MESSAGE,
-  credentialsFor,
-  rejectStoredCredentials,
-} from '../session/credentials.js';
-import { type ActionDefinition, findAction } from './catalog.js';
+import { serializeCustomer, serializeOrder } from '../records/serialize.js';
+import { readCustomer, readOrder } from '../searches/find-records.js';
+import { type ActionDefinition, findAction, type PreparedAction } from './catalog.js';
 import {
   bodyHash,
   IDEMPOTENCY_IN_PROGRESS_MS,
   IDEMPOTENCY_TTL_SECONDS,
+  parseIdempotencyKey,
   scopedIdempotencyKey,
 } from './idempotency.js';
 import { type CoreLogger, type MetricSink, silentLogger } from './observability.js';
@@ -59,7 +63,15 @@ export interface RunActionDeps {
   connections: ConnectionStore;
   idempotency: IdempotencyStore;
   cipher: CredentialCipher;
+  /** How stored passwords are read; default: decrypted with `cipher`. */
+  credentials?: CredentialReader;
   clock: Clock;
+  /** The stack's fixed egress IPs, named in the "not whitelisted" answer. */
+  egressIps: readonly string[];
+  /** Told when Konnektive refused the stored password and the connection was marked invalid. */
+  onStoredCredentialsRejected?: KonnektiveAccessDeps['onStoredCredentialsRejected'];
+  /** How long reading the record back after a write may take; default READ_BACK_TIMEOUT_MS. */
+  readBackTimeoutMs?: number;
   metrics: MetricSink;
   logger?: CoreLogger;
   /**
@@ -75,7 +87,10 @@ export interface RunActionInput {
   action: string;
   /** The parsed JSON body, not yet validated. */
   body: unknown;
-  /** The `Idempotency-Key` header, already checked by `parseIdempotencyKey`; absent = no idempotency. */
+  /**
+   * The `Idempotency-Key` header as sent; absent = no idempotency. Checked (`parseIdempotencyKey`) and used only by
+   * the actions that honour one (`create_sale`, `create_lead`); the others ignore it.
+   */
   idempotencyKey?: string | undefined;
   requestId?: string | undefined;
 }
@@ -85,10 +100,14 @@ export interface ActionResponse extends StoredResponse {
   replayed: boolean;
 }
 
-const UNKNOWN_OUTCOME =
-  'Konnektive did not answer clearly (timeout or server error), so this may or may not have gone through. Check Konnektive';
-const UNKNOWN_OUTCOME_KEPT = `${UNKNOWN_OUTCOME} before retrying: this Idempotency-Key will not send it again for 24 hours`;
-const UNKNOWN_OUTCOME_NO_KEY = `${UNKNOWN_OUTCOME} before retrying (send an Idempotency-Key to make retries safe)`;
+/** What a 502 OUTCOME_UNKNOWN says: what may have happened, and whether running the step again is safe. */
+export const outcomeUnknownMessage = (definition: ActionDefinition, keyKept: boolean): string => {
+  const unknown = `Konnektive did not answer (timeout or server error), so ${definition.subject} may or may not have gone through. Check Konnektive`;
+  if (definition.retrySafe) return `${unknown}; running the step again is safe`;
+  return keyKept
+    ? `${unknown} before running it again: this Idempotency-Key will not send it again for 24 hours`
+    : `${unknown} before retrying (send an Idempotency-Key to make retries safe)`;
+};
 
 /** Why a transient failure can be retried without risk: the request never left (no connection was made). */
 const NOT_SENT_CODES = new Set([
@@ -167,6 +186,7 @@ const withoutSecrets = (error: unknown, params: KonnektiveParams): unknown => {
 
 const replayHeaders = (statusCode: number): Record<string, string> => ({
   'Idempotency-Replayed': 'true',
+  // Records stored before unknown outcomes became 502 hold a 503.
   ...(statusCode === 503 ? { 'Retry-After': String(UPSTREAM_RETRY_AFTER_SECONDS) } : {}),
 });
 
@@ -193,12 +213,13 @@ const execute = async (
   const { connection } = input;
   // Validation first: a 422 for bad input never touches the key, so the corrected request can reuse it.
   const prepared = definition.prepare(input.body, { timeZone: connection.timeZone });
-  const credentials = await credentialsFor(deps.cipher, connection);
+  const idempotencyKey = definition.retrySafe ? undefined : parseIdempotencyKey(input.idempotencyKey);
+  const credentials = await storedCredentials(deps, connection);
 
   const key =
-    input.idempotencyKey === undefined
+    idempotencyKey === undefined
       ? undefined
-      : scopedIdempotencyKey(connection.connectionId, definition.name, input.idempotencyKey);
+      : scopedIdempotencyKey(connection.connectionId, definition.name, idempotencyKey);
   if (key !== undefined) {
     const claim = await deps.idempotency.claim({
       key,
@@ -224,9 +245,76 @@ const execute = async (
   } catch (error) {
     throw await settleFailure(deps, { input, definition, key, error, params: prepared.params });
   }
-  const response: StoredResponse = { statusCode: 200, body: prepared.toResult(message) };
+  // The write happened. What is known of the record goes under the key at once: a function that dies while reading
+  // the record back then leaves an answer to replay, not a claim that expires and lets a retry charge again.
+  const known = serializeRecord(definition, prepared.fallback(message), connection);
+  if (key !== undefined) await store(deps, key, { statusCode: 200, body: known });
+  const current = await readBack(deps, { connection, definition, prepared, message, credentials });
+  if (current === undefined) return { statusCode: 200, body: known, headers: {}, replayed: false };
+  const response: StoredResponse = {
+    statusCode: 200,
+    body: serializeRecord(definition, current, connection),
+  };
   if (key !== undefined) await store(deps, key, response);
   return { ...response, headers: {}, replayed: false };
+};
+
+/** The action's record as `GET /orders` or `GET /customers` answers it. */
+const serializeRecord = (
+  definition: ActionDefinition,
+  record: Record<string, unknown>,
+  connection: Connection,
+): Record<string, unknown> =>
+  definition.resource === 'order'
+    ? serializeOrder(record, { timeZone: connection.timeZone, connectionLabel: connection.label })
+    : serializeCustomer(record, { timeZone: connection.timeZone });
+
+/** How long the read-back after a write may take before the answer goes out without it. */
+export const READ_BACK_TIMEOUT_MS = 5_000;
+
+const timeout = (ms: number): { promise: Promise<never>; clear: () => void } => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const promise = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return { promise, clear: () => clearTimeout(timer) };
+};
+
+/**
+ * The resource's new state, the answer of a successful write: the order (or customer) read back from Konnektive, or
+ * undefined when that fails or takes longer than READ_BACK_TIMEOUT_MS (the write already happened, so the action
+ * still succeeds, answering what is known without it: Konnektive's answer and the request's own fields, every other
+ * field null).
+ */
+const readBack = async (
+  deps: RunActionDeps,
+  args: {
+    connection: Connection;
+    definition: ActionDefinition;
+    prepared: PreparedAction;
+    message: unknown;
+    credentials: KonnektiveCredentials;
+  },
+): Promise<Record<string, unknown> | undefined> => {
+  const { connection, definition, prepared, message, credentials } = args;
+  const id = prepared.target(message);
+  if (id === undefined) return undefined;
+  const limit = timeout(deps.readBackTimeoutMs ?? READ_BACK_TIMEOUT_MS);
+  try {
+    const read =
+      definition.resource === 'order'
+        ? readOrder(deps.konnektive, credentials, String(id), connection.timeZone)
+        : readCustomer(deps.konnektive, credentials, Number(id), connection.timeZone);
+    return await Promise.race([read, limit.promise]);
+  } catch (error) {
+    (deps.logger ?? silentLogger).warn('could not read the record back after the write', {
+      action: definition.name,
+      errorClass: error instanceof KonnektiveError ? error.errorClass : 'timeout',
+    });
+    return undefined;
+  } finally {
+    limit.clear();
+  }
 };
 
 /** Decides what a Konnektive failure does to the key, and which error the client gets. */
@@ -241,46 +329,49 @@ const settleFailure = async (
   },
 ): Promise<unknown> => {
   const { input, definition, key, error } = args;
-
-  if (isDefinitive(error)) {
-    const shown = withoutSecrets(error, args.params);
-    if (key !== undefined) await store(deps, key, deps.describeError(shown, input.requestId));
-    return shown;
-  }
-  if (isRefusedBeforeProcessing(error)) {
+  const free = async () => {
     if (key !== undefined) await release(deps, key);
-    return error instanceof KonnektiveAuthError ? await markInvalid(deps, input.connection, error) : error;
+  };
+
+  if (isRefusedBeforeProcessing(error)) {
+    await free();
+    if (error instanceof KonnektiveAuthError) {
+      return await rejectStoredCredentials(deps, input.connection, error, (storeError) =>
+        (deps.logger ?? silentLogger).warn('could not mark the connection invalid', {
+          errorName: storeError instanceof Error ? storeError.name : typeof storeError,
+        }),
+      );
+    }
+    return toDomainError(error, { egressIps: deps.egressIps });
+  }
+  if (error instanceof KonnektiveTransientError && (error.status === 429 || requestNeverSent(error))) {
+    // Refused for its rate, or never left: nothing happened, so a retry (with the same key) is safe.
+    await free();
+    return toDomainError(error, { egressIps: deps.egressIps });
+  }
+  if (isDefinitive(error)) {
+    // Konnektive refused it. Not stored: the same key must reach Konnektive once the card or input is fixed.
+    await free();
+    return toDomainError(withoutSecrets(error, args.params), { egressIps: deps.egressIps });
   }
   if (error instanceof KonnektiveError) {
-    // Transient (or an answer we could not read): Konnektive may or may not have acted on it.
-    const unavailable = new UpstreamUnavailableError(
-      'Konnektive is unavailable or timed out; retry later',
-      UPSTREAM_RETRY_AFTER_SECONDS,
-      { cause: error },
-    );
-    const harmlessToResend =
-      definition.retrySafe || (error instanceof KonnektiveTransientError && requestNeverSent(error));
-    if (key === undefined)
-      return harmlessToResend ? unavailable : unknownOutcome(UNKNOWN_OUTCOME_NO_KEY, error);
-    if (harmlessToResend) {
-      await release(deps, key);
-      return unavailable;
-    }
-    const unknown = unknownOutcome(UNKNOWN_OUTCOME_KEPT, error);
-    await store(deps, key, deps.describeError(unknown, input.requestId));
-    deps.logger?.warn('action outcome unknown; key kept so a retry cannot repeat it', {
-      action: definition.name,
-      errorClass: error.errorClass,
+    // Sent, and no answer we can read (timeout, 5xx, garbage): Konnektive may or may not have acted on it.
+    const unknown = new OutcomeUnknownError(outcomeUnknownMessage(definition, key !== undefined), {
+      cause: error,
     });
+    if (key !== undefined) {
+      await store(deps, key, deps.describeError(unknown, input.requestId));
+      deps.logger?.warn('action outcome unknown; key kept so a retry cannot repeat it', {
+        action: definition.name,
+        errorClass: error.errorClass,
+      });
+    }
     return unknown;
   }
   // Our own failure (a bug, the cipher): nothing reached Konnektive's processing that we know of.
-  if (key !== undefined) await release(deps, key);
+  await free();
   return error;
 };
-
-const unknownOutcome = (message: string, cause: unknown) =>
-  new UpstreamUnavailableError(message, UPSTREAM_RETRY_AFTER_SECONDS, { cause });
 
 /**
  * Stores the answer. A failure here is logged, not thrown: the action already happened in Konnektive and the
@@ -293,18 +384,6 @@ const store = async (deps: RunActionDeps, key: string, response: StoredResponse)
     (deps.logger ?? silentLogger).warn('could not store the idempotent response', {
       errorName: error instanceof Error ? error.name : typeof error,
     });
-  }
-};
-
-/** The 401 for rejected stored credentials; failing to record the status must not hide it. */
-const markInvalid = async (deps: RunActionDeps, connection: Connection, cause: KonnektiveAuthError) => {
-  try {
-    return await rejectStoredCredentials(deps, connection, cause);
-  } catch (error) {
-    (deps.logger ?? silentLogger).warn('could not mark the connection invalid', {
-      errorName: error instanceof Error ? error.name : typeof error,
-    });
-    return new CredentialsRejectedError(CREDENTIALS_REJECTED_MESSAGE, { cause });
   }
 };
 

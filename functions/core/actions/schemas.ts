@@ -24,15 +24,6 @@ import {
   requiredText,
 } from './fields.js';
 
-export const ACTION_NAMES = [
-  'create_sale',
-  'create_lead',
-  'update_fulfillment',
-  'cancel_order',
-  'update_customer',
-] as const;
-export type ActionName = (typeof ACTION_NAMES)[number];
-
 /** Payment methods a Zap can use (redirect-based wallets such as PAYPAL cannot complete without a browser). */
 export const PAY_SOURCES = ['CREDITCARD', 'CHECK', 'ACCTONFILE', 'COD', 'DIRECTDEBIT', 'PREPAID'] as const;
 export const FULFILLMENT_STATUSES = ['SHIPPED', 'RMA_PENDING', 'RETURNED', 'CANCELLED'] as const;
@@ -296,65 +287,3 @@ export const updateCustomerRequestSchema = z
     }
   }, always);
 export type UpdateCustomerRequest = z.output<typeof updateCustomerRequestSchema>;
-
-const id = z.union([z.number(), z.string()]);
-
-/** create_sale result: a flat object (Zapier create results must be plain objects). */
-export const createSaleResultSchema = z.object({
-  orderId: z.string(),
-  customerId: id.nullable(),
-  orderStatus: z.string().nullable(),
-  orderType: z.string().nullable(),
-  totalAmount: z.string().nullable(),
-  campaignId: id.nullable(),
-  dateCreated: z.string().nullable().meta({ description: 'YYYY-MM-DD HH:MM:SS in the account zone' }),
-  cardLast4: z.string().optional(),
-});
-
-export const createLeadResultSchema = z.object({
-  orderId: z.string(),
-  customerId: id.nullable(),
-  orderStatus: z.string().nullable(),
-  dateCreated: z.string().nullable().meta({ description: 'YYYY-MM-DD HH:MM:SS in the account zone' }),
-});
-
-export const updateFulfillmentResultSchema = z.object({
-  orderId: z.string().optional(),
-  fulfillmentId: z.number().optional(),
-  fulfillmentStatus: z.enum(FULFILLMENT_STATUSES),
-  status: z.literal('ok'),
-  message: z.string().optional().meta({ description: "Konnektive's text, when it sent one" }),
-});
-
-export const cancelOrderResultSchema = z.object({
-  orderId: z.string(),
-  status: z.literal('ok'),
-  message: z.string().optional(),
-});
-
-export const updateCustomerResultSchema = z.object({
-  customerId: z.number(),
-  status: z.literal('ok'),
-  message: z.string().optional(),
-});
-
-/** Request and result schema per action, for the OpenAPI document and the schema tests. */
-export const ACTION_SCHEMAS = {
-  create_sale: { request: createSaleRequestSchema, result: createSaleResultSchema, endpoint: 'order/import' },
-  create_lead: { request: createLeadRequestSchema, result: createLeadResultSchema, endpoint: 'leads/import' },
-  update_fulfillment: {
-    request: updateFulfillmentRequestSchema,
-    result: updateFulfillmentResultSchema,
-    endpoint: 'fulfillment/update',
-  },
-  cancel_order: {
-    request: cancelOrderRequestSchema,
-    result: cancelOrderResultSchema,
-    endpoint: 'order/cancel',
-  },
-  update_customer: {
-    request: updateCustomerRequestSchema,
-    result: updateCustomerResultSchema,
-    endpoint: 'customer/update',
-  },
-} as const satisfies Record<ActionName, { request: z.ZodType; result: z.ZodType; endpoint: string }>;

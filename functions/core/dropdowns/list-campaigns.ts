@@ -3,16 +3,10 @@
  * campaignProductId that `product{N}_id` wants. Read from `campaign/query`, cached per connection.
  */
 import * as z from 'zod';
-import { NotFoundError } from '../errors.js';
-import {
-  type Campaign,
-  KonnektiveAuthError,
-  type KonnektiveCredentials,
-  type KonnektiveGateway,
-} from '../konnektive.js';
+import { CredentialsRejectedError, NotFoundError } from '../errors.js';
+import type { Campaign, KonnektiveCredentials } from '../konnektive.js';
+import { type KonnektiveAccessDeps, withStoredCredentials } from '../konnektive-access.js';
 import type { Connection } from '../model.js';
-import type { Clock, ConnectionStore, CredentialCipher } from '../ports.js';
-import { credentialsFor, rejectStoredCredentials } from '../session/credentials.js';
 import type { CampaignCache } from './campaign-cache.js';
 
 /** Campaigns per `GET /campaigns` page. */
@@ -69,11 +63,7 @@ export type CampaignsResponse = z.output<typeof campaignsResponseSchema>;
 export const campaignProductsResponseSchema = z.object({ products: z.array(dropdownProductSchema) });
 export type CampaignProductsResponse = z.output<typeof campaignProductsResponseSchema>;
 
-export interface DropdownDeps {
-  konnektive: KonnektiveGateway;
-  connections: ConnectionStore;
-  cipher: CredentialCipher;
-  clock: Clock;
+export interface DropdownDeps extends KonnektiveAccessDeps {
   cache: CampaignCache<CachedCampaign[]>;
 }
 
@@ -88,20 +78,16 @@ const toCached = (campaign: Campaign): CachedCampaign => ({
   })),
 });
 
-/** Runs a Konnektive read; rejected stored credentials mark the connection invalid (401). */
+/** Runs a Konnektive read under the access policy; rejected stored credentials also drop the cached list. */
 const withCredentials = async <T>(
   deps: DropdownDeps,
   connection: Connection,
   read: (credentials: KonnektiveCredentials) => Promise<T>,
 ): Promise<T> => {
-  const credentials = await credentialsFor(deps.cipher, connection);
   try {
-    return await read(credentials);
+    return await withStoredCredentials(deps, connection, (_konnektive, credentials) => read(credentials));
   } catch (error) {
-    if (error instanceof KonnektiveAuthError) {
-      deps.cache.invalidate(connection.connectionId);
-      throw await rejectStoredCredentials(deps, connection, error);
-    }
+    if (error instanceof CredentialsRejectedError) deps.cache.invalidate(connection.connectionId);
     throw error;
   }
 };

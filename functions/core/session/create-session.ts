@@ -1,30 +1,22 @@
 /**
- * Session auth (design §2.1): verify a Konnektive API user, store its password encrypted, hand out a bearer token.
+ * Session auth: verify a Konnektive API user, store its password encrypted, hand out a bearer token.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { CredentialsRejectedError, InvalidCredentialsError, MissingPermissionsError } from '../errors.js';
 import {
-  CredentialsRejectedError,
-  InvalidCredentialsError,
-  MissingPermissionsError,
-  NotWhitelistedError,
-  UpstreamUnavailableError,
-} from '../errors.js';
-import {
-  KonnektiveAuthError,
   type KonnektiveCredentials,
   type KonnektiveGateway,
-  KonnektiveNotWhitelistedError,
   KonnektivePermissionError,
-  KonnektiveTransientError,
   type Page,
 } from '../konnektive.js';
+import {
+  CREDENTIALS_REJECTED_MESSAGE,
+  INVALID_CREDENTIALS_MESSAGE,
+  toDomainError,
+} from '../konnektive-access.js';
 import type { Connection } from '../model.js';
 import type { Clock, ConnectionStore, CredentialCipher, TokenStore } from '../ports.js';
-import { CREDENTIALS_REJECTED_MESSAGE } from './credentials.js';
 import type { CreateSessionRequest, MeResponse, SessionResponse } from './schemas.js';
-
-/** How long to ask a client to wait after Konnektive was unreachable. */
-export const UPSTREAM_RETRY_AFTER_SECONDS = 30;
 
 export interface SessionDeps {
   konnektive: KonnektiveGateway;
@@ -47,14 +39,6 @@ export const tokenHashOf = (token: string): string =>
   createHash('sha256').update(token, 'utf8').digest('hex');
 
 export const randomToken = (): string => randomBytes(32).toString('base64url');
-
-/** The message of a 403 IP_NOT_WHITELISTED: exactly which IPs the merchant must add. */
-export const whitelistMessage = (egressIps: readonly string[], callerIp?: string): string => {
-  const seen = callerIp ? ` (it saw ${callerIp})` : '';
-  return egressIps.length > 0
-    ? `Konnektive refused our IP address${seen}. Add these IPs to the API user's IP whitelist: ${egressIps.join(', ')}`
-    : `Konnektive refused our IP address${seen}. Add the stack's EgressIps output to the API user's IP whitelist`;
-};
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -89,7 +73,8 @@ export const verifyCredentials = async (
         if (!missingPermissions.includes(error.permission)) missingPermissions.push(error.permission);
         continue;
       }
-      throw toSessionError(error, deps.egressIps);
+      // A new password: a rejected login is InvalidCredentialsError, and no connection is marked.
+      throw toDomainError(error, { egressIps: deps.egressIps, password: 'new' });
     }
   }
   if (missingPermissions.length > 0) {
@@ -100,41 +85,74 @@ export const verifyCredentials = async (
   }
 };
 
-const toSessionError = (error: unknown, egressIps: readonly string[]): unknown => {
-  if (error instanceof KonnektiveAuthError) {
-    return new InvalidCredentialsError(
-      'Konnektive rejected the login ID or password. Check the API user (Admin → Users) and that the password has no "&"',
-      { cause: error },
-    );
-  }
-  if (error instanceof KonnektiveNotWhitelistedError) {
-    return new NotWhitelistedError(whitelistMessage(egressIps, error.callerIp), [...egressIps], {
-      cause: error,
+/**
+ * How long a password Konnektive refused is answered from memory: within this time, connecting a connection that
+ * is `invalid` with that same password answers INVALID_CREDENTIALS without asking Konnektive (repeated bad logins
+ * can lock the API user, and Zapier re-runs the session exchange on its own). After it, one attempt may reach
+ * Konnektive again, in case the refusal was the API's mistake or the password was restored.
+ */
+export const REFUSED_PASSWORD_HOLD_MS = 60 * 60 * 1000;
+
+const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+
+/** Whether `password` is the one stored (already refused) for `connection`; a failure to decrypt means no. */
+const isStoredPassword = async (
+  deps: Pick<SessionDeps, 'cipher'>,
+  connection: Connection,
+  password: string,
+): Promise<boolean> => {
+  try {
+    const stored = await deps.cipher.decrypt(connection.encryptedPassword, {
+      connectionId: connection.connectionId,
     });
+    return timingSafeEqual(sha256(stored), sha256(password));
+  } catch {
+    return false;
   }
-  if (error instanceof KonnektiveTransientError) {
-    return new UpstreamUnavailableError(
-      'Konnektive is unavailable or timed out; try connecting again shortly',
-      UPSTREAM_RETRY_AFTER_SECONDS,
-      { cause: error },
-    );
-  }
-  return error;
 };
 
 /**
  * `POST /sessions`: verifies the credentials BEFORE storing anything, then creates or updates the connection
  * for this loginId (same tenant every time; status back to active), and issues a new token. Other tokens of
  * the connection (other Zapier connections) stay valid.
+ *
+ * A connection Konnektive already refused (`invalid`) is never tested again with the refused password within
+ * REFUSED_PASSWORD_HOLD_MS; a new password it refuses replaces the stored one, so that one is not re-tested either.
  */
 export const createSession = async (
   deps: SessionDeps,
   input: CreateSessionRequest,
 ): Promise<SessionResponse> => {
   const credentials = { loginId: input.loginId, password: input.password };
-  await verifyCredentials(deps, credentials, input.timeZone);
-
   const connectionId = connectionIdFor(input.loginId);
+  const known = await deps.connections.get(connectionId);
+  const refused = known?.status === 'invalid' ? known : undefined;
+  if (
+    refused !== undefined &&
+    deps.clock.now().getTime() - Date.parse(refused.updatedAt) < REFUSED_PASSWORD_HOLD_MS &&
+    (await isStoredPassword(deps, refused, input.password))
+  ) {
+    throw new InvalidCredentialsError(INVALID_CREDENTIALS_MESSAGE);
+  }
+  try {
+    await verifyCredentials(deps, credentials, input.timeZone);
+  } catch (error) {
+    if (refused !== undefined && error instanceof InvalidCredentialsError) {
+      await deps.connections.upsert(
+        {
+          connectionId,
+          loginId: refused.loginId,
+          encryptedPassword: await deps.cipher.encrypt(input.password, { connectionId }),
+          timeZone: refused.timeZone,
+          label: refused.label,
+          status: 'invalid',
+        },
+        deps.clock.now(),
+      );
+    }
+    throw error;
+  }
+
   const encryptedPassword = await deps.cipher.encrypt(input.password, { connectionId });
   const now = deps.clock.now();
   const connection = await deps.connections.upsert(
@@ -154,9 +172,8 @@ export const createSession = async (
 };
 
 /**
- * `GET /me`, Zapier's connection test. A connection whose stored password Konnektive rejected answers 401
- * CREDENTIALS_REJECTED: Zapier then re-runs the session exchange, which re-verifies (and reactivates) it or tells
- * the user that Konnektive rejects the login.
+ * `GET /me`, Zapier's connection test. A connection whose stored password Konnektive rejected answers 403
+ * CREDENTIALS_REJECTED (the app asks the user to reconnect); 401 is only for an unknown or revoked token.
  */
 export const describeMe = (connection: Connection): MeResponse => {
   if (connection.status === 'invalid') {

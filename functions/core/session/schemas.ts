@@ -2,10 +2,7 @@
  * Request and response schemas of the session routes (`POST /sessions`, `GET /me`). Also feed the OpenAPI document.
  */
 import * as z from 'zod';
-import { isValidTimeZone } from '../zoned-time.js';
-
-/** Konnektive's documented default zone for accounts that do not say otherwise. */
-export const DEFAULT_TIME_ZONE = 'America/New_York';
+import { DEFAULT_TIME_ZONE, isValidTimeZone } from '../zoned-time.js';
 
 /** Offsets such as `+02:00` are refused: Konnektive dates follow the account's DST rules, an offset does not. */
 const ianaZone = z

@@ -29,13 +29,9 @@ import type {
 import { QUEUE_MAX_DELAY_SECONDS } from '../ports.js';
 import type { HookConcurrency } from './hook-rate.js';
 import { isAllowedHookUrl } from './hook-url.js';
-import {
-  DEFAULT_RETRY_SCHEDULE,
-  type RetrySchedule,
-  retriesExhausted,
-  retryDelayMs,
-} from './retry-schedule.js';
+import { type RetrySchedule, retriesExhausted, retryDelayMs } from './retry-schedule.js';
 import type { DeliveryMessage } from './schemas.js';
+import { DEFAULT_DELIVERY_SETTINGS } from './settings.js';
 import type { SubscriptionLookup } from './subscription-lookup.js';
 
 export interface DeliverDeps {
@@ -80,23 +76,7 @@ export interface DeliverySettings {
   random: () => number;
 }
 
-export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
-  retry: DEFAULT_RETRY_SCHEDULE,
-  markerRetentionMs: 35 * 86_400_000,
-  parallelPosts: 10,
-  minRemainingMs: 20_000,
-  windowMarginMs: 100,
-  bookingWaitMs: 150,
-  slowPostMs: 10_000,
-  postsInFlightPerUrl: 8,
-  busyWaitMs: 250,
-  busyRetryMs: 2_000,
-  slowDown: { forMs: 60_000, perWindow: 1 },
-  defaultRetryAfterMs: 60_000,
-  maxRetryAfterMs: 6 * 3_600_000,
-  storeRetryMs: 10_000,
-  random: Math.random,
-};
+export { DEFAULT_DELIVERY_SETTINGS };
 
 /** Bookings tried before a target whose booking calls keep returning windows already gone is deferred. */
 const MAX_BOOKING_ROUNDS = 3;
@@ -110,8 +90,6 @@ export type SubscriptionOutcome =
       result: 'delivered';
       /** The marker write failed after the 2xx: not retried, but a copy of this message would post again. */
       markerError?: string | undefined;
-      /** ms from detection to the 2xx. */
-      latencyMs: number;
     }
   | { subscriptionId: string; result: 'already-delivered' | 'gone' | 'not-allowed' }
   | { subscriptionId: string; result: 'failed'; reason: string; retryAfterMs?: number | undefined }
@@ -289,8 +267,7 @@ const postToSubscription = async (
     } catch (error) {
       markerError = describe(error);
     }
-    const latencyMs = finished.getTime() - Date.parse(message.event.detectedAt);
-    return { subscriptionId, result: 'delivered', latencyMs, markerError };
+    return { subscriptionId, result: 'delivered', markerError };
   }
   if (response.kind === 'status' && response.status === 410) {
     // Best effort: if the delete fails, the next event's POST answers 410 again and deletes it then.

@@ -1,6 +1,7 @@
 /**
  * Which business events a Konnektive record represents, their stable ids, and the hook payload serializer
- * shared by live deliveries and samples (Zapier maps fields from the sample; a shape mismatch blanks them).
+ * shared by live deliveries and samples (Zapier maps fields from the sample; a shape mismatch blanks them). The
+ * record inside a payload is serialized like every other record the API answers (functions/core/records).
  */
 import type { OrderRecord, TransactionRecord } from '../konnektive.js';
 import type {
@@ -11,6 +12,7 @@ import type {
   TransactionEventType,
   Trigger,
 } from '../model.js';
+import { orderFields, transactionFields } from '../records/serialize.js';
 import { parseKonnektiveDateTime } from '../zoned-time.js';
 
 /** Order types that are first purchases; rebills (RECURRING …) are not "new sales". Null/absent counts as new. */
@@ -34,14 +36,20 @@ export const classifyOrder = (
   return undefined;
 };
 
-/** Transaction → event. DECLINE: HARD_DECLINE or SOFT_DECLINE; REFUND: txnType REFUND that succeeded. */
+/** Transaction types that give money back: a refund, or a void of a sale not yet settled (Konnektive may book either). */
+const REFUND_TXN_TYPES = new Set(['REFUND', 'VOID']);
+
+/**
+ * Transaction → event. DECLINE: HARD_DECLINE or SOFT_DECLINE; REFUND: a successful REFUND or VOID (the payload keeps
+ * `txnType`, so a Zap can tell them apart).
+ */
 export const classifyTransaction = (
   record: Pick<TransactionRecord, 'txnType' | 'responseType'>,
 ): TransactionEventType | undefined => {
   const response = String(record.responseType).toUpperCase();
   const txnType = String(record.txnType).toUpperCase();
   if (response === 'HARD_DECLINE' || response === 'SOFT_DECLINE') return 'DECLINE';
-  if (txnType === 'REFUND' && response === 'SUCCESS') return 'REFUND';
+  if (REFUND_TXN_TYPES.has(txnType) && response === 'SUCCESS') return 'REFUND';
   return undefined;
 };
 
@@ -75,7 +83,8 @@ export const toUtcIso = (wallTime: string, timeZone: string): string =>
   parseKonnektiveDateTime(wallTime, timeZone).instant.toISOString();
 
 /**
- * The hook payload: every field of the Konnektive record unchanged, plus `id`, `event`, `occurredAt` (UTC) and
+ * The hook payload: the record as the API serializes it (Konnektive's fields, dates ISO-8601 with the account
+ * offset, `items` as a list, every documented field present), plus `id`, `event`, `occurredAt` (UTC) and
  * `connection` (label). Used for live hooks and for samples alike.
  */
 export const serializeEvent = (args: {
@@ -85,7 +94,9 @@ export const serializeEvent = (args: {
   timeZone: string;
   connectionLabel: string;
 }): HookPayload => ({
-  ...args.record,
+  ...(triggerOf(args.type) === 'order'
+    ? orderFields(args.record, { timeZone: args.timeZone })
+    : transactionFields(args.record, { timeZone: args.timeZone })),
   id: eventIdOf(args.type, args.recordId),
   event: eventNameOf(args.type),
   occurredAt: toUtcIso(occurredWallTime(args.type, args.record), args.timeZone),

@@ -1,20 +1,17 @@
 /**
- * Poll one (connection, stream) — design §2.3–2.4. Single-flight by lease; reads bounded windows; records each
- * event in the ledger (conditional put), publishes what is new, and only then checkpoints the high-water mark.
+ * Poll one (connection, stream) — docs/polling.md. Single-flight by lease; reads windows with the strategy that
+ * works for this account's API (time-window, newest-first or day-scan), switching when a page shows otherwise;
+ * records each event in the ledger, publishes what is new, and only then checkpoints the high-water mark (with the
+ * strategy and the poll's progress, in the same conditional write). Orders are also reconciled by `dateCreated` on
+ * a slower cadence, for conversions and cancellations that do not move `dateUpdated`.
  *
- * Crash safety: a ledger entry remembers the cursor version it was recorded under. An entry whose version is still
- * the cursor's current version was recorded by a poll that never checkpointed (crashed between ledger and publish,
- * or publish failed), so it is published again; entries from before the last checkpoint are suppressed. Duplicate
- * publishes this may cause are absorbed by per-subscription delivered markers.
+ * Bounded: every read fits the invocation's remaining time (slow pages included; the lease is renewed while one is
+ * read), a poll reads at most `maxPagesPerPoll` pages, and a walk that does not finish is checkpointed where it
+ * stopped and resumed by the next poll — a poll never ends without a checkpoint of what it read.
  */
-import { mapLimit } from '../concurrency.js';
-import type {
-  KonnektiveCredentials,
-  KonnektiveGateway,
-  OrderRecord,
-  Page,
-  TransactionRecord,
-} from '../konnektive.js';
+
+import type { KonnektiveGateway } from '../konnektive.js';
+import { type CredentialReader, withStoredCredentials } from '../konnektive-access.js';
 import type { Cursor, DetectedEvent, Stream } from '../model.js';
 import type {
   Clock,
@@ -24,17 +21,14 @@ import type {
   EventLedger,
   EventPublisher,
 } from '../ports.js';
-import { parseKonnektiveDateTime } from '../zoned-time.js';
-import {
-  classifyOrder,
-  classifyTransaction,
-  eventIdOf,
-  recordIdOf,
-  serializeEvent,
-  triggerOf,
-} from './detect.js';
+import type { StreamProgress, StreamStrategy } from './cursor-state.js';
+import { EventSink } from './event-sink.js';
+import { type ReconcileSettings, reconcileDue, reconcileOrders, seenBeforeGate } from './reconcile.js';
+import { DEFAULT_POLL_SETTINGS } from './settings.js';
 import type { SettledEvents } from './settled-events.js';
-import { nextWindow, type PollWindow, splitWindow, type WindowSettings } from './window.js';
+import { afterEvidence, initialStrategy, recheckOf, type StrategyChange } from './strategy.js';
+import { LeaseKeeper, ReadBudget, type ReaderContext, StreamReader } from './stream-reader.js';
+import { floorToSecond, planWindow, type WindowSettings } from './window.js';
 
 export interface PollDeps {
   connections: ConnectionStore;
@@ -46,31 +40,43 @@ export interface PollDeps {
   clock: Clock;
   /** Per-process memory of settled events, so overlap re-reads skip the ledger (optional optimization). */
   settled?: SettledEvents | undefined;
+  /** How stored passwords are read; default: decrypted with `cipher`. */
+  credentials?: CredentialReader;
+  /** Told when Konnektive refused the stored password and the connection was marked invalid. */
+  onStoredCredentialsRejected?: (connectionId: string) => void;
 }
 
 export interface PollSettings extends WindowSettings {
-  /** How long a lease lasts before another poller may take over (longer than one window's work). */
+  /** How long a lease lasts before another poller may take over (renewed while a page is read). */
   leaseMs: number;
+  /** How often the lease is renewed while a page is being read. */
+  heartbeatMs: number;
   /** Ledger entries live this long; records created before `now − retention` never fire (their entry may be gone). */
   ledgerRetentionMs: number;
   /** Konnektive page size (max 200). */
   pageSize: number;
-  /** Stop starting new windows when less than this remains of the invocation. */
+  /** No page starts when less than this remains of the invocation. */
   minRemainingMs: number;
   /** Parallel ledger writes per page. */
   ledgerConcurrency: number;
+  /** Overlap of a quick poll (several a minute); a full poll re-checks `overlapMs`. */
+  quickOverlapMs: number;
+  /** Granularity of the overlap counts (a narrowed window starts on one). */
+  bucketMs: number;
+  /** Per-attempt timeout of one page: integrators wait 120–240 s on large accounts. */
+  pageTimeoutMs: number;
+  /** Time kept after the last read for the checkpoint and the lease release. */
+  checkpointMarginMs: number;
+  /** Pages one poll may read (a bound on the work, whatever the API does). */
+  maxPagesPerPoll: number;
+  /** A narrowed window holding more pages than this is shrunk, so catch-up checkpoints as it goes. */
+  maxPagesPerWindow: number;
+  /** How long a strategy chosen on evidence stays before the cheaper one is tried once more. */
+  recheckMs: number;
+  reconcile: ReconcileSettings;
 }
 
-export const DEFAULT_POLL_SETTINGS: PollSettings = {
-  overlapMs: 5 * 60_000,
-  settleMs: 5_000,
-  sliceMs: 60 * 60_000,
-  leaseMs: 15 * 60_000,
-  ledgerRetentionMs: 400 * 86_400_000,
-  pageSize: 200,
-  minRemainingMs: 60_000,
-  ledgerConcurrency: 16,
-};
+export { DEFAULT_POLL_SETTINGS };
 
 export interface PollInput {
   connectionId: string;
@@ -79,6 +85,11 @@ export interface PollInput {
   owner: string;
   /** Time left in this invocation (Lambda context). */
   remainingMs: () => number;
+  /**
+   * `full` (default) re-checks the whole overlap; `quick` only a short one (for several polls a minute, one of
+   * them full).
+   */
+  overlap?: 'full' | 'quick' | undefined;
 }
 
 export interface PollResult {
@@ -87,12 +98,25 @@ export interface PollResult {
   windows: number;
   /** Events published, by type. */
   published: Record<string, number>;
+  /** The record and detection times of the events this poll published (for the detection latency). */
+  detected: Array<Pick<DetectedEvent, 'occurredAt' | 'detectedAt'>>;
   /** Records Konnektive sent that failed our schema (schema drift): logged by id and counted, never silently skipped. */
   rejected: Array<{ id: string | undefined; issue: string }>;
+  /** Konnektive pages requested by this poll (reconciliation included). */
+  calls: number;
+  /** The strategy the stream is read with after this poll. */
+  strategy?: StreamStrategy;
+  /** Strategy changes made by this poll, with their evidence. */
+  strategyChanges: StrategyChange[];
+  /** Set when the orders reconciliation ran. */
+  reconciled?: { published: number; missed: number; complete: boolean };
   /** Seconds between now and the high-water mark after this poll. */
   lagSeconds?: number;
   hwm?: string;
 }
+
+/** Strategy changes one poll may make (evidence can only move towards whole-day reads, so this is never reached). */
+const MAX_CHANGES_PER_POLL = 4;
 
 /** Polls one stream of one connection until caught up or out of time. */
 export const pollStream = async (
@@ -100,12 +124,20 @@ export const pollStream = async (
   input: PollInput,
   settings: PollSettings = DEFAULT_POLL_SETTINGS,
 ): Promise<PollResult> => {
-  const result: PollResult = { status: 'skipped', windows: 0, published: {}, rejected: [] };
+  const result: PollResult = {
+    status: 'skipped',
+    windows: 0,
+    published: {},
+    detected: [],
+    rejected: [],
+    calls: 0,
+    strategyChanges: [],
+  };
   const connection = await deps.connections.get(input.connectionId);
   if (connection?.status !== 'active') return result;
 
   const start = deps.clock.now();
-  let cursor = await deps.cursors.acquireLease({
+  const acquired = await deps.cursors.acquireLease({
     connectionId: input.connectionId,
     stream: input.stream,
     owner: input.owner,
@@ -113,185 +145,172 @@ export const pollStream = async (
     leaseMs: settings.leaseMs,
     initialHwm: start.toISOString(),
   });
-  if (!cursor) return { ...result, status: 'busy' };
+  if (!acquired) return { ...result, status: 'busy' };
+  let cursor: Cursor = acquired;
 
+  const budget = new ReadBudget({
+    remainingMs: input.remainingMs,
+    minRemainingMs: settings.minRemainingMs,
+    checkpointMarginMs: settings.checkpointMarginMs,
+    pageTimeoutMs: settings.pageTimeoutMs,
+    maxPages: settings.maxPagesPerPoll,
+  });
+  const key = { connectionId: input.connectionId, stream: input.stream, owner: input.owner };
+  const sink = new EventSink(deps, {
+    connectionId: input.connectionId,
+    stream: input.stream,
+    timeZone: connection.timeZone,
+    label: connection.label,
+    ledgerRetentionMs: settings.ledgerRetentionMs,
+    ledgerConcurrency: settings.ledgerConcurrency,
+  });
   try {
-    const password = await deps.cipher.decrypt(connection.encryptedPassword, {
-      connectionId: input.connectionId,
-    });
-    const reader = new WindowReader(deps, settings, input.stream, {
-      credentials: { loginId: connection.loginId, password },
-      connectionId: input.connectionId,
-      timeZone: connection.timeZone,
-      label: connection.label,
-    });
-    result.status = 'done';
-    // One horizon for the whole poll: with a clock read per pass, every pass that took a second would find a new
-    // second and re-read the whole overlap again, for as long as the invocation lasts.
-    const horizon = deps.clock.now();
-    for (;;) {
-      const window = nextWindow(new Date(cursor.hwm), horizon, settings);
-      if (!window) break;
-      await reader.read(window, cursor);
-      const now = deps.clock.now();
-      cursor = await deps.cursors.checkpoint({
-        connectionId: input.connectionId,
-        stream: input.stream,
-        owner: input.owner,
-        expectedVersion: cursor.version,
-        hwm: window.end.toISOString(),
-        now,
-        leaseExpiresAt: now.getTime() + settings.leaseMs,
-      });
-      reader.checkpointed();
-      result.windows += 1;
-      if (input.remainingMs() < settings.minRemainingMs) {
-        result.status = nextWindow(new Date(cursor.hwm), horizon, settings) ? 'partial' : 'done';
-        break;
-      }
-    }
-    result.published = reader.published;
-    result.rejected = reader.rejected;
-    result.hwm = cursor.hwm;
-    result.lagSeconds = Math.max(0, (deps.clock.now().getTime() - new Date(cursor.hwm).getTime()) / 1000);
-    return result;
+    // Konnektive failures come out as domain errors (a rejected password marks the connection invalid); the
+    // handler logs them and leaves the window to the next tick. Nobody is shown the whitelist message here.
+    return await withStoredCredentials(
+      { ...deps, egressIps: [] },
+      connection,
+      async (konnektive, credentials) => {
+        const readerContext: ReaderContext = {
+          konnektive,
+          credentials,
+          stream: input.stream,
+          timeZone: connection.timeZone,
+          pageSize: settings.pageSize,
+          overlapMs: settings.overlapMs,
+          bucketMs: settings.bucketMs,
+          maxPagesPerWindow: settings.maxPagesPerWindow,
+          budget,
+          keeper: new LeaseKeeper(deps.cursors, key, settings.leaseMs, deps.clock, settings.heartbeatMs),
+          sink,
+        };
+        const reader = new StreamReader(readerContext);
+
+        // Findings newer than the stream's strategy (a probe just ran) decide afresh; evidence seen since wins.
+        const contract = connection.contract;
+        const probedSince =
+          contract !== undefined &&
+          cursor.strategy !== undefined &&
+          Date.parse(contract.checkedAt) > Date.parse(cursor.strategy.since);
+        let strategy =
+          cursor.strategy === undefined || probedSince ? initialStrategy(contract, start) : cursor.strategy;
+        const change = (next: StreamStrategy, from: StreamStrategy | undefined) => {
+          result.strategyChanges.push({
+            from: from?.name ?? 'none',
+            to: next.name,
+            sorted: next.sorted,
+            reason: next.reason,
+          });
+          strategy = next;
+        };
+        if (cursor.strategy === undefined || probedSince) change(strategy, cursor.strategy);
+        const recheck = recheckOf(strategy, start, settings.recheckMs);
+        if (recheck) change(recheck, strategy);
+        let progress: StreamProgress = cursor.progress ?? {};
+
+        const save = async (hwm: string) => {
+          const now = deps.clock.now();
+          cursor = await deps.cursors.checkpoint({
+            ...key,
+            expectedVersion: cursor.version,
+            hwm,
+            now,
+            leaseExpiresAt: now.getTime() + settings.leaseMs,
+            strategy,
+            progress,
+          });
+          sink.checkpointed();
+        };
+
+        result.status = 'done';
+        // One horizon for the whole poll: with a clock read per pass, every pass that took a second would find a new
+        // second and re-read the whole overlap again, for as long as the invocation lasts.
+        const horizonMs = floorToSecond(deps.clock.now().getTime() - settings.settleMs);
+        const overlapMs = input.overlap === 'quick' ? settings.quickOverlapMs : settings.overlapMs;
+        let endCapMs: number | undefined;
+        for (;;) {
+          const plan = planWindow({
+            strategy,
+            hwm: cursor.hwm,
+            horizonMs,
+            overlapMs,
+            progress,
+            endCapMs,
+            timeZone: connection.timeZone,
+            sliceMs: settings.sliceMs,
+            bucketMs: settings.bucketMs,
+          });
+          if (!plan) break;
+          if (!budget.canStartPage()) {
+            result.status = 'partial';
+            break;
+          }
+          const outcome = await reader.read(plan, Date.parse(cursor.hwm), progress, cursor.version);
+          if (outcome.kind === 'evidence') {
+            if (result.strategyChanges.length >= MAX_CHANGES_PER_POLL) {
+              result.status = 'partial';
+              break;
+            }
+            change(afterEvidence(strategy, outcome.evidence, deps.clock.now(), settings.recheckMs), strategy);
+            // What was counted or half-walked under the old strategy means nothing to the new one.
+            progress = { ...(progress.reconcile ? { reconcile: progress.reconcile } : {}) };
+            await save(cursor.hwm);
+            continue;
+          }
+          if (outcome.kind === 'shrink') {
+            endCapMs = outcome.end.getTime();
+            continue;
+          }
+          if (outcome.kind === 'partial') {
+            progress = { ...progress, scan: outcome.scan };
+            await save(cursor.hwm);
+            if (outcome.failure !== undefined) throw outcome.failure;
+            result.status = 'partial';
+            break;
+          }
+          const { scan: _done, ...kept } = progress;
+          progress = { ...kept, ...outcome.progress };
+          // Learnt, not a change of strategy: later pages that cannot show their order (one timestamp) are trusted.
+          if (outcome.sorted && strategy.sorted === undefined) strategy = { ...strategy, sorted: true };
+          await save(plan.end.toISOString());
+          result.windows += 1;
+          endCapMs = undefined;
+        }
+
+        if (input.stream === 'orders' && result.status === 'done') {
+          const now = deps.clock.now();
+          if (reconcileDue(connection.contract, progress.reconcile, now, settings.reconcile)) {
+            const outcome = await reconcileOrders({
+              reader: readerContext,
+              sink,
+              gate: seenBeforeGate(deps.ledger, input.connectionId, () => deps.clock.now()),
+              prior: progress.reconcile,
+              now,
+              hwmMs: Date.parse(cursor.hwm),
+              cursorVersion: cursor.version,
+              settings: settings.reconcile,
+            });
+            result.reconciled = {
+              published: outcome.published,
+              missed: outcome.missed,
+              complete: outcome.state !== undefined,
+            };
+            if (outcome.state) progress = { ...progress, reconcile: outcome.state };
+            await save(cursor.hwm);
+          }
+        }
+
+        result.published = { ...sink.published };
+        result.detected = sink.detected;
+        result.rejected = sink.rejected;
+        result.strategy = strategy;
+        result.hwm = cursor.hwm;
+        result.lagSeconds = Math.max(0, (deps.clock.now().getTime() - Date.parse(cursor.hwm)) / 1000);
+        return result;
+      },
+    );
   } finally {
+    result.calls = budget.pages;
     await deps.cursors.releaseLease(input.connectionId, input.stream, input.owner).catch(() => undefined);
   }
 };
-
-interface ReaderContext {
-  credentials: KonnektiveCredentials;
-  connectionId: string;
-  timeZone: string;
-  label: string;
-}
-
-/** Reads windows page by page, splitting windows whose result spans pages (so rows shifting between pages can't hide). */
-class WindowReader {
-  readonly published: Record<string, number> = {};
-  readonly rejected: Array<{ id: string | undefined; issue: string }> = [];
-  /** Events published since the last checkpoint, so split or overlapping reads in one invocation don't re-publish. */
-  private readonly sinceCheckpoint = new Set<string>();
-
-  constructor(
-    private readonly deps: PollDeps,
-    private readonly settings: PollSettings,
-    private readonly stream: Stream,
-    private readonly context: ReaderContext,
-  ) {}
-
-  checkpointed(): void {
-    this.deps.settled?.add(this.context.connectionId, this.sinceCheckpoint);
-    this.sinceCheckpoint.clear();
-  }
-
-  async read(window: PollWindow, cursor: Cursor): Promise<void> {
-    for await (const page of this.query(window)) {
-      if (page.page === 1 && page.totalResults > page.resultsPerPage) {
-        const halves = splitWindow(window);
-        if (halves) {
-          await this.read(halves[0], cursor);
-          await this.read(halves[1], cursor);
-          return;
-        }
-      }
-      await this.processPage(page, cursor);
-    }
-  }
-
-  private query(window: PollWindow): AsyncIterable<Page<OrderRecord | TransactionRecord>> {
-    const common = {
-      range: { start: window.start, end: window.end },
-      timeZone: this.context.timeZone,
-      resultsPerPage: this.settings.pageSize,
-      sortDir: 1 as const,
-    };
-    return this.stream === 'orders'
-      ? this.deps.konnektive.queryOrders(this.context.credentials, {
-          ...common,
-          dateRangeType: 'dateUpdated',
-        })
-      : this.deps.konnektive.queryTransactions(this.context.credentials, {
-          ...common,
-          dateRangeType: 'dateCreated',
-        });
-  }
-
-  private async processPage(page: Page<OrderRecord | TransactionRecord>, cursor: Cursor): Promise<void> {
-    this.rejected.push(...page.rejected);
-    const now = this.deps.clock.now();
-    const oldest = now.getTime() - this.settings.ledgerRetentionMs;
-    const candidates: DetectedEvent[] = [];
-    for (const record of page.records) {
-      const type =
-        this.stream === 'orders'
-          ? classifyOrder(record as OrderRecord)
-          : classifyTransaction(record as TransactionRecord);
-      if (!type) continue;
-      const recordId = recordIdOf(this.stream, record);
-      const eventId = eventIdOf(type, recordId);
-      if (this.sinceCheckpoint.has(eventId)) continue;
-      if (this.deps.settled?.has(this.context.connectionId, eventId)) continue;
-      try {
-        if (
-          parseKonnektiveDateTime(String(record.dateCreated), this.context.timeZone).instant.getTime() <
-          oldest
-        ) {
-          continue;
-        }
-        const payload = serializeEvent({
-          record,
-          type,
-          recordId,
-          timeZone: this.context.timeZone,
-          connectionLabel: this.context.label,
-        });
-        candidates.push({
-          eventId,
-          connectionId: this.context.connectionId,
-          trigger: triggerOf(type),
-          type,
-          recordId,
-          occurredAt: payload.occurredAt,
-          detectedAt: now.toISOString(),
-          payload,
-        });
-      } catch (error) {
-        this.rejected.push({ id: recordId, issue: error instanceof Error ? error.message : String(error) });
-      }
-    }
-    const expiresAt = new Date(now.getTime() + this.settings.ledgerRetentionMs);
-    const outcomes = await mapLimit(candidates, this.settings.ledgerConcurrency, (event) =>
-      this.deps.ledger.record({
-        connectionId: this.context.connectionId,
-        eventId: event.eventId,
-        firstSeenAt: now,
-        cursorVersion: cursor.version,
-        expiresAt,
-      }),
-    );
-    // Entries first seen under an older, checkpointed version are settled: remember them to skip the next re-read.
-    this.deps.settled?.add(
-      this.context.connectionId,
-      candidates
-        .filter((_, index) => {
-          const outcome = outcomes[index];
-          return outcome?.status === 'seen' && outcome.cursorVersion < cursor.version;
-        })
-        .map((event) => event.eventId),
-    );
-    const fresh = candidates.filter((_, index) => {
-      const outcome = outcomes[index];
-      return (
-        outcome?.status === 'new' || (outcome?.status === 'seen' && outcome.cursorVersion >= cursor.version)
-      );
-    });
-    if (fresh.length === 0) return;
-    await this.deps.publisher.publish(fresh);
-    for (const event of fresh) {
-      this.sinceCheckpoint.add(event.eventId);
-      this.published[event.type] = (this.published[event.type] ?? 0) + 1;
-    }
-  }
-}

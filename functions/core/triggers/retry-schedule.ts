@@ -13,12 +13,8 @@ export interface RetrySchedule {
   readonly horizonMs: number;
 }
 
-/** 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, then every 2 h until 96 h: ≈ 53 attempts. */
-export const DEFAULT_RETRY_SCHEDULE: RetrySchedule = {
-  delaysSeconds: [5, 30, 120, 600, 1800, 3600, 7200],
-  jitter: 0.2,
-  horizonMs: 96 * 3_600_000,
-};
+/** The default schedule (5 s … 2 h until 96 h) lives with the other defaults in settings.ts. */
+export { DEFAULT_RETRY_SCHEDULE } from './settings.js';
 
 /** The wait (ms) after failed attempt `attempt` (1-based), jittered with `random()` ∈ [0, 1). */
 export const retryDelayMs = (attempt: number, schedule: RetrySchedule, random: () => number): number => {

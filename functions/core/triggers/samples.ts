@@ -9,6 +9,7 @@ import type {
   OrderRecord,
   TransactionRecord,
 } from '../konnektive.js';
+import { type KonnektiveAccessDeps, withStoredCredentials } from '../konnektive-access.js';
 import {
   type Connection,
   type EventType,
@@ -17,15 +18,11 @@ import {
   TRANSACTION_TYPES,
   type Trigger,
 } from '../model.js';
-import type { Clock, CredentialCipher } from '../ports.js';
 import { classifyOrder, classifyTransaction, recordIdOf, serializeEvent } from './detect.js';
 import { SAMPLE_ORDER, SAMPLE_TRANSACTION } from './static-samples.js';
 
-export interface SampleDeps {
-  konnektive: KonnektiveGateway;
-  cipher: CredentialCipher;
-  clock: Clock;
-}
+/** Samples read Konnektive under the access policy (an invalid connection is refused, a rejected one marked). */
+export type SampleDeps = KonnektiveAccessDeps;
 
 const SAMPLE_COUNT = 3;
 const LOOKBACK_MS = 30 * 86_400_000;
@@ -52,16 +49,16 @@ export const getSamples = async (
   trigger: Trigger,
   type: EventType,
 ): Promise<{ source: 'live' | 'static'; samples: HookPayload[] }> => {
-  const password = await deps.cipher.decrypt(connection.encryptedPassword, {
-    connectionId: connection.connectionId,
-  });
-  const credentials = { loginId: connection.loginId, password };
   const now = deps.clock.now();
   const range = { start: new Date(now.getTime() - LOOKBACK_MS), end: now };
-  const records =
-    trigger === 'order'
-      ? await newestOrders(deps.konnektive, credentials, range, type)
-      : await newestTransactions(deps.konnektive, credentials, range, type);
+  const records = await withStoredCredentials<Array<OrderRecord | TransactionRecord>>(
+    deps,
+    connection,
+    (konnektive, credentials) =>
+      trigger === 'order'
+        ? newestOrders(konnektive, credentials, range, type)
+        : newestTransactions(konnektive, credentials, range, type),
+  );
   const serialize = (record: OrderRecord | TransactionRecord) =>
     serializeEvent({
       record,
@@ -126,7 +123,11 @@ const newestTransactions = async (
 ) => {
   const queries =
     type === 'REFUND'
-      ? [{ txnType: 'REFUND' as const, responseType: 'SUCCESS' as const }]
+      ? [
+          { txnType: 'REFUND' as const, responseType: 'SUCCESS' as const },
+          // Konnektive may book a reversal as a void: the Refund trigger fires for both.
+          { txnType: 'VOID' as const, responseType: 'SUCCESS' as const },
+        ]
       : [{ responseType: 'HARD_DECLINE' as const }, { responseType: 'SOFT_DECLINE' as const }];
   const found: TransactionRecord[] = [];
   for (const filter of queries) {

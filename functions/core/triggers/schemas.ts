@@ -113,4 +113,6 @@ export const deliveryQueueBodySchema = z.union([deliveryMessageSchema, busEnvelo
 export const pollRequestSchema = z.object({
   connectionId: z.string().min(1),
   stream: z.enum(['orders', 'transactions']),
+  /** `quick`: re-check only a short overlap (several polls a minute, one of them full). Default `full`. */
+  overlap: z.enum(['full', 'quick']).optional(),
 });

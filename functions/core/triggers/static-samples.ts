@@ -1,6 +1,8 @@
 /**
  * Fallback samples for when an account has no matching records in the last 30 days. Obviously fake values, the
- * field set of real Konnektive records (konnektive-api.md §10–§11), serialized by the same serializer as live hooks.
+ * field set of real Konnektive order and transaction records, serialized by the same serializer as live hooks. Their
+ * keys are also the fields every order and transaction the API answers carries (`null` when Konnektive sent none):
+ * functions/core/records/serialize.ts.
  */
 import type { OrderRecord, TransactionRecord } from '../konnektive.js';
 

@@ -2,7 +2,7 @@
  * The Konnektive client against the local Konnektive simulator over real HTTP (loopback only): the same
  * calls the system makes, answered by an independent implementation of the API notes.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KonnektiveClient } from '../../../functions/adapters/konnektive/konnektive-client.js';
 import {
   KonnektiveAuthError,
@@ -13,6 +13,8 @@ import {
   KonnektiveRedirectError,
   KonnektiveTransientError,
   KonnektiveValidationError,
+  type OrderRecord,
+  type Page,
 } from '../../../functions/core/konnektive.js';
 import { parseKonnektiveDateTime } from '../../../functions/core/zoned-time.js';
 import { PERMISSIONS, type RunningSimulator, startSimulator } from '../../../local/simulator/index.js';
@@ -122,7 +124,17 @@ describe('KonnektiveClient against the simulator', () => {
   it('yields one empty page for an empty window', async () => {
     const range = { start: new Date('2025-01-01T12:00:00Z'), end: new Date('2025-01-01T13:00:00Z') };
     const pages = await collect(client().queryOrders(DEMO, { range }));
-    expect(pages).toEqual([{ page: 1, resultsPerPage: 200, totalResults: 0, records: [], rejected: [] }]);
+    expect(pages).toEqual([
+      {
+        page: 1,
+        resultsPerPage: 200,
+        totalResults: 0,
+        records: [],
+        rejected: [],
+        scan: { received: 0, outside: 0, dates: [] },
+        emptyText: expect.stringMatching(/^No orders matching/),
+      },
+    ]);
   });
 
   it('lists campaigns with their products', async () => {
@@ -245,5 +257,122 @@ describe('KonnektiveClient against the simulator', () => {
     );
     expect(garbage).toBeInstanceOf(KonnektiveTransientError);
     expect(running.sim.requestLog().filter((r) => r.endpoint === 'campaign/query')).toHaveLength(2);
+  });
+});
+
+describe('KonnektiveClient against the simulator: contract variants', () => {
+  /** One hour of 2026-03-09 (EDT), a day with seeded orders outside that hour. */
+  const HOUR = { start: new Date('2026-03-09T14:00:00Z'), end: new Date('2026-03-09T15:00:00Z') };
+  afterEach(() => running.sim.setContract('default'));
+
+  it('reports in Page.scan what a narrowed window really returned, so a caller sees ignored time filters', async () => {
+    const honoured = await collect(client().queryOrders(DEMO, { range: HOUR, timeZone: ZONE }));
+    expect(honoured.every((p) => p.scan?.outside === 0)).toBe(true);
+    running.sim.setContract({ timeFilters: 'ignored' });
+    const ignored = await collect(client().queryOrders(DEMO, { range: HOUR, timeZone: ZONE }));
+    expect(ignored.reduce((n, p) => n + (p.scan?.outside ?? 0), 0)).toBeGreaterThan(0);
+    expect(ignored[0]?.totalResults).toBeGreaterThan(honoured[0]?.totalResults ?? 0);
+    // The records are still filtered to the exact range: the same set either way.
+    const ids = (pages: typeof honoured) => pages.flatMap((p) => p.records.map((r) => r.orderId)).sort();
+    expect(ids(ignored)).toEqual(ids(honoured));
+    for (const page of ignored) expect(page.scan?.received).toBe(page.scan?.dates.length);
+  });
+
+  it('sends sortBy/sortDir and shows the order as sent, honoured or not', async () => {
+    const day = { start: new Date('2026-03-09T05:00:00Z'), end: new Date('2026-03-10T03:59:59Z') };
+    const query = { range: day, timeZone: ZONE, sortDir: 0 as const, sortBy: 'dateCreated' as const };
+    const [sorted] = await collect(client().queryOrders(DEMO, query));
+    const dates = sorted?.scan?.dates ?? [];
+    expect(dates.length).toBeGreaterThan(10);
+    expect([...dates].sort().reverse()).toEqual(dates);
+    const sent = running.sim.requestLog().at(-1)?.params;
+    expect(sent).toMatchObject({ sortBy: 'dateCreated', sortDir: '0' });
+    running.sim.setContract({ sorting: 'ignored' });
+    const [unsorted] = await collect(client().queryOrders(DEMO, query));
+    expect(unsorted?.scan?.dates).toEqual([...(unsorted?.scan?.dates ?? [])].sort());
+    expect(unsorted?.scan?.dates).not.toEqual(dates);
+  });
+
+  it('resumes a walk at a given page and stops at the same total', async () => {
+    const range = { start: SEED_FROM, end: new Date('2026-03-06T23:00:00Z') };
+    const all = await collect(client().queryOrders(DEMO, { range, timeZone: ZONE, resultsPerPage: 10 }));
+    expect(all.length).toBeGreaterThan(3);
+    const resumed = await collect(
+      client().queryOrders(DEMO, { range, timeZone: ZONE, resultsPerPage: 10, page: 3 }),
+    );
+    expect(resumed.map((p) => p.page)).toEqual(all.slice(2).map((p) => p.page));
+    expect(resumed.flatMap((p) => p.records.map((r) => r.orderId))).toEqual(
+      all.slice(2).flatMap((p) => p.records.map((r) => r.orderId)),
+    );
+  });
+
+  it('keeps a slow page within the caller deadline and per-call timeout, without retrying past it', async () => {
+    running.sim.setContract({ pageLatency: { minMs: 400, maxMs: 400 } });
+    const slow = client({ queryTimeoutMs: 100 });
+    // The per-call timeout overrides the client's default: the slow page is read.
+    const pages = await collect(
+      slow.queryOrders(DEMO, { range: HOUR, timeZone: ZONE }, { timeoutMs: 5_000 }),
+    );
+    expect(pages.length).toBeGreaterThan(0);
+    running.sim.clearRequestLog();
+    const late = await collect(
+      client({ retry: { maxAttempts: 4 } }).queryOrders(
+        DEMO,
+        { range: HOUR, timeZone: ZONE },
+        { deadline: Date.now() + 150, timeoutMs: 60_000 },
+      ),
+    ).catch((e: unknown) => e);
+    expect(late).toBeInstanceOf(KonnektiveTransientError);
+    // No attempt starts once the deadline has passed.
+    expect(running.sim.requestLog().filter((r) => r.endpoint === 'order/query').length).toBeLessThanOrEqual(
+      2,
+    );
+    const expired = await collect(
+      client().queryOrders(DEMO, { range: HOUR, timeZone: ZONE }, { deadline: Date.now() - 1 }),
+    ).catch((e: unknown) => e);
+    expect(expired).toBeInstanceOf(KonnektiveTransientError);
+    expect((expired as Error).message).toMatch(/deadline/);
+  });
+
+  it('lists campaigns when the account wants dates on campaign/query (asks again with a wide range)', async () => {
+    running.sim.setContract({ campaignDates: 'required' });
+    const campaigns = (await collect(client().queryCampaigns(DEMO))).flatMap((p) => p.records);
+    expect(campaigns.length).toBeGreaterThan(0);
+    const calls = running.sim.requestLog().filter((r) => r.endpoint === 'campaign/query');
+    expect(calls).toHaveLength(2);
+    expect(calls[0]?.params.startDate).toBeUndefined();
+    expect(calls[1]?.params.startDate).toBe('01/01/2000');
+  });
+
+  it('counts over many days in one query with whole-days range calls (dates only, no times)', async () => {
+    // 03/05 00:00 to 03/09 23:59:59 in New York.
+    const range = { start: new Date('2026-03-05T05:00:00Z'), end: new Date('2026-03-10T03:59:59Z') };
+    let page: Page<OrderRecord> | undefined;
+    for await (const first of client().queryOrders(DEMO, {
+      range,
+      timeZone: ZONE,
+      resultsPerPage: 200,
+      rangeCalls: 'whole-days',
+    })) {
+      page = first;
+      break;
+    }
+    const sent = running.sim.requestLog().filter((r) => r.endpoint === 'order/query');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.params).toMatchObject({ startDate: '03/05/2026', endDate: '03/09/2026' });
+    expect(sent[0]?.params.startTime).toBeUndefined();
+    const perDay = await collect(client().queryOrders(DEMO, { range, timeZone: ZONE }));
+    const firsts = perDay.filter((p) => p.page === 1);
+    expect(firsts.length).toBeGreaterThan(1);
+    expect(page?.totalResults).toBe(firsts.reduce((n, p) => n + p.totalResults, 0));
+  });
+
+  it('with dateFallback off, reports campaign/query wanting dates instead of asking again', async () => {
+    running.sim.setContract({ campaignDates: 'required' });
+    const refused = await collect(client().queryCampaigns(DEMO, { dateFallback: false })).catch(
+      (e: unknown) => e,
+    );
+    expect((refused as Error).message).toMatch(/startDate is required/);
+    expect(running.sim.requestLog().filter((r) => r.endpoint === 'campaign/query')).toHaveLength(1);
   });
 });

@@ -11,6 +11,13 @@ import {
   KonnektiveRedirectError,
   KonnektiveValidationError,
 } from '../../../functions/core/konnektive.js';
+import {
+  EMPTY_TEXT_IDS,
+  emptyText,
+  IP_TEXTS,
+  PERMISSION_TEXTS,
+  QUERY_ENDPOINT_NOUNS,
+} from '../../../local/simulator/contract.js';
 
 const READ = ENDPOINTS.queryOrders;
 const WRITE = ENDPOINTS.importOrder;
@@ -108,6 +115,7 @@ describe('classifyEnvelope', () => {
       'Query Orders',
       'Query Transactions',
       'Query Campaigns',
+      'Query Customers',
       'Import Orders',
       'Import Leads',
       'Update Fulfillment',
@@ -224,5 +232,98 @@ describe('classifyEnvelope', () => {
         expect(JSON.stringify(outcome.error)).not.toContain('s3cret-value');
       }
     }
+  });
+
+  describe('every phrasing the simulator can answer (contract variants)', () => {
+    const readEndpoints = [ENDPOINTS.queryOrders, ENDPOINTS.queryTransactions, ENDPOINTS.queryCampaigns];
+
+    it.each(
+      readEndpoints.flatMap((endpoint) =>
+        EMPTY_TEXT_IDS.map((id) => {
+          const noun = QUERY_ENDPOINT_NOUNS[endpoint.path];
+          if (noun === undefined) throw new Error(`no noun for ${endpoint.path}`);
+          return [endpoint.path, id, emptyText(noun, id), endpoint] as const;
+        }),
+      ),
+    )('%s empty text %s ("%s") is an empty page', (_path, _id, message, endpoint) => {
+      expect(classifyEnvelope({ result: 'ERROR', message }, endpoint)).toEqual({ kind: 'empty', message });
+    });
+
+    it.each(
+      Object.entries(PERMISSION_TEXTS).flatMap(([id, template]) =>
+        readEndpoints.map((endpoint) => [
+          id,
+          endpoint.path,
+          template.replaceAll('{permission}', endpoint.permission).replaceAll('{endpoint}', endpoint.path),
+          endpoint,
+        ]),
+      ) as Array<[string, string, string, EndpointSpec]>,
+    )(
+      'permission text %s on %s ("%s") is a permission error, never bad credentials',
+      (_id, _path, message, endpoint) => {
+        const outcome = classifyEnvelope({ result: 'ERROR', message }, endpoint);
+        expect(outcome.kind === 'error' && outcome.error.constructor).toBe(KonnektivePermissionError);
+        if (outcome.kind === 'error' && outcome.error instanceof KonnektivePermissionError) {
+          expect(outcome.error.permission).toBe(endpoint.permission);
+        }
+      },
+    );
+
+    it.each(
+      Object.entries(IP_TEXTS).flatMap(([id, template]) =>
+        ['203.0.113.7', '::ffff:127.0.0.1', '::1'].map((ip) => [id, ip, template.replaceAll('{ip}', ip)]),
+      ),
+    )('IP text %s with %s ("%s") is a whitelist refusal naming the IP', (_id, ip, message) => {
+      for (const endpoint of [READ, WRITE]) {
+        const outcome = classifyEnvelope({ result: 'ERROR', message }, endpoint);
+        expect(outcome.kind === 'error' && outcome.error.constructor).toBe(KonnektiveNotWhitelistedError);
+        if (outcome.kind === 'error' && outcome.error instanceof KonnektiveNotWhitelistedError) {
+          expect(outcome.error.callerIp).toBe(ip);
+        }
+      }
+    });
+
+    it.each([
+      'Could not authenticate credentials',
+      'Invalid login or password',
+      'Invalid username or password',
+      'Incorrect password',
+      'Authentication failed',
+    ])('"%s" is bad credentials', (message) => {
+      const outcome = classifyEnvelope({ result: 'ERROR', message }, READ);
+      expect(outcome.kind === 'error' && outcome.error.constructor).toBe(KonnektiveAuthError);
+    });
+
+    it.each([
+      'Request refused',
+      'Your request could not be processed at this time',
+      'Login temporarily restricted by administrator',
+      'Rate limit exceeded',
+    ])('an unknown refusal ("%s") is never bad credentials', (message) => {
+      const outcome = classifyEnvelope({ result: 'ERROR', message }, READ);
+      expect(outcome.kind).toBe('error');
+      if (outcome.kind === 'error') expect(outcome.error).not.toBeInstanceOf(KonnektiveAuthError);
+    });
+
+    it.each([
+      '0 results',
+      'No results',
+      'No records found',
+      'There were no transactions for this date range',
+      'Nothing found',
+    ])('other empty phrasings ("%s") are empty pages for reads', (message) => {
+      expect(classifyEnvelope({ result: 'ERROR', message }, ENDPOINTS.queryTransactions).kind).toBe('empty');
+    });
+
+    it('a decline that mentions an IP stays a decline', () => {
+      const outcome = classifyEnvelope(
+        {
+          result: 'ERROR',
+          message: 'Transaction Declined: IP address 203.0.113.9 blocked by the fraud filter',
+        },
+        WRITE,
+      );
+      expect(outcome.kind === 'error' && outcome.error.constructor).toBe(KonnektiveDeclinedError);
+    });
   });
 });

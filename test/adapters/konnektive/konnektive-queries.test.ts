@@ -102,7 +102,17 @@ describe('pagination', () => {
   it('yields one empty page for the "No … matching" answer', async () => {
     const { client, requests } = setup([failure('No orders matching those parameters could be found')]);
     const pages = await collect(client.queryOrders(CREDS, { range: RANGE }));
-    expect(pages).toEqual([{ page: 1, resultsPerPage: 200, totalResults: 0, records: [], rejected: [] }]);
+    expect(pages).toEqual([
+      {
+        page: 1,
+        resultsPerPage: 200,
+        totalResults: 0,
+        records: [],
+        rejected: [],
+        scan: { received: 0, outside: 0, dates: [] },
+        emptyText: expect.stringMatching(/^No orders matching/),
+      },
+    ]);
     expect(requests).toHaveLength(1);
   });
 

@@ -167,7 +167,7 @@ describe('campaigns', () => {
 });
 
 describe('normalizeWriteMessage', () => {
-  it("turns leads/import's DateTime dateCreated into a string and keeps the object as dateCreatedRaw", () => {
+  it("turns leads/import's DateTime dateCreated into a string, keeping no raw copy", () => {
     const dateCreated = {
       date: '2015-01-16 12:20:49.000000',
       timezone_type: 3,
@@ -184,7 +184,6 @@ describe('normalizeWriteMessage', () => {
     expect(normalizeWriteMessage(message)).toEqual({
       ...message,
       dateCreated: '2015-01-16 12:20:49',
-      dateCreatedRaw: dateCreated,
     });
   });
 

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { ACTIONS, findAction } from '../../../functions/core/actions/catalog.js';
-import {
-  createLeadResultSchema,
-  createSaleResultSchema,
-  updateFulfillmentResultSchema,
-} from '../../../functions/core/actions/schemas.js';
 import { NotFoundError } from '../../../functions/core/errors.js';
+import { customerSchema, orderSchema } from '../../../functions/core/records/schemas.js';
 
 const NY = { timeZone: 'America/New_York' };
 
@@ -289,78 +285,94 @@ describe('cancel_order and update_customer', () => {
   });
 });
 
-describe('results', () => {
-  it('create_sale: a flat object with the useful fields of the order', () => {
+describe('results: which record to read back, and what is known without it', () => {
+  it('create_sale: reads back the order Konnektive created; without the read, its answer over the request fields, never the card', () => {
     const prepared = ACTIONS.create_sale.prepare(saleBody(), NY);
-    const result = prepared.toResult({
-      orderId: 'ABCDEF1234',
-      customerId: 55,
-      orderStatus: 'COMPLETE',
-      orderType: 'NEW_SALE',
-      totalAmount: '29.99',
-      campaignId: 1,
-      dateCreated: '2026-11-25 10:00:00',
-      cardLast4: '0000',
-      items: { 101: { name: 'x' } },
-    });
-    expect(result).toEqual({
-      orderId: 'ABCDEF1234',
-      customerId: 55,
-      orderStatus: 'COMPLETE',
-      orderType: 'NEW_SALE',
-      totalAmount: '29.99',
-      campaignId: 1,
-      dateCreated: '2026-11-25 10:00:00',
-      cardLast4: '0000',
-    });
-    expect(createSaleResultSchema.parse(result)).toEqual(result);
+    const answer = { orderId: 'ABCDEF1234', customerId: 55, orderStatus: 'COMPLETE', cardLast4: '0000' };
+    expect(prepared.target(answer)).toBe('ABCDEF1234');
+    const fallback = prepared.fallback(answer);
+    expect(fallback).toMatchObject({ ...answer, campaignId: 1, firstName: 'Testy', country: 'US' });
+    expect(JSON.stringify(fallback)).not.toMatch(/0000000000000000|cardNumber|cardSecurityCode/);
+    // A lead conversion names its order even when the answer does not.
+    const conversion = ACTIONS.create_sale.prepare(
+      { campaignId: 1, orderId: 'A1B2C3D4E5', paySource: 'ACCTONFILE', customerId: 5, products: [{ id: 1 }] },
+      NY,
+    );
+    expect(conversion.target({})).toBe('A1B2C3D4E5');
   });
 
-  it('create_lead: the PHP DateTime object of dateCreated becomes a string', () => {
+  it("create_lead: the new lead's order id; the fallback keeps the contact fields sent", () => {
     const prepared = ACTIONS.create_lead.prepare(
       { campaignId: 1, firstName: 'A', lastName: 'B', emailAddress: 'a@example.com' },
       NY,
     );
-    const result = prepared.toResult({
+    expect(prepared.target({ orderId: 'LEAD000001', orderStatus: 'PARTIAL' })).toBe('LEAD000001');
+    expect(prepared.fallback({ orderId: 'LEAD000001', orderStatus: 'PARTIAL' })).toEqual({
+      campaignId: 1,
+      firstName: 'A',
+      lastName: 'B',
+      emailAddress: 'a@example.com',
       orderId: 'LEAD000001',
-      customerId: 9,
       orderStatus: 'PARTIAL',
-      dateCreated: { date: '2026-11-25 10:00:00.000000', timezone_type: 3, timezone: 'America/New_York' },
     });
-    expect(result).toEqual({
-      orderId: 'LEAD000001',
-      customerId: 9,
-      orderStatus: 'PARTIAL',
-      dateCreated: '2026-11-25 10:00:00',
-    });
-    expect(createLeadResultSchema.parse(result)).toEqual(result);
   });
 
-  it("the other actions answer status ok plus Konnektive's text when it is a string", () => {
+  it("the updates read back the order or customer they name; Konnektive's answer counts only when it is that record", () => {
     const fulfillment = ACTIONS.update_fulfillment.prepare(
       { orderId: 'ABC', fulfillmentStatus: 'CANCELLED' },
       NY,
     );
-    const result = fulfillment.toResult('Fulfillment updated');
-    expect(result).toEqual({
-      orderId: 'ABC',
-      fulfillmentStatus: 'CANCELLED',
-      status: 'ok',
-      message: 'Fulfillment updated',
-    });
-    expect(updateFulfillmentResultSchema.parse(result)).toEqual(result);
-    expect(fulfillment.toResult({ fulfillments: [] })).not.toHaveProperty('message');
-    expect(
-      ACTIONS.cancel_order.prepare({ orderId: 'X1', cancelReason: 'r' }, NY).toResult({ message: 'Done' }),
-    ).toEqual({
+    expect(fulfillment.target('Fulfillment updated')).toBe('ABC');
+    expect(fulfillment.fallback('Fulfillment updated')).toEqual({ orderId: 'ABC' });
+    expect(fulfillment.fallback({ orderId: 'OTHER', orderStatus: 'COMPLETE' })).toEqual({ orderId: 'ABC' });
+    const byFulfillment = ACTIONS.update_fulfillment.prepare(
+      { fulfillmentId: 7, fulfillmentStatus: 'CANCELLED' },
+      NY,
+    );
+    expect(byFulfillment.target({ orderId: 'FROMANSWER' })).toBe('FROMANSWER');
+    const cancel = ACTIONS.cancel_order.prepare({ orderId: 'X1', cancelReason: 'r' }, NY);
+    expect(cancel.target({ message: 'Done' })).toBe('X1');
+    expect(cancel.fallback({ orderId: 'X1', orderStatus: 'CANCELLED' })).toEqual({
       orderId: 'X1',
-      status: 'ok',
-      message: 'Done',
+      orderStatus: 'CANCELLED',
+    });
+    const customer = ACTIONS.update_customer.prepare({ customerId: '7', city: 'Shelbyville' }, NY);
+    expect(customer.target('Customer updated')).toBe(7);
+    expect(customer.fallback('Customer updated')).toEqual({ customerId: 7, city: 'Shelbyville' });
+    expect(customer.fallback({ customerId: 7, firstName: 'Jane', city: 'Shelbyville' })).toEqual({
+      customerId: 7,
+      firstName: 'Jane',
+      city: 'Shelbyville',
     });
   });
 
   it('an unknown action is a 404 naming the known ones', () => {
     expect(() => findAction('refund_order')).toThrow(NotFoundError);
     expect(() => findAction('refund_order')).toThrow(/create_sale, create_lead/);
+  });
+});
+
+describe('the action registry', () => {
+  it('names each action by its key, with its endpoint, summary, request schema and the record it answers', () => {
+    for (const [key, action] of Object.entries(ACTIONS)) {
+      expect(action.name).toBe(key);
+      expect(action.endpoint).toMatch(/^[a-z]+\/[a-z]+$/);
+      expect(action.summary).toContain(action.endpoint);
+      expect(action.requestSchema).toBeDefined();
+      expect(action.resultSchema).toBe(action.resource === 'order' ? orderSchema : customerSchema);
+    }
+    expect(
+      Object.values(ACTIONS)
+        .filter((action) => action.resource === 'customer')
+        .map((a) => a.name),
+    ).toEqual(['update_customer']);
+  });
+
+  it('honours an Idempotency-Key only where a resend is not harmless: the sale and the lead', () => {
+    expect(
+      Object.values(ACTIONS)
+        .filter((action) => !action.retrySafe)
+        .map((action) => action.name),
+    ).toEqual(['create_sale', 'create_lead']);
   });
 });

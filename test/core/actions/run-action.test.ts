@@ -11,9 +11,14 @@ import {
 } from '../../../functions/core/actions/run-action.js';
 import {
   CredentialsRejectedError,
+  DeclinedError,
   IdempotencyInProgressError,
   IdempotencyKeyReusedError,
+  MissingPermissionsError,
   NotFoundError,
+  NotWhitelistedError,
+  OutcomeUnknownError,
+  RateLimitedError,
   UpstreamUnavailableError,
   ValidationError,
 } from '../../../functions/core/errors.js';
@@ -26,6 +31,7 @@ import {
   KonnektiveValidationError,
 } from '../../../functions/core/konnektive.js';
 import type { Connection } from '../../../functions/core/model.js';
+import { customerSchema, orderSchema } from '../../../functions/core/records/schemas.js';
 import { createFakes, type Fakes } from '../../support/fakes.js';
 
 const PASSWORD = 'fake-pass-for-tests';
@@ -51,7 +57,13 @@ const saleBody = (overrides: Record<string, unknown> = {}) => ({
 /** Stand-in for the HTTP mapping: a status per error name, enough to see what gets stored. */
 const describeError = (error: unknown, requestId: string | undefined): StoredResponse => {
   const status =
-    error instanceof KonnektiveDeclinedError ? 422 : error instanceof UpstreamUnavailableError ? 503 : 500;
+    error instanceof DeclinedError
+      ? 422
+      : error instanceof OutcomeUnknownError
+        ? 502
+        : error instanceof UpstreamUnavailableError
+          ? 503
+          : 500;
   return {
     statusCode: status,
     body: { message: (error as Error).message, code: (error as Error).name, requestId },
@@ -83,7 +95,7 @@ beforeEach(async () => {
   connection = await setUp();
   counted = [];
   const metrics: MetricSink = { count: (name, dimensions) => counted.push([name, dimensions]) };
-  deps = { ...fakes, metrics, describeError };
+  deps = { ...fakes, egressIps: ['203.0.113.10'], metrics, describeError };
 });
 
 const run = (overrides: Partial<Parameters<typeof runAction>[1]> = {}) =>
@@ -186,29 +198,50 @@ describe('runAction', () => {
       expect(fakes.idempotency.items.size).toBe(0);
     });
 
-    it('a decline is stored and replayed: the card is not tried again', async () => {
+    it('a decline is not stored: the same key reaches Konnektive again (the card may have been fixed)', async () => {
       fakes.konnektive.failNext(
         'importOrder',
         new KonnektiveDeclinedError('Transaction Declined: Card Declined', 'order/import', 'Card Declined'),
       );
-      await expect(run({ requestId: 'req-1' })).rejects.toBeInstanceOf(KonnektiveDeclinedError);
-      const replay = await run({ requestId: 'req-2' });
-      expect(replay).toEqual({
-        statusCode: 422,
-        body: {
-          message: 'Transaction Declined: Card Declined',
-          code: 'KonnektiveDeclinedError',
-          requestId: 'req-1',
-        },
-        headers: { 'Idempotency-Replayed': 'true' },
-        replayed: true,
-      });
-      expect(fakes.konnektive.callsTo('importOrder')).toHaveLength(1);
+      await expect(run({ requestId: 'req-1' })).rejects.toBeInstanceOf(DeclinedError);
+      expect(fakes.idempotency.items.size).toBe(0);
+      const retry = await run({ requestId: 'req-2' });
+      expect(retry).toMatchObject({ statusCode: 200, replayed: false });
+      expect(fakes.konnektive.callsTo('importOrder')).toHaveLength(2);
+    });
+
+    it("Konnektive's refusal of the input is not stored either, nor is a not-found", async () => {
+      fakes.konnektive.failNext(
+        'importLead',
+        new KonnektiveValidationError('First and last name are required fields.', 'leads/import'),
+      );
+      const lead = { campaignId: 1, firstName: 'A', lastName: 'B', emailAddress: 'a@example.com' };
+      await expect(run({ action: 'create_lead', body: lead })).rejects.toBeInstanceOf(ValidationError);
+      expect(fakes.idempotency.items.size).toBe(0);
+      await expect(run({ action: 'create_lead', body: lead })).resolves.toMatchObject({ statusCode: 200 });
+      expect(fakes.konnektive.callsTo('importLead')).toHaveLength(2);
+    });
+
+    it('the updates ignore an Idempotency-Key: nothing stored, nothing replayed, a malformed one not even read', async () => {
+      const body = { customerId: 1001, city: 'Ogdenville' };
+      for (const idempotencyKey of ['key-1', 'key-1', 'not a valid key']) {
+        await expect(run({ action: 'update_customer', body, idempotencyKey })).resolves.toMatchObject({
+          statusCode: 200,
+          replayed: false,
+        });
+      }
+      expect(fakes.konnektive.callsTo('updateCustomer')).toHaveLength(3);
+      expect(fakes.idempotency.items.size).toBe(0);
+    });
+
+    it('a malformed key on a create is a 422 naming the header, before any Konnektive call', async () => {
+      await expect(run({ idempotencyKey: 'has space' })).rejects.toThrow(/Idempotency-Key/);
+      expect(fakes.konnektive.calls).toHaveLength(0);
     });
   });
 
   describe('Konnektive failures', () => {
-    it('rejected stored credentials: 401 error, connection marked invalid, key released', async () => {
+    it('rejected stored credentials: CredentialsRejectedError (403), connection marked invalid, key released', async () => {
       fakes.konnektive.failNext(
         'importOrder',
         new KonnektiveAuthError('Could not authenticate credentials', 'order/import'),
@@ -233,13 +266,20 @@ describe('runAction', () => {
           'order/import',
           '198.51.100.7',
         ),
+        NotWhitelistedError,
       ],
-      ['permission', new KonnektivePermissionError('Permission denied', 'order/import', 'Import Orders')],
+      [
+        'permission',
+        new KonnektivePermissionError('Permission denied', 'order/import', 'Import Orders'),
+        MissingPermissionsError,
+      ],
     ])(
-      '%s: the Konnektive error propagates and the key is released for a retry after the fix',
-      async (_name, error) => {
+      '%s: the domain error propagates and the key is released for a retry after the fix',
+      async (_name, error, domainError) => {
         fakes.konnektive.failNext('importOrder', error);
-        await expect(run()).rejects.toBe(error);
+        const thrown = await run().catch((e: unknown) => e);
+        expect(thrown).toBeInstanceOf(domainError);
+        expect((thrown as Error).cause).toBe(error);
         expect(fakes.idempotency.items.size).toBe(0);
         await expect(run()).resolves.toMatchObject({ statusCode: 200 });
       },
@@ -264,35 +304,67 @@ describe('runAction', () => {
       expect(fakes.konnektive.callsTo('importOrder')).toHaveLength(2);
     });
 
-    it('timeout after sending a sale: outcome unknown, 503 stored, a retry never charges again', async () => {
+    it('HTTP 429 from Konnektive: RateLimitedError, key released (nothing was processed)', async () => {
+      fakes.konnektive.failNext(
+        'importOrder',
+        new KonnektiveTransientError('Konnektive order/import answered HTTP 429', 'order/import', {
+          status: 429,
+        }),
+      );
+      const error = await run().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RateLimitedError);
+      expect((error as RateLimitedError).retryAfterSeconds).toBe(30);
+      expect(fakes.idempotency.items.size).toBe(0);
+      await expect(run()).resolves.toMatchObject({ statusCode: 200, replayed: false });
+    });
+
+    it('timeout after sending a sale: OUTCOME_UNKNOWN (never a 503), stored, a retry never charges again', async () => {
       fakes.konnektive.failNext(
         'importOrder',
         new KonnektiveTransientError('Konnektive order/import timed out after 25000 ms', 'order/import'),
       );
       const error = await run().catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(UpstreamUnavailableError);
-      expect((error as Error).message).toMatch(/may or may not have gone through/);
+      expect(error).toBeInstanceOf(OutcomeUnknownError);
+      expect(error).not.toBeInstanceOf(UpstreamUnavailableError);
+      expect((error as Error).message).toMatch(
+        /the sale \(and its charge\) may or may not have gone through.*will not send it again for 24 hours/,
+      );
       const replay = await run();
       expect(replay).toMatchObject({
-        statusCode: 503,
+        statusCode: 502,
         replayed: true,
-        headers: { 'Idempotency-Replayed': 'true', 'Retry-After': '30' },
+        headers: { 'Idempotency-Replayed': 'true' },
+        body: { code: 'OutcomeUnknownError', message: (error as Error).message },
       });
       expect(fakes.konnektive.callsTo('importOrder')).toHaveLength(1);
     });
 
-    it('timeout after sending a retry-safe action (cancel): key released, the retry sends again', async () => {
+    it('an unreadable answer to a lead is an unknown outcome too; without a key the message says how to be safe', async () => {
+      fakes.konnektive.failNext(
+        'importLead',
+        new KonnektiveTransientError('answered a non-JSON body', 'leads/import', { status: 200 }),
+      );
+      const lead = { campaignId: 1, firstName: 'A', lastName: 'B', emailAddress: 'a@example.com' };
+      const error = await run({ action: 'create_lead', body: lead, idempotencyKey: undefined }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(OutcomeUnknownError);
+      expect((error as Error).message).toMatch(/the lead may or may not.*send an Idempotency-Key/);
+      expect((error as Error).message.length).toBeLessThanOrEqual(250);
+      expect(fakes.idempotency.items.size).toBe(0);
+    });
+
+    it('timeout after sending a retry-safe action (cancel): OUTCOME_UNKNOWN saying a re-run is safe; the re-run sends again', async () => {
       const body = { orderId: 'ABC123', cancelReason: 'asked' };
       fakes.konnektive.failNext(
         'cancelOrder',
         new KonnektiveTransientError('answered HTTP 502', 'order/cancel', { status: 502 }),
       );
-      await expect(run({ action: 'cancel_order', body })).rejects.toBeInstanceOf(UpstreamUnavailableError);
+      const error = await run({ action: 'cancel_order', body }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OutcomeUnknownError);
+      expect((error as Error).message).toMatch(/running the step again is safe$/);
       expect(fakes.idempotency.items.size).toBe(0);
-      await expect(run({ action: 'cancel_order', body })).resolves.toMatchObject({
-        statusCode: 200,
-        body: { orderId: 'ABC123', status: 'ok' },
-      });
+      await expect(run({ action: 'cancel_order', body })).resolves.toMatchObject({ statusCode: 200 });
       expect(fakes.konnektive.callsTo('cancelOrder')).toHaveLength(2);
     });
 
@@ -305,6 +377,102 @@ describe('runAction', () => {
       );
       expect(response.statusCode).toBe(200);
       expect(warnings).toEqual(['could not store the idempotent response']);
+    });
+  });
+});
+
+describe("the answer: the resource's new state", () => {
+  it('create_sale answers the order read back from Konnektive, serialized like GET /orders', async () => {
+    const response = await run();
+    const body = response.body as Record<string, unknown>;
+    expect(fakes.konnektive.calls.map((call) => call.method)).toEqual(['importOrder', 'queryOrders']);
+    expect(fakes.konnektive.callsTo('queryOrders')[0]?.args).toEqual({
+      orderId: body.orderId,
+      timeZone: 'America/New_York',
+    });
+    expect(orderSchema.parse(body)).toMatchObject({
+      id: body.orderId,
+      connection: 'tenant-a',
+      orderStatus: 'COMPLETE',
+      customerId: expect.any(Number),
+      items: [],
+    });
+    expect(String(body.dateCreated)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
+    // The replay is that same record.
+    expect((await run()).body).toEqual(body);
+  });
+
+  it('a failed read-back never fails the write: what is known, every other field null, and a warning', async () => {
+    const warnings: string[] = [];
+    fakes.konnektive.failAlways('queryOrders', new KonnektiveTransientError('timed out', 'order/query'));
+    const response = await runAction(
+      { ...deps, logger: { warn: (message) => warnings.push(message) } },
+      { connection, action: 'create_sale', body: saleBody(), idempotencyKey: 'k' },
+    );
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toMatchObject({
+      orderStatus: 'COMPLETE',
+      firstName: 'Testy',
+      campaignId: 1,
+      couponCode: null,
+      fulfillments: [],
+      items: [],
+    });
+    expect(JSON.stringify(response.body)).not.toContain('0000000000000000');
+    expect(warnings).toEqual(['could not read the record back after the write']);
+  });
+
+  it('while the record is read back, the key already holds what is known: a retry then replays it, never charges again', async () => {
+    const hold = fakes.konnektive.hold('queryOrders');
+    const first = run();
+    await hold.reached;
+    const replay = await run();
+    expect(replay).toMatchObject({
+      statusCode: 200,
+      replayed: true,
+      body: { orderStatus: 'COMPLETE', couponCode: null },
+    });
+    expect(fakes.konnektive.callsTo('importOrder')).toHaveLength(1);
+    hold.release();
+    const answered = await first;
+    expect(answered.replayed).toBe(false);
+    // Once read back, the full record replaces it under the key.
+    expect((await run()).body).toEqual(answered.body);
+  });
+
+  it('a read-back slower than its limit is given up: the answer goes out with what is known', async () => {
+    const warnings: string[] = [];
+    const hold = fakes.konnektive.hold('queryOrders');
+    const response = await runAction(
+      { ...deps, readBackTimeoutMs: 20, logger: { warn: (message) => warnings.push(message) } },
+      { connection, action: 'create_sale', body: saleBody(), idempotencyKey: 'slow' },
+    );
+    expect(response).toMatchObject({ statusCode: 200, body: { orderStatus: 'COMPLETE', fulfillments: [] } });
+    expect(warnings).toEqual(['could not read the record back after the write']);
+    hold.release();
+  });
+
+  it('cancel_order answers the cancelled order; update_customer the customer with its new fields', async () => {
+    const sale = (await run({ idempotencyKey: undefined })).body as { orderId: string; customerId: number };
+    const cancelled = await run({
+      action: 'cancel_order',
+      body: { orderId: sale.orderId, cancelReason: 'asked' },
+    });
+    expect(cancelled.body).toMatchObject({ id: sale.orderId, orderStatus: 'CANCELLED' });
+    const updated = await run({
+      action: 'update_customer',
+      body: { customerId: String(sale.customerId), city: 'Shelbyville' },
+    });
+    expect(customerSchema.parse(updated.body)).toMatchObject({
+      id: String(sale.customerId),
+      customerId: sale.customerId,
+      city: 'Shelbyville',
+      firstName: 'Testy',
+      shipCity: null,
+    });
+    expect(fakes.konnektive.callsTo('queryCustomers')[0]?.args).toEqual({
+      customerId: sale.customerId,
+      timeZone: 'America/New_York',
     });
   });
 });
@@ -353,16 +521,16 @@ describe('Konnektive texts shown to the user', () => {
       }),
     );
     const error = await run().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(KonnektiveValidationError);
+    expect(error).toBeInstanceOf(ValidationError);
     expect(
       JSON.stringify({
         message: (error as Error).message,
-        fields: (error as KonnektiveValidationError).fields,
+        fields: (error as ValidationError).fields,
       }),
     ).not.toMatch(/0000.?0000.?0000.?0000/);
-    expect((error as Error).message).toBe('cardNumber [redacted] is invalid');
-    const stored = [...fakes.idempotency.items.values()][0]?.response;
-    expect(JSON.stringify(stored)).not.toContain('0000000000000000');
+    expect((error as Error).message).toBe('Konnektive rejected the input: cardNumber [redacted] is invalid');
+    // A refusal is never stored, so no copy of the text is kept either.
+    expect(fakes.idempotency.items.size).toBe(0);
   });
 
   it('scrubText masks exact secret values and card-like digit runs, nothing else', () => {

@@ -8,7 +8,11 @@ import {
   listCampaignProducts,
   listCampaigns,
 } from '../../../functions/core/dropdowns/list-campaigns.js';
-import { CredentialsRejectedError, NotFoundError } from '../../../functions/core/errors.js';
+import {
+  CredentialsRejectedError,
+  NotFoundError,
+  UpstreamUnavailableError,
+} from '../../../functions/core/errors.js';
 import {
   type Campaign,
   KonnektiveAuthError,
@@ -35,7 +39,7 @@ let connection: Connection;
 beforeEach(async () => {
   fakes = createFakes();
   fakes.konnektive.campaigns = Array.from({ length: 120 }, (_, i) => campaign(i + 1));
-  deps = { ...fakes, cache: new CampaignCache<CachedCampaign[]>({ clock: fakes.clock }) };
+  deps = { ...fakes, egressIps: [], cache: new CampaignCache<CachedCampaign[]>({ clock: fakes.clock }) };
   connection = await fakes.connections.upsert(
     {
       connectionId: 'c_a',
@@ -101,7 +105,7 @@ describe('listCampaigns', () => {
 
   it('rejected credentials mark the connection invalid (401); transient errors are not cached', async () => {
     fakes.konnektive.failNext('queryCampaigns', new KonnektiveTransientError('down', 'campaign/query'));
-    await expect(listCampaigns(deps, connection, page('0'))).rejects.toBeInstanceOf(KonnektiveTransientError);
+    await expect(listCampaigns(deps, connection, page('0'))).rejects.toBeInstanceOf(UpstreamUnavailableError);
     await expect(listCampaigns(deps, connection, page('0'))).resolves.toMatchObject({ nextPage: 1 });
 
     fakes.clock.advance(10 * 60_000);

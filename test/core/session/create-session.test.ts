@@ -14,15 +14,16 @@ import {
   KonnektiveTransientError,
   type OrderQuery,
 } from '../../../functions/core/konnektive.js';
+import { storedCredentials } from '../../../functions/core/konnektive-access.js';
 import {
   connectionIdFor,
   createSession,
   describeMe,
+  REFUSED_PASSWORD_HOLD_MS,
   revokeToken,
   type SessionDeps,
   tokenHashOf,
 } from '../../../functions/core/session/create-session.js';
-import { credentialsFor } from '../../../functions/core/session/credentials.js';
 import { createSessionRequestSchema } from '../../../functions/core/session/schemas.js';
 import { createFakes, type Fakes } from '../../support/fakes.js';
 
@@ -107,11 +108,69 @@ describe('createSession', () => {
     expect(connectionIdFor('a')).not.toBe(connectionIdFor('b'));
   });
 
-  it('a connection marked invalid is active again after a successful session', async () => {
+  it('a connection marked invalid is active again after a session with a password Konnektive accepts', async () => {
     const { connectionId } = await createSession(deps, request());
     await fakes.connections.setStatus(connectionId, 'invalid', fakes.clock.now());
-    await createSession(deps, request());
+    fakes.konnektive.validCredentials = { ...LOGIN, password: 'the-new-pass-2' };
+    await createSession(deps, request({ password: 'the-new-pass-2' }));
     expect(fakes.connections.items.get(connectionId)?.status).toBe('active');
+  });
+
+  describe('a password Konnektive refused is not tried again', () => {
+    const markInvalid = async () => {
+      const { connectionId } = await createSession(deps, request());
+      // Later a call with the stored password is refused (it was changed in the CRM).
+      await fakes.connections.setStatus(connectionId, 'invalid', fakes.clock.now());
+      fakes.konnektive.validCredentials = { ...LOGIN, password: 'changed-in-the-crm-3' };
+      fakes.konnektive.calls.length = 0;
+      return connectionId;
+    };
+
+    it('the stored, refused password → InvalidCredentialsError without a Konnektive call, however often', async () => {
+      const connectionId = await markInvalid();
+      for (let attempt = 0; attempt < 5; attempt++) {
+        fakes.clock.advance(60_000);
+        await expect(createSession(deps, request())).rejects.toBeInstanceOf(InvalidCredentialsError);
+      }
+      expect(fakes.konnektive.calls).toEqual([]);
+      expect(fakes.connections.items.get(connectionId)?.status).toBe('invalid');
+    });
+
+    it('a new password Konnektive refuses is remembered instead, and is not tried a second time', async () => {
+      const connectionId = await markInvalid();
+      await expect(createSession(deps, request({ password: 'typo-pass-4' }))).rejects.toBeInstanceOf(
+        InvalidCredentialsError,
+      );
+      expect(fakes.konnektive.calls).toHaveLength(1);
+      await expect(createSession(deps, request({ password: 'typo-pass-4' }))).rejects.toBeInstanceOf(
+        InvalidCredentialsError,
+      );
+      expect(fakes.konnektive.calls).toHaveLength(1);
+      const stored = fakes.connections.items.get(connectionId);
+      expect(stored?.status).toBe('invalid');
+      expect(stored?.timeZone).toBe('America/New_York');
+      await expect(fakes.cipher.decrypt(stored?.encryptedPassword ?? '', { connectionId })).resolves.toBe(
+        'typo-pass-4',
+      );
+    });
+
+    it('after REFUSED_PASSWORD_HOLD_MS one attempt reaches Konnektive again (the refusal may have been wrong)', async () => {
+      await markInvalid();
+      fakes.konnektive.validCredentials = LOGIN;
+      fakes.clock.advance(REFUSED_PASSWORD_HOLD_MS + 1000);
+      await expect(createSession(deps, request())).resolves.toMatchObject({ loginId: LOGIN.loginId });
+      expect(fakes.konnektive.calls.length).toBeGreaterThan(0);
+    });
+
+    it('an active connection never answers from memory: a wrong password typed while connecting is checked', async () => {
+      await createSession(deps, request());
+      fakes.konnektive.calls.length = 0;
+      await expect(createSession(deps, request({ password: 'wrong-5' }))).rejects.toBeInstanceOf(
+        InvalidCredentialsError,
+      );
+      expect(fakes.konnektive.calls).toHaveLength(1);
+      expect(fakes.connections.items.get(connectionIdFor(LOGIN.loginId))?.status).toBe('active');
+    });
   });
 
   it('bad credentials → InvalidCredentialsError (403), nothing stored, no further probes', async () => {
@@ -216,11 +275,11 @@ describe('me, revoke and stored credentials', () => {
     await expect(revokeToken(deps, a.token)).resolves.toBeUndefined();
   });
 
-  it('credentialsFor decrypts with the connection as context', async () => {
+  it('storedCredentials decrypts with the connection as context', async () => {
     const session = await createSession(deps, request());
     const connection = await fakes.connections.get(session.connectionId);
     if (connection === undefined) throw new Error('connection missing');
-    await expect(credentialsFor(fakes.cipher, connection)).resolves.toEqual(LOGIN);
-    await expect(credentialsFor(fakes.cipher, { ...connection, connectionId: 'c_other' })).rejects.toThrow();
+    await expect(storedCredentials(fakes, connection)).resolves.toEqual(LOGIN);
+    await expect(storedCredentials(fakes, { ...connection, connectionId: 'c_other' })).rejects.toThrow();
   });
 });

@@ -1,50 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { KonnektiveTransientError } from '../../../functions/core/konnektive.js';
+import { CredentialsRejectedError, UpstreamUnavailableError } from '../../../functions/core/errors.js';
+import { KonnektiveAuthError, KonnektiveTransientError } from '../../../functions/core/konnektive.js';
 import { CursorConflictError } from '../../../functions/core/ports.js';
 import { DEFAULT_POLL_SETTINGS, pollStream } from '../../../functions/core/triggers/poll-stream.js';
 import { SettledEvents } from '../../../functions/core/triggers/settled-events.js';
-import {
-  FakeClock,
-  FakeConnectionStore,
-  FakeCredentialCipher,
-  FakeCursorStore,
-  FakeEventLedger,
-} from '../../support/fakes.js';
-import { InMemoryKonnektive, order, transaction } from '../../support/in-memory-konnektive.js';
-import { RecordingPublisher } from '../../support/trigger-fakes.js';
+import { order, transaction } from '../../support/contract-konnektive.js';
+import { pollFixture, SETTINGS, T0 } from './poll-fixture.js';
 
-const cipher = new FakeCredentialCipher();
-
-const T0 = new Date('2026-11-25T12:00:00Z');
-
-const fixture = async (timeZone = 'UTC') => {
-  const clock = new FakeClock(T0);
-  const connections = new FakeConnectionStore();
-  const cursors = new FakeCursorStore();
-  const ledger = new FakeEventLedger();
-  const publisher = new RecordingPublisher();
-  const konnektive = new InMemoryKonnektive(timeZone);
-  await connections.upsert(
-    {
-      connectionId: 'c1',
-      loginId: 'merchant',
-      encryptedPassword: await cipher.encrypt('secret', { connectionId: 'c1' }),
-      timeZone,
-      label: 'merchant',
-      status: 'active',
-    },
-    T0,
-  );
-  await cursors.reset({ connectionId: 'c1', stream: 'orders', hwm: T0.toISOString(), now: T0 });
-  await cursors.reset({ connectionId: 'c1', stream: 'transactions', hwm: T0.toISOString(), now: T0 });
-  const deps = { connections, cursors, ledger, publisher, konnektive, clock, cipher: cipher };
-  let run = 0;
-  const poll = (stream: 'orders' | 'transactions' = 'orders', remainingMs = 300_000) =>
-    pollStream(deps, { connectionId: 'c1', stream, owner: `poll-${++run}`, remainingMs: () => remainingMs });
-  const at = (offsetMs: number) => konnektive.wall(new Date(T0.getTime() + offsetMs));
-  const published = () => publisher.events.map((event) => `${event.type}:${event.recordId}`);
-  return { deps, clock, connections, cursors, ledger, publisher, konnektive, poll, at, published };
-};
+const fixture = (timeZone = 'UTC') => pollFixture({ timeZone });
 
 describe('pollStream', () => {
   it('fires NEW_LEAD for a lead and NEW_SALE when the same orderId is converted later (by dateUpdated)', async () => {
@@ -91,11 +54,13 @@ describe('pollStream', () => {
     f.konnektive.transactions.push(hard, soft, refund, sale);
     f.clock.advance(60_000);
     await f.poll('transactions');
-    expect(f.published()).toEqual([
-      `DECLINE:${hard.transactionId}`,
-      `DECLINE:${soft.transactionId}`,
-      `REFUND:${refund.transactionId}`,
-    ]);
+    expect(f.published().sort()).toEqual(
+      [
+        `DECLINE:${hard.transactionId}`,
+        `DECLINE:${soft.transactionId}`,
+        `REFUND:${refund.transactionId}`,
+      ].sort(),
+    );
   });
 
   it('loses nothing when publishing fails: the hwm stays and the next poll publishes the events', async () => {
@@ -137,7 +102,8 @@ describe('pollStream', () => {
     f.konnektive.orders.push(sale);
     f.clock.advance(60_000);
     f.konnektive.failures.push(new KonnektiveTransientError('HTTP 503', 'order/query', { status: 503 }));
-    await expect(f.poll()).rejects.toBeInstanceOf(KonnektiveTransientError);
+    // Konnektive failures leave the poll as domain errors (the handler logs them; the next tick re-reads).
+    await expect(f.poll()).rejects.toBeInstanceOf(UpstreamUnavailableError);
     f.clock.advance(60_000);
     await f.poll();
     expect(f.published()).toEqual([`NEW_SALE:${sale.orderId}`]);
@@ -180,7 +146,13 @@ describe('pollStream', () => {
     const sales = [1, 2, 3, 4, 5].map((hour) => order({ dateCreated: f.at(hour * 3_600_000 - 60_000) }));
     f.konnektive.orders.push(...sales);
     f.clock.advance(5 * 3_600_000 + 60_000);
-    const first = await f.poll('orders', DEFAULT_POLL_SETTINGS.minRemainingMs - 1);
+    // The invocation runs low on time once its first window is checkpointed.
+    const startVersion = (await f.cursors.get('c1', 'orders'))?.version ?? 0;
+    const first = await f.poll('orders', () =>
+      (f.cursors.items.get('c1/orders')?.version ?? 0) > startVersion
+        ? DEFAULT_POLL_SETTINGS.minRemainingMs - 1
+        : 300_000,
+    );
     expect(first.status).toBe('partial');
     expect(first.windows).toBe(1);
     expect(f.published()).toHaveLength(1);
@@ -191,7 +163,7 @@ describe('pollStream', () => {
     expect(second.lagSeconds).toBeLessThanOrEqual(6);
   });
 
-  it('splits a window whose result spans pages, so rows shifting between pages cannot hide', async () => {
+  it('reads a window that spans pages without losing rows that shift between pages', async () => {
     const f = await fixture();
     // 450 rows spread over 45 minutes: far more than the 5-minute overlap could re-read.
     const sales = Array.from({ length: 450 }, (_, i) => order({ dateCreated: f.at(1_000 + i * 6_000) }));
@@ -279,7 +251,7 @@ describe('pollStream', () => {
     };
     const deps = { ...f.deps, settled };
     const poll = (owner: string) =>
-      pollStream(deps, { connectionId: 'c1', stream: 'orders', owner, remainingMs: () => 300_000 });
+      pollStream(deps, { connectionId: 'c1', stream: 'orders', owner, remainingMs: () => 300_000 }, SETTINGS);
     const sales = [1, 2, 3].map((s) => order({ dateCreated: f.at(s * 1_000) }));
     f.konnektive.orders.push(...sales);
     f.clock.advance(60_000);
@@ -308,5 +280,38 @@ describe('pollStream', () => {
     expect(result.windows).toBe(1);
     expect(f.konnektive.calls).toHaveLength(1);
     expect(f.published()).toHaveLength(1);
+  });
+
+  it('reports the record and detection time of every event it published (for the detection latency)', async () => {
+    const f = await fixture();
+    f.konnektive.orders.push(order({ dateCreated: f.at(1_000) }), order({ dateCreated: f.at(2_000) }));
+    f.clock.advance(60_000);
+    const result = await f.poll();
+    expect(result.detected).toEqual(
+      f.publisher.events.map((event) => ({ occurredAt: event.occurredAt, detectedAt: event.detectedAt })),
+    );
+    expect(result.detected).toEqual([
+      { occurredAt: new Date(T0.getTime() + 1_000).toISOString(), detectedAt: f.clock.now().toISOString() },
+      { occurredAt: new Date(T0.getTime() + 2_000).toISOString(), detectedAt: f.clock.now().toISOString() },
+    ]);
+    // The next poll re-reads them in the overlap and publishes nothing: nothing detected.
+    f.clock.advance(60_000);
+    expect((await f.poll()).detected).toEqual([]);
+  });
+
+  it('tells onStoredCredentialsRejected which connection Konnektive refused, and marks it invalid', async () => {
+    const f = await fixture();
+    const rejected: string[] = [];
+    f.konnektive.failures = [new KonnektiveAuthError('Could not authenticate credentials', 'order/query')];
+    f.clock.advance(60_000);
+    await expect(
+      pollStream(
+        { ...f.deps, onStoredCredentialsRejected: (connectionId) => void rejected.push(connectionId) },
+        { connectionId: 'c1', stream: 'orders', owner: 'p1', remainingMs: () => 300_000 },
+        SETTINGS,
+      ),
+    ).rejects.toThrow(CredentialsRejectedError);
+    expect(rejected).toEqual(['c1']);
+    expect((await f.connections.get('c1'))?.status).toBe('invalid');
   });
 });

@@ -3,7 +3,7 @@ import type { Bundle, PlainInputField, ZObject } from 'zapier-platform-core';
 import { apiUrl } from '../config.js';
 import { isRecord, stableStringify } from '../json.js';
 
-/** The five actions of our API (`POST /actions/{action}`), FIXED keys of the Zapier app. */
+/** The five actions of our API (`POST /actions/{action}`); Zaps store these keys, so they never change. */
 export type ActionKey =
   | 'create_sale'
   | 'create_lead'
@@ -11,8 +11,11 @@ export type ActionKey =
   | 'cancel_order'
   | 'update_customer';
 
-/** Bumped if the key derivation changes, so a new app version never reuses an old key for a different body. */
-const IDEMPOTENCY_KEY_VERSION = 1;
+/** Bumped if the key derivation changes, so a new app version never reuses an old key for a different request. */
+const IDEMPOTENCY_KEY_VERSION = 2;
+
+/** The input that names the source of a create (e.g. the store's order number): it feeds the key, never the body. */
+export const UNIQUE_SOURCE_ID = 'uniqueSourceId';
 
 const INTEGER = /^[+-]?\d+$/;
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
@@ -95,33 +98,76 @@ export const buildActionBody = (
 };
 
 /**
- * The `Idempotency-Key` of an action call: SHA-256 of the action, the connection's login id and the normalized
- * body. A Zapier replay or Autoreplay of a step re-runs it with the same input, gets the same key, and our API
- * answers with the first result instead of calling Konnektive again (no second charge).
+ * The `Idempotency-Key` of a create that must never run twice (a sale charges a card; a second lead is a duplicate).
+ * Our API stores the answer under the key for 24 h: a Zapier replay, Autoreplay or retry after a timeout re-runs the
+ * step, sends the same key, and gets the first answer instead of a second charge.
  *
- * Zapier documents no run or step id that is stable across a replay: `bundle.meta.zap.id` is deprecated and is
- * the same for every run of a Zap anyway. So the key comes from the input alone; the trade-off is that two runs
- * with byte-identical input within the API's 24 h window count as one (see README, "Idempotency").
+ * Zapier gives no id that stays the same across a replay of a step and differs between runs (`bundle.meta.zap.id`
+ * is deprecated and the same for every run anyway), so the key comes from the step itself:
+ *
+ * - with a Unique Source ID (e.g. the shop's order number): the action, the login id and that id, and nothing else.
+ *   One source order is then one sale, whatever else changed: a replay with edited input is refused by the API
+ *   (`IDEMPOTENCY_KEY_REUSED`) instead of charging again;
+ * - without one: the action, the login id and the normalized body, so two runs with byte-identical input within
+ *   24 h count as one (README, "Idempotency").
+ *
  * The login id keeps two Konnektive accounts from ever sharing a key.
  */
 export const idempotencyKey = (
-  action: ActionKey,
+  action: IdempotentAction,
   loginId: string | undefined,
   body: Record<string, unknown>,
-): string =>
-  createHash('sha256')
-    .update(stableStringify({ v: IDEMPOTENCY_KEY_VERSION, action, loginId: loginId ?? null, body }))
+  uniqueSourceId?: string,
+): string => {
+  const identity = uniqueSourceId === undefined ? { body } : { source: uniqueSourceId };
+  return createHash('sha256')
+    .update(stableStringify({ v: IDEMPOTENCY_KEY_VERSION, action, loginId: loginId ?? null, ...identity }))
     .digest('hex');
+};
 
-/** The `perform` of an action: POST the body with its Idempotency-Key and return the API's flat result object. */
+/** How one action is called. */
+export interface ActionSpec {
+  action: ActionKey;
+  /** The step's input fields; only these (minus `uniqueSourceId`) are sent. */
+  fields: readonly PlainInputField[];
+}
+
+/**
+ * The creates whose requests carry an Idempotency-Key. The updates set a state: running one twice is harmless, and
+ * replaying a stored answer would swallow a real later change (Update Customer A → B → A within 24 h).
+ */
+export const IDEMPOTENT_ACTIONS = ['create_sale', 'create_lead'] as const;
+export type IdempotentAction = (typeof IDEMPOTENT_ACTIONS)[number];
+
+const isIdempotent = (action: ActionKey): action is IdempotentAction =>
+  (IDEMPOTENT_ACTIONS as readonly string[]).includes(action);
+
+/**
+ * The `perform` of an action: POST the body (with an Idempotency-Key for the creates that need one) and return the
+ * API's answer, the resource's new state (the order, lead or customer record).
+ */
 export const actionPerform =
-  (action: ActionKey, fields: readonly PlainInputField[]) =>
+  ({ action, fields }: ActionSpec) =>
   async (z: ZObject, bundle: Bundle): Promise<Record<string, unknown>> => {
-    const body = buildActionBody(fields, bundle.inputData ?? {});
+    const input = bundle.inputData ?? {};
+    const body = buildActionBody(
+      fields.filter((field) => field.key !== UNIQUE_SOURCE_ID),
+      input,
+    );
+    const headers: Record<string, string> = {};
+    if (isIdempotent(action)) {
+      const source = normalizeValue('string', input[UNIQUE_SOURCE_ID]);
+      headers['Idempotency-Key'] = idempotencyKey(
+        action,
+        bundle.authData?.loginId,
+        body,
+        typeof source === 'string' ? source : undefined,
+      );
+    }
     const response = await z.request({
       method: 'POST',
       url: apiUrl(`/actions/${action}`),
-      headers: { 'Idempotency-Key': idempotencyKey(action, bundle.authData?.loginId, body) },
+      headers,
       body,
     });
     const result: unknown = response.data;
@@ -134,3 +180,16 @@ export const actionPerform =
     }
     return result;
   };
+
+/** The optional Unique Source ID input of the creates that carry an Idempotency-Key. */
+export const uniqueSourceIdField = (noun: 'sale' | 'lead'): PlainInputField => ({
+  key: UNIQUE_SOURCE_ID,
+  label: 'Unique Source ID',
+  type: 'string',
+  required: false,
+  helpText:
+    `Recommended: an ID that is unique to this ${noun} where it comes from, e.g. your store's order number. ` +
+    `Runs with the same Unique Source ID within 24 hours make one ${noun}: a replay or retry gets the first ` +
+    `result instead of ${noun === 'sale' ? 'charging again' : 'creating another lead'}. Without it, only ` +
+    'runs with identical input count as the same. Not sent to Konnektive.',
+});

@@ -1,14 +1,10 @@
 import { defineCreate, type PlainInputField } from 'zapier-platform-core';
+import { ORDER_ID_FORMAT, orderIdField } from '../fields/order.js';
+import { orderRecordOutputFields, orderRecordSample } from '../fields/records.js';
 import { actionPerform } from './action.js';
 
 const inputFields: PlainInputField[] = [
-  {
-    key: 'orderId',
-    label: 'Order ID',
-    type: 'string',
-    required: true,
-    helpText: 'The Konnektive order to cancel.',
-  },
+  orderIdField({ label: 'Order ID', required: true, helpText: `The order to cancel: ${ORDER_ID_FORMAT}.` }),
   {
     key: 'cancelReason',
     label: 'Cancel Reason',
@@ -22,7 +18,7 @@ const inputFields: PlainInputField[] = [
     type: 'boolean',
     required: false,
     default: 'false',
-    helpText: 'Also refund the whole order.',
+    helpText: 'Yes: also refund everything paid on the order.',
   },
   {
     key: 'afterNextBill',
@@ -30,7 +26,7 @@ const inputFields: PlainInputField[] = [
     type: 'boolean',
     required: false,
     default: 'false',
-    helpText: 'Let the next scheduled rebill happen, then cancel the continuity.',
+    helpText: 'Yes: let the next scheduled rebill happen, then cancel the continuity.',
   },
 ];
 
@@ -39,16 +35,12 @@ export default defineCreate({
   noun: 'Order',
   display: {
     label: 'Cancel Order',
-    description: 'Cancels a Konnektive order, optionally with a full refund.',
+    description: 'Cancels an order, optionally with a full refund.',
   },
   operation: {
     inputFields,
-    perform: actionPerform('cancel_order', inputFields),
-    outputFields: [
-      { key: 'orderId', label: 'Order ID', type: 'string' },
-      { key: 'status', label: 'Result', type: 'string' },
-      { key: 'message', label: 'Konnektive Message', type: 'string' },
-    ],
-    sample: { orderId: '0000000000', status: 'ok', message: 'Sample message' },
+    perform: actionPerform({ action: 'cancel_order', fields: inputFields }),
+    outputFields: orderRecordOutputFields,
+    sample: { ...orderRecordSample, orderStatus: 'CANCELLED' },
   },
 });

@@ -4,31 +4,32 @@ import {
   billingAddressFields,
   billShipSameField,
   contactFields,
+  inGroup,
   ipAddressField,
   shippingAddressFields,
   trackingFields,
 } from '../fields/customer.js';
-import { actionPerform } from './action.js';
+import { GROUPS } from '../fields/groups.js';
+import { ORDER_ID_FORMAT, orderIdField } from '../fields/order.js';
+import { orderRecordOutputFields, orderRecordSample } from '../fields/records.js';
+import { actionPerform, uniqueSourceIdField } from './action.js';
 
 const inputFields: PlainInputField[] = [
   campaignIdField,
-  {
-    key: 'orderId',
-    label: 'Existing Lead Order ID',
-    type: 'string',
-    required: false,
-    helpText: 'To update a lead instead of creating another one, the Order ID of that lead.',
-  },
   ...contactFields({
     requireName: true,
     helpText:
       'Konnektive creates a lead once it has a first and last name plus an email address or phone number.',
   }),
-  ...billingAddressFields,
-  billShipSameField,
-  ...shippingAddressFields,
-  ipAddressField,
-  ...trackingFields,
+  uniqueSourceIdField('lead'),
+  orderIdField({
+    label: 'Existing Lead Order ID',
+    required: false,
+    helpText: `To update a lead instead of creating another one: ${ORDER_ID_FORMAT}.`,
+  }),
+  ...inGroup(GROUPS.billing.key, [...billingAddressFields, ipAddressField]),
+  ...inGroup(GROUPS.shipping.key, [billShipSameField, ...shippingAddressFields]),
+  ...inGroup(GROUPS.tracking.key, trackingFields),
 ];
 
 export default defineCreate({
@@ -36,22 +37,14 @@ export default defineCreate({
   noun: 'Lead',
   display: {
     label: 'Create Lead',
-    description: 'Creates (or updates) a lead in Konnektive: a partial order that a later sale can complete.',
+    description:
+      'Creates a lead (a partial order that a later sale can complete), or updates an existing lead.',
   },
   operation: {
     inputFields,
-    perform: actionPerform('create_lead', inputFields),
-    outputFields: [
-      { key: 'orderId', label: 'Lead Order ID', type: 'string' },
-      { key: 'customerId', label: 'Customer ID', type: 'integer' },
-      { key: 'orderStatus', label: 'Order Status', type: 'string' },
-      { key: 'dateCreated', label: 'Date Created (account time)', type: 'string' },
-    ],
-    sample: {
-      orderId: '0000000000',
-      customerId: 1001,
-      orderStatus: 'PARTIAL',
-      dateCreated: '2026-01-01 12:00:00',
-    },
+    inputFieldGroups: [GROUPS.billing, GROUPS.shipping, GROUPS.tracking],
+    perform: actionPerform({ action: 'create_lead', fields: inputFields }),
+    outputFields: orderRecordOutputFields,
+    sample: { ...orderRecordSample, orderStatus: 'PARTIAL' },
   },
 });

@@ -4,49 +4,61 @@ import {
   billingAddressFields,
   billShipSameField,
   contactFields,
+  customerIdField,
+  inGroup,
   ipAddressField,
   shippingAddressFields,
   trackingFields,
 } from '../fields/customer.js';
+import { GROUPS } from '../fields/groups.js';
+import { ORDER_ID_FORMAT, orderIdField } from '../fields/order.js';
 import { paymentFields } from '../fields/payment.js';
 import { productsField } from '../fields/products.js';
-import { actionPerform } from './action.js';
+import { orderRecordOutputFields, orderRecordSample } from '../fields/records.js';
+import { actionPerform, uniqueSourceIdField } from './action.js';
 
 const inputFields: PlainInputField[] = [
-  campaignIdField,
   {
-    key: 'orderId',
+    key: 'realChargeNotice',
+    type: 'copy',
+    helpText:
+      '**This step charges the card for real**, also when you test it in the Zap editor: test with a ' +
+      'test card your Konnektive account accepts, or skip the test and use the sample. Retries of the same run ' +
+      'never charge twice.',
+  },
+  campaignIdField,
+  productsField,
+  uniqueSourceIdField('sale'),
+  orderIdField({
     label: 'Lead Order ID',
-    type: 'string',
     required: false,
     helpText:
-      'To turn a lead into a sale, the Order ID of the lead (from **Create Lead** or the **New Lead** trigger). ' +
-      'The customer and address fields may then be left empty.',
-  },
-  productsField,
-  ...paymentFields,
-  {
-    key: 'customerId',
-    label: 'Customer ID',
-    type: 'integer',
+      `To turn a lead into a sale: ${ORDER_ID_FORMAT}, from **Create Lead**, a **New Lead** trigger or **Find ` +
+      'Order**. The customer and address fields may then be left empty.',
+  }),
+  customerIdField({
     required: false,
-    helpText: 'An existing Konnektive customer. Required for Account on File.',
-  },
+    helpText: 'An existing Konnektive customer (a number). Required for the Account on File payment method.',
+  }),
   {
     key: 'couponCode',
     label: 'Coupon Code',
     type: 'string',
     required: false,
+    helpText: 'A coupon code set up in Konnektive for this campaign.',
   },
-  ...contactFields({
-    requireName: false,
-    helpText: 'Name, email and billing address are required unless a Lead Order ID is given.',
-  }),
-  ...billingAddressFields,
-  billShipSameField,
-  ...shippingAddressFields,
-  ipAddressField,
-  ...trackingFields,
+  ...paymentFields,
+  ...inGroup(GROUPS.billing.key, [
+    ...contactFields({
+      requireName: false,
+      helpText:
+        'Name, email and billing address are required unless a Lead Order ID or Customer ID is given.',
+    }),
+    ...billingAddressFields,
+    ipAddressField,
+  ]),
+  ...inGroup(GROUPS.shipping.key, [billShipSameField, ...shippingAddressFields]),
+  ...inGroup(GROUPS.tracking.key, trackingFields),
 ];
 
 export default defineCreate({
@@ -55,31 +67,13 @@ export default defineCreate({
   display: {
     label: 'Create New Sale',
     description:
-      'Charges a customer and creates a completed order in Konnektive (order import), or converts a lead into a ' +
-      'sale. Retries of the same step never charge twice.',
+      'Creates a completed order and charges the customer, or converts a lead into a sale. Retries never charge twice.',
   },
   operation: {
     inputFields,
-    perform: actionPerform('create_sale', inputFields),
-    outputFields: [
-      { key: 'orderId', label: 'Order ID', type: 'string' },
-      { key: 'customerId', label: 'Customer ID', type: 'integer' },
-      { key: 'orderStatus', label: 'Order Status', type: 'string' },
-      { key: 'orderType', label: 'Order Type', type: 'string' },
-      { key: 'totalAmount', label: 'Total Amount', type: 'string' },
-      { key: 'campaignId', label: 'Campaign ID', type: 'integer' },
-      { key: 'dateCreated', label: 'Date Created (account time)', type: 'string' },
-      { key: 'cardLast4', label: 'Card Last 4', type: 'string' },
-    ],
-    sample: {
-      orderId: '0000000000',
-      customerId: 1001,
-      orderStatus: 'COMPLETE',
-      orderType: 'NEW_SALE',
-      totalAmount: '10.00',
-      campaignId: 1,
-      dateCreated: '2026-01-01 12:00:00',
-      cardLast4: '0000',
-    },
+    inputFieldGroups: [GROUPS.payment, GROUPS.billing, GROUPS.shipping, GROUPS.tracking],
+    perform: actionPerform({ action: 'create_sale', fields: inputFields }),
+    outputFields: orderRecordOutputFields,
+    sample: orderRecordSample,
   },
 });

@@ -2,23 +2,26 @@ import { defineCreate, type PlainInputField } from 'zapier-platform-core';
 import {
   billingAddressFields,
   contactFields,
+  customerIdField,
   customFields,
+  inGroup,
   shippingAddressFields,
 } from '../fields/customer.js';
+import { GROUPS } from '../fields/groups.js';
+import { customerRecordOutputFields, customerRecordSample } from '../fields/records.js';
 import { actionPerform } from './action.js';
 
 const inputFields: PlainInputField[] = [
-  {
-    key: 'customerId',
-    label: 'Customer ID',
-    type: 'integer',
+  customerIdField({
     required: true,
-    helpText: 'The Konnektive customer to update (a number, e.g. from the Order trigger).',
-  },
-  ...contactFields({ requireName: false }),
-  ...billingAddressFields,
-  ...shippingAddressFields,
-  ...customFields,
+    helpText: 'The customer to update (a number, e.g. from a trigger or a **Find Customer** step).',
+  }),
+  ...inGroup(GROUPS.billing.key, [
+    ...contactFields({ requireName: false, helpText: 'Only the fields you fill in change.' }),
+    ...billingAddressFields,
+  ]),
+  ...inGroup(GROUPS.shipping.key, shippingAddressFields),
+  ...inGroup(GROUPS.custom.key, customFields),
 ];
 
 export default defineCreate({
@@ -27,16 +30,13 @@ export default defineCreate({
   display: {
     label: 'Update Customer',
     description:
-      "Changes a Konnektive customer's name, contact details or addresses. Only the fields you fill in change.",
+      "Updates a customer's name, contact details or addresses. Only the fields you fill in change.",
   },
   operation: {
     inputFields,
-    perform: actionPerform('update_customer', inputFields),
-    outputFields: [
-      { key: 'customerId', label: 'Customer ID', type: 'integer' },
-      { key: 'status', label: 'Result', type: 'string' },
-      { key: 'message', label: 'Konnektive Message', type: 'string' },
-    ],
-    sample: { customerId: 1001, status: 'ok', message: 'Sample message' },
+    inputFieldGroups: [GROUPS.billing, GROUPS.shipping, GROUPS.custom],
+    perform: actionPerform({ action: 'update_customer', fields: inputFields }),
+    outputFields: customerRecordOutputFields,
+    sample: customerRecordSample,
   },
 });

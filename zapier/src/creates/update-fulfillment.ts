@@ -1,14 +1,15 @@
 import { defineCreate, type PlainInputField } from 'zapier-platform-core';
+import { inGroup } from '../fields/customer.js';
+import { GROUPS } from '../fields/groups.js';
+import { ORDER_ID_FORMAT, orderIdField } from '../fields/order.js';
+import { orderRecordOutputFields, orderRecordSample } from '../fields/records.js';
 import { actionPerform } from './action.js';
 
+const DATE_HELP =
+  'A date (`2026-03-09`, `03/09/2026`) or a date and time, which becomes the date in your account time zone.';
+
 const inputFields: PlainInputField[] = [
-  {
-    key: 'orderId',
-    label: 'Order ID',
-    type: 'string',
-    required: true,
-    helpText: 'The Konnektive order to update.',
-  },
+  orderIdField({ label: 'Order ID', required: true, helpText: `The order to update: ${ORDER_ID_FORMAT}.` }),
   {
     key: 'fulfillmentStatus',
     label: 'Fulfillment Status',
@@ -19,43 +20,56 @@ const inputFields: PlainInputField[] = [
       { value: 'RETURNED', label: 'Returned', sample: 'RETURNED' },
       { value: 'CANCELLED', label: 'Cancelled', sample: 'CANCELLED' },
     ],
+    helpText:
+      '**Shipped** needs the tracking number and ship date; **RMA Pending** an RMA number; **Returned** the ' +
+      'return date.',
   },
-  {
-    key: 'trackingNumber',
-    label: 'Tracking Number',
-    type: 'string',
-    required: false,
-    helpText: 'Required when the status is Shipped.',
-  },
-  {
-    key: 'dateShipped',
-    label: 'Date Shipped',
-    type: 'datetime',
-    required: false,
-    helpText: 'Required when the status is Shipped.',
-  },
-  {
-    key: 'shipCarrier',
-    label: 'Ship Carrier',
-    type: 'string',
-    required: false,
-    helpText: 'E.g. `USPS`, `UPS`.',
-  },
-  { key: 'shipMethod', label: 'Ship Method', type: 'string', required: false },
-  {
-    key: 'rmaNumber',
-    label: 'RMA Number',
-    type: 'string',
-    required: false,
-    helpText: 'For RMA Pending.',
-  },
-  {
-    key: 'dateReturned',
-    label: 'Date Returned',
-    type: 'datetime',
-    required: false,
-    helpText: 'For Returned.',
-  },
+  ...inGroup(GROUPS.shipment.key, [
+    {
+      key: 'trackingNumber',
+      label: 'Tracking Number',
+      type: 'string',
+      required: false,
+      helpText: "The carrier's tracking number. Required when the status is Shipped.",
+    },
+    {
+      key: 'dateShipped',
+      label: 'Date Shipped',
+      type: 'datetime',
+      required: false,
+      helpText: `${DATE_HELP} Required when the status is Shipped.`,
+    },
+    {
+      key: 'shipCarrier',
+      label: 'Ship Carrier',
+      type: 'string',
+      required: false,
+      helpText: 'The carrier name as Konnektive knows it, e.g. `USPS`, `UPS`.',
+    },
+    {
+      key: 'shipMethod',
+      label: 'Ship Method',
+      type: 'string',
+      required: false,
+      helpText: 'The service level, e.g. `Priority Mail`.',
+    },
+  ]),
+  ...inGroup(GROUPS.returns.key, [
+    {
+      key: 'rmaNumber',
+      label: 'RMA Number',
+      type: 'string',
+      required: false,
+      helpText: 'The return merchandise authorization number. For RMA Pending.',
+    },
+    {
+      key: 'dateReturned',
+      label: 'Date Returned',
+      type: 'datetime',
+      required: false,
+      helpText: `${DATE_HELP} For Returned.`,
+    },
+  ]),
 ];
 
 export default defineCreate({
@@ -63,25 +77,13 @@ export default defineCreate({
   noun: 'Fulfillment',
   display: {
     label: 'Update Fulfillment',
-    description:
-      "Updates an order's fulfillment in Konnektive: shipped with tracking, RMA, returned or cancelled.",
+    description: "Updates an order's fulfillment: shipped with tracking, RMA pending, returned or cancelled.",
   },
   operation: {
     inputFields,
-    perform: actionPerform('update_fulfillment', inputFields),
-    outputFields: [
-      { key: 'orderId', label: 'Order ID', type: 'string' },
-      { key: 'fulfillmentId', label: 'Fulfillment ID', type: 'integer' },
-      { key: 'fulfillmentStatus', label: 'Fulfillment Status', type: 'string' },
-      { key: 'status', label: 'Result', type: 'string' },
-      { key: 'message', label: 'Konnektive Message', type: 'string' },
-    ],
-    sample: {
-      orderId: '0000000000',
-      fulfillmentId: 1,
-      fulfillmentStatus: 'SHIPPED',
-      status: 'ok',
-      message: 'Sample message',
-    },
+    inputFieldGroups: [GROUPS.shipment, GROUPS.returns],
+    perform: actionPerform({ action: 'update_fulfillment', fields: inputFields }),
+    outputFields: orderRecordOutputFields,
+    sample: { ...orderRecordSample, shipCarrier: 'USPS', shipMethod: 'Priority Mail' },
   },
 });

@@ -7,5 +7,6 @@ export const campaignIdField: PlainInputField = {
   type: 'integer',
   required: true,
   dynamic: 'campaign_list.id.name',
-  helpText: 'The Konnektive campaign. Choose one, or map a campaign ID (a number).',
+  helpText:
+    "Choose one of your account's campaigns, or map a campaign ID (a number). Products are chosen from this campaign.",
 };

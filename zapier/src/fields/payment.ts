@@ -1,7 +1,9 @@
 import type { PlainInputField } from 'zapier-platform-core';
+import { inGroup } from './customer.js';
+import { GROUPS } from './groups.js';
 
-/** How the sale is paid, with the card and bank-account fields each method needs. */
-export const paymentFields: PlainInputField[] = [
+/** How the sale is paid, with the card and bank-account fields each method needs (the Payment section). */
+export const paymentFields: PlainInputField[] = inGroup(GROUPS.payment.key, [
   {
     key: 'paySource',
     label: 'Payment Method',
@@ -22,7 +24,7 @@ export const paymentFields: PlainInputField[] = [
     label: 'Card Number',
     type: 'password',
     required: false,
-    helpText: 'Required for Credit Card.',
+    helpText: 'Digits only (12 to 19 of them). Required for Credit Card.',
   },
   {
     key: 'cardMonth',
@@ -45,7 +47,7 @@ export const paymentFields: PlainInputField[] = [
     label: 'Card Security Code (CVV)',
     type: 'password',
     required: false,
-    helpText: 'Required for Credit Card.',
+    helpText: 'The 3 or 4 digits on the card. Required for Credit Card.',
   },
   {
     key: 'achAccountType',
@@ -62,7 +64,7 @@ export const paymentFields: PlainInputField[] = [
     label: 'Bank Routing Number',
     type: 'string',
     required: false,
-    helpText: 'Required for Check (ACH).',
+    helpText: 'The 9-digit ABA routing number. Required for Check (ACH).',
   },
   {
     key: 'achAccountNumber',
@@ -71,4 +73,4 @@ export const paymentFields: PlainInputField[] = [
     required: false,
     helpText: 'Required for Check (ACH).',
   },
-];
+]);

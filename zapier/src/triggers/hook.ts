@@ -86,18 +86,23 @@ export const hookOperation = (spec: HookTriggerSpec) => {
     return isRecord(payload) ? [payload] : [];
   };
 
-  /** Recent real records for the editor, in the same shape as hook payloads (the backend's one serializer). */
+  /**
+   * Recent real records for the editor, in the same shape as hook payloads (the backend's one serializer). When the
+   * account has none, the API answers `source: 'static'` with a made-up record; that is not data, so nothing is
+   * returned and Zapier falls back to the trigger's own static `sample`, which it labels as a sample.
+   */
   const performList = async (z: ZObject, bundle: Bundle): Promise<Record<string, unknown>[]> => {
     const type = eventType(spec, z, bundle);
     const response = await z.request({
       url: apiUrl(`/triggers/${spec.trigger}/samples`),
       params: { type },
     });
-    const samples = isRecord(response.data) ? response.data.samples : undefined;
+    const answer = isRecord(response.data) ? response.data : {};
+    const { samples, source } = answer;
     if (!Array.isArray(samples)) {
       throw new z.errors.Error('The Konnektive service did not return samples.', 'BAD_RESPONSE', 502);
     }
-    return samples.filter(isRecord);
+    return source === 'live' ? samples.filter(isRecord) : [];
   };
 
   return { type: 'hook' as const, performSubscribe, performUnsubscribe, perform, performList };

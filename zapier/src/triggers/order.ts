@@ -2,7 +2,7 @@ import { defineTrigger } from 'zapier-platform-core';
 import { orderOutputFields, orderSample } from '../fields/event-output.js';
 import { hookOperation, typeChoices } from './hook.js';
 
-/** Order event types (FIXED, design.md §7) and their labels. */
+/** Order event types (a fixed interface: Zaps store these values) and their labels. */
 export const ORDER_TYPES = {
   NEW_SALE: 'New Sale',
   CANCELLED: 'Cancelled Order',
@@ -13,9 +13,8 @@ export default defineTrigger({
   key: 'order',
   noun: 'Order',
   display: {
-    label: 'Order',
-    description:
-      'Triggers instantly when a Konnektive order becomes a new sale, is cancelled, or is created as a new lead.',
+    label: 'New Order Event',
+    description: 'Triggers when an order becomes a new sale, is cancelled, or is created as a lead.',
   },
   operation: {
     ...hookOperation({ trigger: 'order', typeField: 'orderType', types: ORDER_TYPES }),

@@ -2,7 +2,7 @@ import { defineTrigger } from 'zapier-platform-core';
 import { transactionOutputFields, transactionSample } from '../fields/event-output.js';
 import { hookOperation, typeChoices } from './hook.js';
 
-/** Transaction event types (FIXED, design.md §7) and their labels. */
+/** Transaction event types (a fixed interface: Zaps store these values) and their labels. */
 export const TRANSACTION_TYPES = {
   DECLINE: 'Decline',
   REFUND: 'Refund',
@@ -12,8 +12,8 @@ export default defineTrigger({
   key: 'transaction',
   noun: 'Transaction',
   display: {
-    label: 'Transaction',
-    description: 'Triggers instantly when a Konnektive payment is declined or a refund succeeds.',
+    label: 'New Transaction Event',
+    description: 'Triggers when a payment is declined or a refund succeeds.',
   },
   operation: {
     ...hookOperation({ trigger: 'transaction', typeField: 'transactionType', types: TRANSACTION_TYPES }),

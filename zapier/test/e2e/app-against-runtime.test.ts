@@ -5,10 +5,21 @@
  * the Konnektive simulator behind it and a local hook receiver standing in for hooks.zapier.com.
  *
  * The steps share one runtime and run in order, like a user's session: connect → switch Zaps on (subscribe) and
- * see hooks arrive → run actions → replay an action → switch a Zap off.
+ * see hooks arrive → run actions → replay an action → search → switch a Zap off → meet the error classes (Konnektive down, an unknown outcome, a password changed in the CRM). Everything the app's functions
+ * return is captured and run through Zapier's integration checks at the end; with UPDATE_LIVE_RESULTS=1 it is also
+ * written to zapier/test/fixtures/live-results.json, which the unit tests check on every run.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { App, appTester, errorPayload, fn, rejection } from '../support/app.js';
+import {
+  checkLiveResults,
+  type LiveResult,
+  type LiveResultsFile,
+  sensitiveValues,
+} from '../support/integration-checks.js';
 import {
   deliveriesSettled,
   type Harness,
@@ -78,9 +89,15 @@ const asJsonArray = (value: unknown, what: string): Json[] => {
 
 const sortedKeys = (value: Json): string[] => Object.keys(value).sort();
 
+/** What the app's functions returned, in the live-results format (checked in step 8). */
+const captured: LiveResult[] = [];
+
+/** A date-time as the contract wants it in every record: ISO-8601 with the account's offset. */
+const ISO_WITH_OFFSET = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)$/;
+
 /**
  * How Zapier renders a string connection label: `{{key}}` from the auth fields and the test's answer hoisted to
- * the top level (zapier-platform.md §3).
+ * the top level.
  */
 const renderLabel = (template: string, context: Json): string =>
   template.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_, key: string) => {
@@ -143,6 +160,16 @@ describe('1. connect (session auth)', { timeout: STEP_TIMEOUT }, () => {
     expect(label).not.toContain(DEMO.password);
 
     connection = authData;
+  });
+
+  it('asks the user to reconnect when a session refresh finds the stored password refused (ExpiredAuthError)', async () => {
+    const error = await rejection(
+      appTester(exchange, {
+        authData: { ...auth(), password: 'stale-password-not-real-000' },
+      }),
+    );
+    expect(error.name).toBe('ExpiredAuthError');
+    expect(error.message).not.toContain('stale-password-not-real-000');
   });
 
   it('asks Zapier to refresh the session when the key is unknown (401 → RefreshAuthError)', async () => {
@@ -275,12 +302,22 @@ describe('2. instant triggers: subscribe, hook, perform, performList', { timeout
         subscribeData,
       });
       expect(runs).toEqual([payload]);
+      captured.push({
+        kind: 'triggers',
+        key: trigger,
+        method: 'perform',
+        case: type,
+        items: asJsonArray(runs, 'runs'),
+      });
+      if (trigger === 'order') expect(Array.isArray(payload.items), 'order items are line items').toBe(true);
+      expect(String(payload.dateCreated)).toMatch(ISO_WITH_OFFSET);
 
       // The editor's "test trigger" (performList) must show the same shape as the hook, or mapped fields blank.
       const samples = asJsonArray(
         await appTester(ops.performList, { authData: auth(), inputData, meta: { isLoadingSample: true } }),
         'performList result',
       );
+      captured.push({ kind: 'triggers', key: trigger, method: 'performList', case: type, items: samples });
       expect(samples.length).toBeGreaterThanOrEqual(1);
       expect(samples.length).toBeLessThanOrEqual(3);
       const [first] = samples;
@@ -310,43 +347,22 @@ describe('2. instant triggers: subscribe, hook, perform, performList', { timeout
 type CreateKey = keyof typeof App.creates;
 const create = (key: CreateKey) => fn(App.creates[key].operation.perform);
 
-/** The documented fields of each action's flat result (docs/actions.md); `?` ones may be absent. */
-const RESULT_FIELDS: Record<CreateKey, { required: string[]; optional: string[] }> = {
-  create_sale: {
-    required: [
-      'orderId',
-      'customerId',
-      'orderStatus',
-      'orderType',
-      'totalAmount',
-      'campaignId',
-      'dateCreated',
-    ],
-    optional: ['cardLast4'],
-  },
-  create_lead: { required: ['orderId', 'customerId', 'orderStatus', 'dateCreated'], optional: [] },
-  update_fulfillment: {
-    required: ['fulfillmentStatus', 'status'],
-    optional: ['orderId', 'fulfillmentId', 'message'],
-  },
-  cancel_order: { required: ['orderId', 'status'], optional: ['message'] },
-  update_customer: { required: ['customerId', 'status'], optional: ['message'] },
-};
-
-/** Checks a create's result is a flat object with the documented fields only, and returns it. */
-const flatResult = (key: CreateKey, value: unknown): Json => {
+/**
+ * A create's result: the resource's new state (the order, or the customer for update_customer), as the API's
+ * record serializer writes it. Captured for the integration checks.
+ */
+const actionResult = (key: CreateKey, value: unknown): Json => {
   const result = asJson(value, `${key} result`);
-  const { required, optional } = RESULT_FIELDS[key];
-  for (const field of required) expect(result, `${key} result has ${field}`).toHaveProperty(field);
-  expect(
-    Object.keys(result).filter((field) => !required.includes(field) && !optional.includes(field)),
-    `${key} result fields beyond the documented ones`,
-  ).toEqual([]);
-  for (const [field, fieldValue] of Object.entries(result)) {
-    expect(['string', 'number', 'boolean'], `${key} result field ${field} is flat`).toContain(
-      typeof fieldValue,
-    );
+  captured.push({ kind: 'creates', key, method: 'perform', items: [result] });
+  if (key === 'update_customer') {
+    expect(result.id).toBe(String(result.customerId));
+  } else {
+    expect(result.id, `${key} result id`).toBe(result.orderId);
+    expect(String(result.orderId)).toMatch(/^[0-9A-F]{10}$/);
+    expect(Array.isArray(result.items), `${key} items are line items`).toBe(true);
   }
+  expect(String(result.dateCreated)).toMatch(ISO_WITH_OFFSET);
+  expect(String(result.dateUpdated)).toMatch(ISO_WITH_OFFSET);
   return result;
 };
 
@@ -425,7 +441,7 @@ describe('3. actions', { timeout: STEP_TIMEOUT }, () => {
   it("create_sale charges the test card through order/import with Konnektive's names", async () => {
     const { sim } = h();
     sim.clearRequestLog();
-    const result = flatResult(
+    const result = actionResult(
       'create_sale',
       await appTester(create('create_sale'), {
         authData: auth(),
@@ -459,9 +475,8 @@ describe('3. actions', { timeout: STEP_TIMEOUT }, () => {
       orderType: 'NEW_SALE',
       cardLast4: TEST_CARD.slice(-4),
     });
-    expect(String(result.orderId)).toMatch(/^[0-9A-F]{10}$/);
-    expect(Number(result.campaignId)).toBe(Number(dropdowns().campaignId));
-    expect(String(result.dateCreated)).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    expect(result.campaignId).toBe(Number(dropdowns().campaignId));
+    expect(result.customerId).toEqual(expect.any(Number));
     const order = sim.getOrder(String(result.orderId));
     expect(order).toMatchObject({ orderStatus: 'COMPLETE', emailAddress: buyer.emailAddress });
     expect(String(result.totalAmount)).toBe(String(order?.totalAmount));
@@ -478,7 +493,7 @@ describe('3. actions', { timeout: STEP_TIMEOUT }, () => {
       emailAddress: 'leady.mcleadface@example.com',
       phoneNumber: '555-0101',
     };
-    const result = flatResult(
+    const result = actionResult(
       'create_lead',
       await appTester(create('create_lead'), {
         authData: auth(),
@@ -488,8 +503,7 @@ describe('3. actions', { timeout: STEP_TIMEOUT }, () => {
 
     const call = onlyCall(h(), 'leads/import');
     expect(call.params).toMatchObject({ campaignId: dropdowns().campaignId, ...lead });
-    expect(result).toMatchObject({ orderStatus: 'PARTIAL' });
-    expect(String(result.dateCreated)).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    expect(result).toMatchObject({ orderStatus: 'PARTIAL', ...lead });
     expect(sim.getOrder(String(result.orderId))).toMatchObject({
       orderStatus: 'PARTIAL',
       emailAddress: lead.emailAddress,
@@ -501,7 +515,7 @@ describe('3. actions', { timeout: STEP_TIMEOUT }, () => {
     sim.clearRequestLog();
     const orderId = String(theSale().orderId);
     const shippedAt = new Date();
-    const result = flatResult(
+    const result = actionResult(
       'update_fulfillment',
       await appTester(create('update_fulfillment'), {
         authData: auth(),
@@ -525,15 +539,16 @@ describe('3. actions', { timeout: STEP_TIMEOUT }, () => {
       dateShipped: accountDate(shippedAt),
       shipCarrier: 'USPS',
     });
-    expect(result).toMatchObject({ fulfillmentStatus: 'SHIPPED', status: 'ok' });
-    if ('orderId' in result) expect(result.orderId).toBe(orderId);
+    // The order's new state, its fulfillment included.
+    expect(result.orderId).toBe(orderId);
+    expect(JSON.stringify(result.fulfillments)).toContain('9400100000000000000000');
   });
 
   it('update_customer changes only the given fields through customer/update', async () => {
     const { sim } = h();
     sim.clearRequestLog();
     const customerId = String(theSale().customerId);
-    const result = flatResult(
+    const result = actionResult(
       'update_customer',
       await appTester(create('update_customer'), {
         authData: auth(),
@@ -545,7 +560,8 @@ describe('3. actions', { timeout: STEP_TIMEOUT }, () => {
     const call = onlyCall(h(), 'customer/update');
     expect(call.params).toMatchObject({ customerId, city: 'Shelbyville', phoneNumber: '555-0199' });
     expect(call.params).not.toHaveProperty('firstName');
-    expect(result).toMatchObject({ status: 'ok' });
+    // The customer's new state.
+    expect(result).toMatchObject({ id: customerId, city: 'Shelbyville', phoneNumber: '555-0199' });
     expect(String(result.customerId)).toBe(customerId);
     const customer = sim.listCustomers().find((record) => String(record.customerId) === customerId);
     expect(customer).toMatchObject({
@@ -559,7 +575,7 @@ describe('3. actions', { timeout: STEP_TIMEOUT }, () => {
     const { sim } = h();
     sim.clearRequestLog();
     const orderId = String(theSale().orderId);
-    const result = flatResult(
+    const result = actionResult(
       'cancel_order',
       await appTester(create('cancel_order'), {
         authData: auth(),
@@ -569,11 +585,11 @@ describe('3. actions', { timeout: STEP_TIMEOUT }, () => {
 
     const call = onlyCall(h(), 'order/cancel');
     expect(call.params).toMatchObject({ orderId, cancelReason: 'e2e: customer asked to cancel' });
-    expect(result).toMatchObject({ orderId, status: 'ok' });
+    expect(result).toMatchObject({ orderId, orderStatus: 'CANCELLED' });
     expect(sim.getOrder(orderId)).toMatchObject({ orderStatus: 'CANCELLED' });
   });
 
-  it("a declined card fails the step with Konnektive's decline text (and never shows the card number)", async () => {
+  it("a declined card halts the step with Konnektive's decline text (and never shows the card number)", async () => {
     const { sim } = h();
     sim.clearRequestLog();
     const error = await rejection(
@@ -583,10 +599,9 @@ describe('3. actions', { timeout: STEP_TIMEOUT }, () => {
       }),
     );
 
-    expect(error.name).toBe('AppError');
-    const payload = errorPayload(error);
-    expect(payload).toMatchObject({ code: 'DECLINED', status: 422 });
-    expect(String(payload.message)).toContain('Transaction Declined: Card Declined');
+    // A decline is an expected outcome: Halted, so it never counts toward Zapier turning the Zap off.
+    expect(error.name).toBe('HaltedError');
+    expect(error.message).toContain('Transaction Declined: Card Declined');
     expect(error.message).not.toContain(DECLINE_CARD);
     expect(onlyCall(h(), 'order/import').result).toBe('ERROR');
   });
@@ -598,10 +613,10 @@ describe('4. replay', { timeout: STEP_TIMEOUT }, () => {
   it('running the same create_sale step twice returns the first result and charges once', async () => {
     const { sim } = h();
     sim.clearRequestLog();
-    const bundle = { authData: auth(), inputData: saleInput({ custom1: 'e2e-replay-1' }) };
+    const bundle = { authData: auth(), inputData: saleInput({ uniqueSourceId: 'e2e-replay-1' }) };
 
-    const first = flatResult('create_sale', await appTester(create('create_sale'), bundle));
-    const second = flatResult('create_sale', await appTester(create('create_sale'), bundle));
+    const first = actionResult('create_sale', await appTester(create('create_sale'), bundle));
+    const second = actionResult('create_sale', await appTester(create('create_sale'), bundle));
 
     expect(second).toEqual(first);
     expect(onlyCall(h(), 'order/import').result).toBe('SUCCESS');
@@ -610,11 +625,74 @@ describe('4. replay', { timeout: STEP_TIMEOUT }, () => {
       .filter((record) => record.orderId === first.orderId && record.txnType === 'SALE');
     expect(charges).toHaveLength(1);
   });
+
+  it('Update Customer A → B → A within minutes really sets A again (updates carry no Idempotency-Key)', async () => {
+    const { sim } = h();
+    sim.clearRequestLog();
+    const customerId = String(theSale().customerId);
+    for (const city of ['Ogdenville', 'North Haverbrook', 'Ogdenville']) {
+      await appTester(create('update_customer'), { authData: auth(), inputData: { customerId, city } });
+    }
+    const calls = sim.requestLog().filter((entry) => entry.endpoint === 'customer/update');
+    expect(calls.map((call) => call.params.city)).toEqual(['Ogdenville', 'North Haverbrook', 'Ogdenville']);
+    const customer = sim.listCustomers().find((record) => String(record.customerId) === customerId);
+    expect(customer).toMatchObject({ city: 'Ogdenville' });
+  });
 });
 
-// -------------------------------------------------------------------------------------------- 5. Unsubscribe
+// ------------------------------------------------------------------------------------------------ 5. Searches
 
-describe('5. unsubscribe', { timeout: STEP_TIMEOUT }, () => {
+describe('5. searches', { timeout: STEP_TIMEOUT }, () => {
+  const search = (key: 'find_order' | 'find_customer') => fn(App.searches[key].operation.perform);
+
+  it('find_order finds the sale by its order id, and by email newest first', async () => {
+    const orderId = String(theSale().orderId);
+    const byId = asJsonArray(
+      await appTester(search('find_order'), { authData: auth(), inputData: { orderId } }),
+      'find_order result',
+    );
+    captured.push({ kind: 'searches', key: 'find_order', method: 'perform', items: byId });
+    expect(byId.map((order) => order.orderId)).toEqual([orderId]);
+    expect(byId[0]).toMatchObject({ id: orderId, emailAddress: buyer.emailAddress });
+
+    const byEmail = asJsonArray(
+      await appTester(search('find_order'), {
+        authData: auth(),
+        inputData: { emailAddress: buyer.emailAddress },
+      }),
+      'find_order result',
+    );
+    expect(byEmail.length).toBeGreaterThanOrEqual(2);
+    expect(byEmail.length).toBeLessThanOrEqual(10);
+    const created = byEmail.map((order) => Date.parse(String(order.dateCreated)));
+    expect(created).toEqual([...created].sort((a, b) => b - a));
+    expect(byEmail.map((order) => order.orderId)).toContain(orderId);
+  });
+
+  it('find_order finds nothing for an unknown order id, without failing', async () => {
+    const none = await appTester(search('find_order'), {
+      authData: auth(),
+      inputData: { orderId: 'FFFFFFFFFF' },
+    });
+    expect(none).toEqual([]);
+  });
+
+  it('find_customer finds the buyer by email', async () => {
+    const found = asJsonArray(
+      await appTester(search('find_customer'), {
+        authData: auth(),
+        inputData: { emailAddress: buyer.emailAddress },
+      }),
+      'find_customer result',
+    );
+    captured.push({ kind: 'searches', key: 'find_customer', method: 'perform', items: found });
+    expect(found.map((customer) => String(customer.customerId))).toContain(String(theSale().customerId));
+  });
+});
+
+// -------------------------------------------------------------------------------------------- 6. Unsubscribe
+
+describe('6. unsubscribe', { timeout: STEP_TIMEOUT }, () => {
   it('after performUnsubscribe a later sale reaches a still-subscribed Zap but not the switched-off one', async () => {
     const harness = h();
     const ops = hookOps('order');
@@ -660,5 +738,162 @@ describe('5. unsubscribe', { timeout: STEP_TIMEOUT }, () => {
       subscribeData: subscription,
     });
     expect(again).toEqual({ id: subscription.id, deleted: true });
+  });
+});
+
+// ------------------------------------------------------------------------------------------- 7. Error classes
+
+/** The simulator's request log as its control API answers it (`GET /_sim/requests`): what Konnektive saw. */
+const konnektiveSaw = async (): Promise<Json[]> => {
+  const response = await fetch(`${h().simulator.url}/_sim/requests`);
+  return asJsonArray(asJson(await response.json(), '/_sim/requests').requests, 'requests');
+};
+
+describe('7. error classes as Zapier sees them', { timeout: STEP_TIMEOUT }, () => {
+  const search = (key: 'find_order' | 'find_customer') => fn(App.searches[key].operation.perform);
+
+  it('Konnektive down for a read → ThrottledError (503 with Retry-After): Zapier retries the step later', async () => {
+    const { sim } = h();
+    sim.setFaults({ errorRate: 1, endpoints: ['order/query'] });
+    try {
+      const error = await rejection(
+        appTester(search('find_order'), {
+          authData: auth(),
+          inputData: { orderId: String(theSale().orderId) },
+        }),
+      );
+      expect(error.name).toBe('ThrottledError');
+      expect(error.message).toMatch(/Konnektive is unavailable/);
+    } finally {
+      sim.setFaults({ errorRate: 0, endpoints: null });
+    }
+  });
+
+  it('a sale Konnektive processed but never answered → OUTCOME_UNKNOWN, an error the user reads (never a retry); the replayed step charges nothing', async () => {
+    const { sim } = h();
+    sim.clearRequestLog();
+    const ordersBefore = sim.listOrders().length;
+    // Konnektive processes the sale, then the answer is lost (an HTTP 5xx instead of the order).
+    sim.setFaults({ errorRate: 1, endpoints: ['order/import'], afterProcessing: true });
+    const bundle = { authData: auth(), inputData: saleInput({ uniqueSourceId: 'e2e-unknown-1' }) };
+    try {
+      const error = await rejection(appTester(create('create_sale'), bundle));
+      expect(error.name).not.toBe('ThrottledError');
+      const payload = errorPayload(error);
+      expect(payload).toMatchObject({ code: 'OUTCOME_UNKNOWN', status: 502 });
+      expect(String(payload.message)).toMatch(/may or may not have gone through\. Check Konnektive/);
+      expect(sim.listOrders().length).toBe(ordersBefore + 1);
+    } finally {
+      sim.setFaults({ errorRate: 0, endpoints: null, afterProcessing: false });
+    }
+    // The user (or Autoreplay) runs the step again: the stored answer, no second order/import.
+    const again = await rejection(appTester(create('create_sale'), bundle));
+    expect(errorPayload(again)).toMatchObject({ code: 'OUTCOME_UNKNOWN', status: 502 });
+    expect(sim.requestLog().filter((entry) => entry.endpoint === 'order/import')).toHaveLength(1);
+    expect(sim.listOrders().length).toBe(ordersBefore + 1);
+  });
+
+  it('a password changed in Konnektive → ExpiredAuthError on every step, with one refused login at Konnektive, not one per step', async () => {
+    const harness = h();
+    const rotated = 'rotated-demo-password-456';
+    harness.sim.updateUser(DEMO.loginId, { password: rotated });
+    harness.sim.clearRequestLog();
+    const exchange = fn(App.authentication?.sessionConfig?.perform);
+    const connectionTest = fn(App.authentication?.test);
+    const customerId = String(theSale().customerId);
+    const steps: ReadonlyArray<[string, () => Promise<unknown>]> = [
+      [
+        'Find Order',
+        () =>
+          appTester(search('find_order'), {
+            authData: auth(),
+            inputData: { emailAddress: buyer.emailAddress },
+          }),
+      ],
+      [
+        'Update Customer',
+        () =>
+          appTester(create('update_customer'), {
+            authData: auth(),
+            inputData: { customerId, city: 'Capital City' },
+          }),
+      ],
+      [
+        'Create New Sale',
+        () =>
+          appTester(create('create_sale'), {
+            authData: auth(),
+            inputData: saleInput({ custom1: 'e2e-expired' }),
+          }),
+      ],
+      [
+        'New Order Event sample',
+        () =>
+          appTester(hookOps('order').performList, {
+            authData: auth(),
+            inputData: { orderType: 'NEW_SALE' },
+            meta: { isLoadingSample: true },
+          }),
+      ],
+      ['connection test', () => appTester(connectionTest, { authData: auth() })],
+      // Zapier refreshing the session with the stale password it holds.
+      ['session refresh', () => appTester(exchange, { authData: auth() })],
+      [
+        'Find Customer',
+        () =>
+          appTester(search('find_customer'), {
+            authData: auth(),
+            inputData: { emailAddress: buyer.emailAddress },
+          }),
+      ],
+    ];
+    for (const [name, step] of steps) {
+      const error = await rejection(step());
+      expect(error.name, name).toBe('ExpiredAuthError');
+      expect(error.message, name).not.toContain(DEMO.password);
+      expect(error.message, name).not.toContain(TEST_CARD);
+    }
+    // Konnektive saw the stale password exactly once (the first step), however many steps ran after it.
+    const seen = await konnektiveSaw();
+    expect(seen.map((entry) => entry.endpoint)).toEqual(['order/query']);
+    expect(seen.map((entry) => entry.result)).toEqual(['ERROR']);
+    expect(JSON.stringify(seen)).not.toContain(DEMO.password);
+
+    // The user reconnects with the new password: the steps work again.
+    const session = asJson(
+      await appTester(exchange, { authData: { loginId: DEMO.loginId, password: rotated } }),
+      'reconnect',
+    );
+    const reconnected = { loginId: DEMO.loginId, password: rotated, sessionKey: String(session.sessionKey) };
+    const found = asJsonArray(
+      await appTester(search('find_order'), {
+        authData: reconnected,
+        inputData: { orderId: String(theSale().orderId) },
+      }),
+      'find_order after reconnecting',
+    );
+    expect(found.map((order) => order.orderId)).toEqual([theSale().orderId]);
+  });
+});
+
+// ----------------------------------------------------------------------------------------- 8. Integration checks
+
+const LIVE_RESULTS = fileURLToPath(new URL('../fixtures/live-results.json', import.meta.url));
+
+describe('8. Zapier integration checks on everything the app returned', () => {
+  it('passes the T and Z checks, holds no secret, and is written to the fixture with UPDATE_LIVE_RESULTS=1', () => {
+    expect(captured.length).toBeGreaterThan(0);
+    expect(checkLiveResults(App, captured)).toEqual([]);
+    const file: LiveResultsFile = {
+      capturedAt: new Date().toISOString(),
+      source:
+        'zapier/test/e2e/app-against-runtime.test.ts against the local runtime and the Konnektive simulator',
+      results: captured,
+    };
+    expect(sensitiveValues(file)).toEqual([]);
+    if (process.env.UPDATE_LIVE_RESULTS === '1') {
+      mkdirSync(dirname(LIVE_RESULTS), { recursive: true });
+      writeFileSync(LIVE_RESULTS, `${JSON.stringify(file, null, 2)}\n`);
+    }
   });
 });

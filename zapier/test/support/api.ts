@@ -2,7 +2,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 
 /** The fake base URL every test talks to; nothing leaves the process. */
-export const API = 'http://api.test';
+export const API = 'https://api.test';
 
 /** Obviously fake credentials. */
 export const LOGIN_ID = 'fake-api-user';
