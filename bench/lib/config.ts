@@ -38,12 +38,15 @@ const schema = z.object({
   idleTicks: int(1, 20),
   /** §2: events created for the single-merchant capacity run (2/3 sales, 1/3 leads). */
   events: int(10, 50_000),
-  /** §2: events for the single-merchant run as shipped (per-hook pacing on). */
+  /** §2: events for one merchant × one Zap as shipped (per-URL rate on). */
   pacedEvents: int(10, 10_000),
   /** §2: merchants (connections) in the multi-merchant run, each with 2 Zaps. */
   merchants: int(2, 100),
-  /** §2: records each merchant's Zaps see in the multi-merchant run. */
+  /** §2: records per merchant in the multi-merchant run (half New Sale, half New Lead). */
   merchantEvents: int(10, 10_000),
+  /** §2: Zaps on one trigger of one merchant in the fan-out run, and the events each of them gets. */
+  fanoutZaps: int(2, 500),
+  fanoutEvents: int(1, 1_000),
   /** §3: seconds of steady traffic and its rate (events/s). */
   latencySeconds: int(3, 600),
   latencyRate: int(1, 200),
@@ -71,9 +74,11 @@ const FULL = {
   subscriptions: '1,10,50',
   'idle-ticks': '3',
   events: '3000',
-  'paced-events': '500',
+  'paced-events': '250',
   merchants: '10',
-  'merchant-events': '150',
+  'merchant-events': '300',
+  'fanout-zaps': '100',
+  'fanout-events': '40',
   'latency-seconds': '20',
   'latency-rate': '10',
   actions: '300',
@@ -89,7 +94,9 @@ const QUICK: typeof FULL = {
   events: '600',
   'paced-events': '100',
   merchants: '4',
-  'merchant-events': '45',
+  'merchant-events': '100',
+  'fanout-zaps': '100',
+  'fanout-events': '10',
   'latency-seconds': '8',
   'latency-rate': '10',
   actions: '100',
@@ -137,6 +144,8 @@ export const parseBenchArgs = (argv: readonly string[]): BenchConfig => {
     pacedEvents: pick('paced-events'),
     merchants: pick('merchants'),
     merchantEvents: pick('merchant-events'),
+    fanoutZaps: pick('fanout-zaps'),
+    fanoutEvents: pick('fanout-events'),
     latencySeconds: pick('latency-seconds'),
     latencyRate: pick('latency-rate'),
     actions: pick('actions'),

@@ -9,6 +9,8 @@ type Send = (this: unknown, command: unknown, ...rest: unknown[]) => unknown;
 
 export interface OpStats {
   calls: number;
+  /** Items read or written: one per call, the request's items for BatchGet/BatchWrite. */
+  items: number;
   totalMs: number;
 }
 
@@ -18,12 +20,20 @@ const WRITES = new Set(['Put', 'Update', 'Delete', 'BatchWrite', 'TransactWrite'
  * `Put Ledger`, `Get Deliveries`, …: the command without its `Command` suffix and the logical table (the physical
  * names are `<prefix>-<Id>`, see functions/adapters/dynamodb/tables.ts).
  */
-const operationName = (command: unknown): string => {
-  if (typeof command !== 'object' || command === null) return 'unknown';
+const operationName = (command: unknown): { name: string; items: number } => {
+  if (typeof command !== 'object' || command === null) return { name: 'unknown', items: 1 };
   const name = command.constructor.name.replace(/Command$/, '');
-  const input = (command as { input?: { TableName?: unknown } }).input;
+  const input = (command as { input?: { TableName?: unknown; RequestItems?: Record<string, unknown> } })
+    .input;
+  if (input?.RequestItems) {
+    const [tableName, request] = Object.entries(input.RequestItems)[0] ?? ['', []];
+    const items = Array.isArray(request)
+      ? request.length
+      : ((request as { Keys?: unknown[] }).Keys?.length ?? 0);
+    return { name: `${name} ${tableName.split('-').pop()}`, items };
+  }
   const table = typeof input?.TableName === 'string' ? input.TableName.split('-').pop() : undefined;
-  return table ? `${name} ${table}` : name;
+  return { name: table ? `${name} ${table}` : name, items: 1 };
 };
 
 const isPromise = (value: unknown): value is Promise<unknown> =>
@@ -38,9 +48,10 @@ export class DynamoMeter {
     const prototype = DynamoDBDocumentClient.prototype as unknown as { send: Send };
     const original = prototype.send;
     this.original = original;
-    const record = (name: string, started: number) => {
-      const stats = this.ops.get(name) ?? { calls: 0, totalMs: 0 };
+    const record = ({ name, items }: { name: string; items: number }, started: number) => {
+      const stats = this.ops.get(name) ?? { calls: 0, items: 0, totalMs: 0 };
       stats.calls += 1;
+      stats.items += items;
       stats.totalMs += performance.now() - started;
       this.ops.set(name, stats);
     };
@@ -52,7 +63,7 @@ export class DynamoMeter {
         // A rejected call is counted apart: for the ledger's conditional put it means "already seen".
         result.then(
           () => record(name, started),
-          () => record(`${name} (failed)`, started),
+          () => record({ name: `${name.name} (failed)`, items: name.items }, started),
         );
       } else {
         record(name, started);
@@ -82,13 +93,15 @@ export class DynamoMeter {
     const byCommand = Object.fromEntries([...this.ops.entries()].sort(([a], [b]) => a.localeCompare(b)));
     let calls = 0;
     let writes = 0;
+    let reads = 0;
     let totalMs = 0;
     for (const [name, stats] of this.ops) {
       calls += stats.calls;
       totalMs += stats.totalMs;
-      if (WRITES.has(name.split(' ')[0] ?? '')) writes += stats.calls;
+      if (WRITES.has(name.split(' ')[0] ?? '')) writes += stats.items;
+      else reads += stats.items;
     }
-    return { byCommand, calls, writes, reads: calls - writes, totalMs };
+    return { byCommand, calls, writes, reads, totalMs };
   }
 }
 
@@ -97,3 +110,9 @@ export const callsOf = (byCommand: Record<string, OpStats>, ...prefixes: string[
   Object.entries(byCommand)
     .filter(([name]) => prefixes.some((prefix) => name.startsWith(prefix)))
     .reduce((sum, [, stats]) => sum + stats.calls, 0);
+
+/** Items of the operations whose name starts with one of `prefixes` (a BatchWrite of 25 markers counts 25). */
+export const itemsOf = (byCommand: Record<string, OpStats>, ...prefixes: string[]): number =>
+  Object.entries(byCommand)
+    .filter(([name]) => prefixes.some((prefix) => name.startsWith(prefix)))
+    .reduce((sum, [, stats]) => sum + stats.items, 0);

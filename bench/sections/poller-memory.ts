@@ -9,7 +9,7 @@
  * (b) right after a forced full GC at each page boundary (when the page's events are published) — the live set,
  * which must not grow with the backlog.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -18,7 +18,7 @@ import { KonnektiveClient } from '../../functions/adapters/konnektive/konnektive
 import type { DetectedEvent } from '../../functions/core/model.js';
 import { DEFAULT_POLL_SETTINGS, pollStream } from '../../functions/core/triggers/poll-stream.js';
 import { DEMO_USER } from '../../local/simulator/index.js';
-import { Cleanup } from '../lib/cleanup.js';
+import { startScript } from '../lib/child-process.js';
 import type { Section, SectionContext, SectionOutput } from '../lib/context.js';
 import { pollerStores } from '../lib/poller-stores.js';
 import { infoRow, type Row, targetRow } from '../lib/report.js';
@@ -44,45 +44,15 @@ const exposeGc = (): (() => void) => {
 const startSimulatorProcess = async (
   context: SectionContext,
 ): Promise<{ url: string; child: ChildProcess }> => {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'local/simulator/main.ts', '--port', '0', '--seed-orders', '0', '--seed', '11'],
-    { cwd: context.repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  Cleanup.trackPid(child.pid, 'simulator/main.ts');
-  context.cleanup.add('simulator process', async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    Cleanup.untrackPid(child.pid);
+  const { child, match } = await startScript({
+    repoRoot: context.repoRoot,
+    cleanup: context.cleanup,
+    name: 'simulator process',
+    script: 'local/simulator/main.ts',
+    args: ['--port', '0', '--seed-orders', '0', '--seed', '11'],
+    ready: /http:\/\/127\.0\.0\.1:\d+/,
   });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`simulator did not start: ${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /http:\/\/127\.0\.0\.1:\d+/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[0]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`simulator exited (${code}): ${output}`));
-    });
-  });
-  child.stdout?.resume();
-  child.stderr?.resume();
-  return { url, child };
+  return { url: match[0], child };
 };
 
 const control = async (url: string, method: string, path: string, body?: unknown): Promise<unknown> => {

@@ -17,6 +17,7 @@ import type {
   Trigger,
 } from './model.js';
 import type { StreamProgress, StreamStrategy } from './triggers/cursor-state.js';
+import type { DeliveryMessage } from './triggers/schemas.js';
 
 /** Wall-clock time, injectable so tests control it. */
 export interface Clock {
@@ -206,4 +207,39 @@ export type HookResponse =
 /** POSTs one JSON payload to a Zapier hook URL (attempt timeout applied by the adapter). */
 export interface HookSender {
   post(url: string, payload: unknown, headers: Record<string, string>): Promise<HookResponse>;
+}
+
+/** A rate window [from, to), epoch milliseconds. */
+export interface RateBooking {
+  from: number;
+  to: number;
+}
+
+/**
+ * Each hook URL's request rate, shared by every process that delivers (Zapier allows about 30 requests/second per
+ * hook URL). Bookings are made in fixed windows; a request is sent inside the window it booked.
+ */
+export interface HookRateLimiter {
+  /**
+   * Books `count` requests to `url` in the earliest windows with room from `now` on, in order. A booking whose window
+   * has begun may be sent at once; a later one is waited for off the worker (the message is queued again until then).
+   */
+  reserve(url: string, count: number, now: Date): Promise<RateBooking[]>;
+  /** Allows at most `perWindow` requests per window to `url` until `until` (0 pauses it after a 429; 1 slows it). */
+  restrict(url: string, until: Date, perWindow: number, now: Date): Promise<void>;
+}
+
+/** The longest delay a queue message can be given (SQS DelaySeconds); longer waits hop (see DeliveryQueue). */
+export const QUEUE_MAX_DELAY_SECONDS = 900;
+
+/** The delivery queue (SQS in AWS, a local queue with the same semantics locally). */
+export interface DeliveryQueue {
+  /**
+   * Queues `messages`, each to be received at or after its `notBefore` (at once when absent). A wait longer than
+   * {@link QUEUE_MAX_DELAY_SECONDS} is sent with that delay; the consumer re-sends a message received before its
+   * `notBefore` with the rest of the wait (a hop), so no message waits in flight.
+   */
+  send(messages: DeliveryMessage[], now: Date): Promise<void>;
+  /** Parks a message (or an unreadable body) in the dead-letter queue with the reason; the alarm watches it. */
+  deadLetter(body: DeliveryMessage | string, reason: string): Promise<void>;
 }

@@ -237,7 +237,7 @@ export const BACKGROUND_HANDLERS = {
     source: 'delivery-queue',
     summary: 'POSTs each event to the matching Zapier hooks',
     callsKonnektive: false,
-    tables: { subscriptions: 'readDelete', deliveries: 'readWrite' },
+    tables: { subscriptions: 'readDelete', deliveries: 'readWrite', hookRates: 'readWrite' },
     hookAllowlist: true,
   },
   /** Scheduled every minute, independently of the dispatcher: stream staleness, stuck leases, invalid connections. */

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { type RunActionDeps, runAction } from '../core/actions/run-action.js';
 import type { Connection } from '../core/model.js';
-import type { Dependencies } from '../shared/dependencies.js';
+import { type Dependencies, konnektiveAccessOf } from '../shared/dependencies.js';
 import {
   type ApiEvent,
   createAuthenticator,
@@ -49,11 +49,8 @@ export const createRunActionHandler = (deps: RunActionHandlerDeps) => {
 /** The handler as deployed: its dependencies from the process container. */
 export const fromDependencies = (deps: Dependencies) =>
   createRunActionHandler({
+    // Konnektive under the access policy, a refused stored password counted (StoredCredentialsRejected).
+    ...konnektiveAccessOf(deps),
     authenticate: createAuthenticator(deps.stores),
-    konnektive: deps.konnektive,
-    connections: deps.stores.connections,
     idempotency: deps.stores.idempotency,
-    cipher: deps.cipher,
-    clock: deps.clock,
-    egressIps: deps.egressIps,
   });

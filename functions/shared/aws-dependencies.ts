@@ -7,13 +7,17 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { KmsCredentialCipher } from '../adapters/crypto/kms-credential-cipher.js';
-import { createDocumentClient, createDynamoDbStores } from '../adapters/dynamodb/index.js';
+import {
+  createDocumentClient,
+  createDynamoDbStores,
+  DynamoDbHookRateLimiter,
+} from '../adapters/dynamodb/index.js';
 import { EventBridgePublisher } from '../adapters/eventbridge/event-bridge-publisher.js';
 import { FetchHookSender } from '../adapters/http/fetch-hook-sender.js';
-import { SqsDeliveryQueueControl, SqsPollRequestQueue } from '../adapters/sqs/sqs-queues.js';
+import { SqsDeliveryQueue, SqsPollRequestQueue } from '../adapters/sqs/sqs-queues.js';
 import { CampaignCache } from '../core/dropdowns/campaign-cache.js';
 import { lazily } from '../core/lazy.js';
-import { TokenBucketPacer } from '../core/triggers/pacer.js';
+import { CoalescingHookRateLimiter, hookRatePolicy } from '../core/triggers/hook-rate.js';
 import { SettledEvents } from '../core/triggers/settled-events.js';
 import {
   cipherConfig,
@@ -27,7 +31,7 @@ import {
   storageConfig,
   tableName,
 } from './config.js';
-import { type Dependencies, newSubscriptionId, systemClock } from './dependencies.js';
+import { type Dependencies, newSubscriptionId, systemClock, timerWait } from './dependencies.js';
 import { createKonnektiveClient } from './konnektive.js';
 import { deliverySettingsFrom, pollSettingsFrom, streamHealthSettingsFrom } from './settings.js';
 
@@ -47,28 +51,37 @@ export const createAwsDependencies = (env?: Env): Dependencies => {
   });
   const region = () => config.storage.AWS_REGION;
   const sqs = lazily({ client: () => new SQSClient({ region: region() }) });
+  // One document client (one connection pool) for the stores and the hook rates.
+  const dynamo = lazily({
+    client: () => createDocumentClient({ endpoint: config.storage.DYNAMODB_ENDPOINT, region: region() }),
+  });
   return lazily<Dependencies>({
     stores: () =>
       createDynamoDbStores({
-        client: createDocumentClient({ endpoint: config.storage.DYNAMODB_ENDPOINT, region: region() }),
+        client: dynamo.client,
         tableNames: (key) => tableName(config.storage, key),
       }),
     cipher: () => new KmsCredentialCipher(new KMSClient({ region: region() }), config.cipher.KMS_KEY_ID),
     konnektive: () => createKonnektiveClient(config.konnektive),
     clock: () => systemClock,
+    wait: () => timerWait,
     egressIps: () => config.konnektive.EGRESS_IPS,
     hookAllowlist: () => config.hook.HOOK_URL_ALLOWLIST,
     publisher: () =>
       new EventBridgePublisher(new EventBridgeClient({ region: region() }), config.poll.EVENT_BUS_NAME),
     pollQueue: () => new SqsPollRequestQueue(sqs.client, config.dispatch.POLL_QUEUE_URL),
     deliveryQueue: () =>
-      new SqsDeliveryQueueControl(
-        sqs.client,
-        config.delivery.DELIVERY_QUEUE_URL,
-        config.delivery.DELIVERY_DLQ_URL,
-      ),
+      new SqsDeliveryQueue(sqs.client, config.delivery.DELIVERY_QUEUE_URL, config.delivery.DELIVERY_DLQ_URL),
     hookSender: () => new FetchHookSender(config.delivery.DELIVERY_ATTEMPT_TIMEOUT_MS),
-    hookPacer: () => new TokenBucketPacer(config.delivery.HOOK_RATE_PER_SECOND),
+    // Concurrent records of this process share their booking calls (one DynamoDB call per URL at a time).
+    hookRateLimiter: () =>
+      new CoalescingHookRateLimiter(
+        new DynamoDbHookRateLimiter(
+          dynamo.client,
+          tableName(config.storage, 'hookRates'),
+          hookRatePolicy(config.delivery.HOOK_RATE_PER_SECOND),
+        ),
+      ),
     pollSettings: () => pollSettingsFrom(config.poll),
     deliverySettings: () => deliverySettingsFrom(config.delivery),
     streamHealthSettings: () => streamHealthSettingsFrom(config.monitor),

@@ -89,13 +89,13 @@ export const monitorConfig = z.object({
 /** Queue the dispatcher fills with (connection, stream) poll requests. */
 export const dispatchConfig = z.object({ POLL_QUEUE_URL: z.string().min(1) });
 
-/** Delivery knobs (design §2.5). */
+/** Delivery knobs (docs/delivery.md). */
 export const deliveryConfig = z.object({
   DELIVERY_QUEUE_URL: z.string().min(1),
   DELIVERY_DLQ_URL: z.string().min(1),
   DELIVERY_ATTEMPT_TIMEOUT_MS: positiveInt(DEFAULT_HOOK_ATTEMPT_TIMEOUT_MS),
   /** Keep retrying a failing hook this long before dead-lettering (≥ 3 days). */
-  DELIVERY_RETRY_HOURS: positiveInt(DEFAULT_DELIVERY_SETTINGS.retryHorizonMs / HOUR_MS),
+  DELIVERY_RETRY_HOURS: positiveInt(DEFAULT_DELIVERY_SETTINGS.retry.horizonMs / HOUR_MS),
   HOOK_RATE_PER_SECOND: positiveInt(DEFAULT_HOOK_RATE_PER_SECOND),
 });
 

@@ -4,14 +4,21 @@
  * `fromDependencies(container)` picks what it needs; the container builds nothing a function does not use.
  */
 import { randomUUID } from 'node:crypto';
-import type { DeliveryQueueControl } from '../adapters/sqs/sqs-queues.js';
 import type { CampaignCache } from '../core/dropdowns/campaign-cache.js';
 import type { CachedCampaign } from '../core/dropdowns/list-campaigns.js';
 import type { KonnektiveGateway } from '../core/konnektive.js';
 import type { KonnektiveAccessDeps } from '../core/konnektive-access.js';
 import type { StreamHealthSettings } from '../core/monitoring/assess-streams.js';
-import type { Clock, CredentialCipher, EventPublisher, HookSender, Stores } from '../core/ports.js';
-import type { DeliverySettings, HookPacer } from '../core/triggers/deliver.js';
+import type {
+  Clock,
+  CredentialCipher,
+  DeliveryQueue,
+  EventPublisher,
+  HookRateLimiter,
+  HookSender,
+  Stores,
+} from '../core/ports.js';
+import type { DeliverySettings } from '../core/triggers/deliver.js';
 import type { PollRequestQueue } from '../core/triggers/dispatch.js';
 import type { PollSettings } from '../core/triggers/poll-stream.js';
 import type { SettledEvents } from '../core/triggers/settled-events.js';
@@ -22,15 +29,18 @@ export interface Dependencies {
   readonly cipher: CredentialCipher;
   readonly konnektive: KonnektiveGateway;
   readonly clock: Clock;
+  /** Waits `ms` (a booked rate window about to open): timers, or the fake clock in tests. */
+  readonly wait: (ms: number) => Promise<void>;
   /** The fixed egress IPs, listed in "not whitelisted" answers. */
   readonly egressIps: string[];
   /** URL prefixes a hook URL must start with. */
   readonly hookAllowlist: string[];
   readonly publisher: EventPublisher;
   readonly pollQueue: PollRequestQueue;
-  readonly deliveryQueue: DeliveryQueueControl;
+  readonly deliveryQueue: DeliveryQueue;
   readonly hookSender: HookSender;
-  readonly hookPacer: HookPacer;
+  /** Per-URL request rate shared by every deliverer (DynamoDB in AWS, this process's memory locally). */
+  readonly hookRateLimiter: HookRateLimiter;
   readonly pollSettings: PollSettings;
   readonly deliverySettings: DeliverySettings;
   /** How the stream monitor judges leases. */
@@ -44,6 +54,9 @@ export interface Dependencies {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** Waits on the real timers (the fake clock's `advance` stands in for it in tests). */
+export const timerWait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `sub_` + 32 hex characters. */
 export const newSubscriptionId = (): string => `sub_${randomUUID().replaceAll('-', '')}`;

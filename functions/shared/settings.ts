@@ -3,8 +3,13 @@ import {
   DEFAULT_STREAM_HEALTH_SETTINGS,
   type StreamHealthSettings,
 } from '../core/monitoring/assess-streams.js';
-import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from '../core/triggers/deliver.js';
-import { DEFAULT_POLL_SETTINGS, type PollSettings } from '../core/triggers/poll-stream.js';
+import type { DeliverySettings } from '../core/triggers/deliver.js';
+import type { PollSettings } from '../core/triggers/poll-stream.js';
+import {
+  DEFAULT_DELIVERY_SETTINGS,
+  DEFAULT_POLL_SETTINGS,
+  DELIVERY_WRITE_MARGIN_MS,
+} from '../core/triggers/settings.js';
 
 export const pollSettingsFrom = (values: {
   POLL_OVERLAP_SECONDS: number;
@@ -25,9 +30,14 @@ export const pollSettingsFrom = (values: {
   pageTimeoutMs: values.POLL_PAGE_TIMEOUT_SECONDS * 1000,
 });
 
-export const deliverySettingsFrom = (values: { DELIVERY_RETRY_HOURS: number }): DeliverySettings => ({
+export const deliverySettingsFrom = (values: {
+  DELIVERY_RETRY_HOURS: number;
+  DELIVERY_ATTEMPT_TIMEOUT_MS: number;
+}): DeliverySettings => ({
   ...DEFAULT_DELIVERY_SETTINGS,
-  retryHorizonMs: values.DELIVERY_RETRY_HOURS * 3_600_000,
+  retry: { ...DEFAULT_DELIVERY_SETTINGS.retry, horizonMs: values.DELIVERY_RETRY_HOURS * 3_600_000 },
+  // No POST starts unless one attempt and the writes after it fit in what is left of the invocation.
+  minRemainingMs: values.DELIVERY_ATTEMPT_TIMEOUT_MS + DELIVERY_WRITE_MARGIN_MS,
 });
 
 export const streamHealthSettingsFrom = (values: {

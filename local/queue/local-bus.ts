@@ -8,10 +8,11 @@ import {
   EVENT_DETAIL_TYPE,
   EVENT_SOURCE,
 } from '../../functions/adapters/eventbridge/event-bridge-publisher.js';
-import type { DeliveryQueueControl } from '../../functions/adapters/sqs/sqs-queues.js';
 import type { DetectedEvent } from '../../functions/core/model.js';
-import type { EventPublisher } from '../../functions/core/ports.js';
+import type { DeliveryQueue, EventPublisher } from '../../functions/core/ports.js';
+import { queueDelaySeconds } from '../../functions/core/triggers/deliver.js';
 import type { PollRequest, PollRequestQueue } from '../../functions/core/triggers/dispatch.js';
+import type { DeliveryMessage } from '../../functions/core/triggers/schemas.js';
 import type { LocalQueue, ReceivedMessage } from './local-queue.js';
 
 /** The bus: wraps each event in EventBridge's envelope and routes it (the one rule) into the delivery queue. */
@@ -45,18 +46,21 @@ export class LocalPollRequestQueue implements PollRequestQueue {
   }
 }
 
-export class LocalDeliveryQueueControl implements DeliveryQueueControl {
+/** The delivery queue's port on a local queue: the same delays (whole seconds, ≤ 900 s) and bodies as on SQS. */
+export class LocalDeliveryQueue implements DeliveryQueue {
   constructor(
     private readonly queue: LocalQueue,
     private readonly deadLetterQueue: LocalQueue,
   ) {}
 
-  async retryLater(receiptHandle: string, delaySeconds: number): Promise<void> {
-    this.queue.changeVisibility(receiptHandle, delaySeconds);
+  async send(messages: DeliveryMessage[], now: Date): Promise<void> {
+    for (const message of messages) {
+      this.queue.send(JSON.stringify(message), { delaySeconds: queueDelaySeconds(message, now) });
+    }
   }
 
-  async deadLetter(body: string, reason: string): Promise<void> {
-    this.deadLetterQueue.send(body, { reason });
+  async deadLetter(body: DeliveryMessage | string, reason: string): Promise<void> {
+    this.deadLetterQueue.send(typeof body === 'string' ? body : JSON.stringify(body), { reason });
   }
 }
 

@@ -1,10 +1,21 @@
 /**
  * A local queue with SQS semantics, for the local runtime: at-least-once delivery, visibility timeout, receive
- * count, redrive to a dead-letter queue after `maxReceiveCount` receives, per-message visibility changes, and
+ * count, redrive to a dead-letter queue after `maxReceiveCount` receives, per-message visibility changes, message
+ * delays in whole seconds up to 900 (SQS's DelaySeconds; anything else is refused, as SQS refuses it), and
  * persistence across restarts (an append-only journal replayed at start; survives `kill -9`, not power loss).
+ * Receives take the messages that became visible first; a due-time heap keeps that cheap however many messages wait.
  */
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 export interface LocalMessage {
@@ -38,6 +49,17 @@ export interface LocalQueueOptions {
   now?: () => number;
 }
 
+/** SQS's largest DelaySeconds. */
+export const MAX_DELAY_SECONDS = 900;
+
+/** Thrown for what SQS would refuse (e.g. a delay over 900 s). */
+export class LocalQueueError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LocalQueueError';
+  }
+}
+
 type JournalEntry =
   | { op: 'send'; id: string; body: string; sentAt: number; visibleAt: number; reason?: string | undefined }
   | { op: 'vis'; id: string; visibleAt: number; receiveCount: number }
@@ -47,9 +69,13 @@ export class LocalQueue {
   readonly name: string;
   private readonly messages = new Map<string, LocalMessage>();
   private readonly journalPath: string | undefined;
+  /** The journal, open for appending (one write per entry; reopened after each compaction). */
+  private journalFd: number | undefined;
   private journalLines = 0;
   private readonly now: () => number;
   private readonly waiters = new Set<() => void>();
+  /** (visibleAt, id) of every message, in due order; an entry is stale once its message moved or went. */
+  private readonly due = new DueHeap();
 
   constructor(private readonly options: LocalQueueOptions) {
     this.name = options.name;
@@ -61,8 +87,12 @@ export class LocalQueue {
     }
   }
 
-  /** Sends a message; durable (journaled) before it returns. */
-  send(body: string, options: { delayMs?: number; reason?: string } = {}): string {
+  /** Sends a message, receivable after `delaySeconds` (whole seconds, 0–900); durable (journaled) before it returns. */
+  send(body: string, options: { delaySeconds?: number; reason?: string } = {}): string {
+    const delaySeconds = options.delaySeconds ?? 0;
+    if (!Number.isInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > MAX_DELAY_SECONDS) {
+      throw new LocalQueueError(`DelaySeconds must be a whole number from 0 to ${MAX_DELAY_SECONDS}`);
+    }
     const id = randomUUID();
     const sentAt = this.now();
     const message: LocalMessage = {
@@ -70,22 +100,26 @@ export class LocalQueue {
       body,
       sentAt,
       receiveCount: 0,
-      visibleAt: sentAt + (options.delayMs ?? 0),
+      visibleAt: sentAt + delaySeconds * 1000,
       ...(options.reason ? { reason: options.reason } : {}),
     };
     this.messages.set(id, message);
+    this.due.push(message.visibleAt, id);
     this.journal({ op: 'send', id, body, sentAt, visibleAt: message.visibleAt, reason: options.reason });
     this.wake();
     return id;
   }
 
-  /** Receives up to `max` visible messages, hiding them for the visibility timeout. */
+  /** Receives up to `max` visible messages (the longest visible first), hiding them for the visibility timeout. */
   receive(max: number): ReceivedMessage[] {
     const now = this.now();
     const received: ReceivedMessage[] = [];
-    for (const message of this.messages.values()) {
-      if (received.length >= max) break;
-      if (message.visibleAt > now) continue;
+    while (received.length < max) {
+      const top = this.due.peek();
+      if (!top || top.at > now) break;
+      this.due.pop();
+      const message = this.messages.get(top.id);
+      if (!message || message.visibleAt !== top.at) continue; // stale entry
       const limit = this.options.maxReceiveCount;
       if (limit !== undefined && message.receiveCount >= limit && this.options.deadLetterQueue) {
         this.options.deadLetterQueue.send(message.body, { reason: `maxReceiveCount ${limit} exceeded` });
@@ -93,13 +127,7 @@ export class LocalQueue {
         continue;
       }
       message.receiveCount += 1;
-      message.visibleAt = now + this.options.visibilityTimeoutMs;
-      this.journal({
-        op: 'vis',
-        id: message.messageId,
-        visibleAt: message.visibleAt,
-        receiveCount: message.receiveCount,
-      });
+      this.setVisibleAt(message, now + this.options.visibilityTimeoutMs);
       received.push({
         messageId: message.messageId,
         receiptHandle: `${message.messageId}:${message.receiveCount}`,
@@ -123,15 +151,16 @@ export class LocalQueue {
   changeVisibility(receiptHandle: string, seconds: number): boolean {
     const message = this.byHandle(receiptHandle);
     if (!message) return false;
-    message.visibleAt = this.now() + Math.max(0, seconds) * 1000;
-    this.journal({
-      op: 'vis',
-      id: message.messageId,
-      visibleAt: message.visibleAt,
-      receiveCount: message.receiveCount,
-    });
+    this.setVisibleAt(message, this.now() + Math.max(0, seconds) * 1000);
     this.wake();
     return true;
+  }
+
+  /** Closes the journal (it reopens on the next write). */
+  close(): void {
+    if (this.journalFd === undefined) return;
+    closeSync(this.journalFd);
+    this.journalFd = undefined;
   }
 
   /** Every message (status page, tests). */
@@ -158,7 +187,10 @@ export class LocalQueue {
     return moved;
   }
 
-  /** Resolves when a message may be receivable, or after `timeoutMs`. */
+  /**
+   * Resolves when a message may be receivable — one is sent or made visible, or the earliest waiting one comes due —
+   * or after `timeoutMs`.
+   */
   waitForMessages(timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
@@ -166,8 +198,21 @@ export class LocalQueue {
         this.waiters.delete(done);
         resolve();
       };
-      const timer = setTimeout(done, timeoutMs);
+      const next = this.due.peek();
+      const untilDue = next ? Math.max(0, next.at - this.now()) : timeoutMs;
+      const timer = setTimeout(done, Math.min(timeoutMs, untilDue));
       this.waiters.add(done);
+    });
+  }
+
+  private setVisibleAt(message: LocalMessage, visibleAt: number): void {
+    message.visibleAt = visibleAt;
+    this.due.push(visibleAt, message.messageId);
+    this.journal({
+      op: 'vis',
+      id: message.messageId,
+      visibleAt: message.visibleAt,
+      receiveCount: message.receiveCount,
     });
   }
 
@@ -189,7 +234,8 @@ export class LocalQueue {
 
   private journal(entry: JournalEntry): void {
     if (!this.journalPath) return;
-    appendFileSync(this.journalPath, `${JSON.stringify(entry)}\n`);
+    this.journalFd ??= openSync(this.journalPath, 'a');
+    writeSync(this.journalFd, `${JSON.stringify(entry)}\n`);
     this.journalLines += 1;
     if (this.journalLines > 5_000 && this.journalLines > this.messages.size * 4) this.compact();
   }
@@ -229,6 +275,7 @@ export class LocalQueue {
     for (const message of this.messages.values()) {
       if (message.receiveCount > 0 && message.visibleAt <= now + this.options.visibilityTimeoutMs)
         message.visibleAt = now;
+      this.due.push(message.visibleAt, message.messageId);
     }
     this.compact();
   }
@@ -246,9 +293,66 @@ export class LocalQueue {
       }),
       JSON.stringify({ op: 'vis', id: m.messageId, visibleAt: m.visibleAt, receiveCount: m.receiveCount }),
     ]);
+    this.close();
     const temporary = `${this.journalPath}.tmp`;
     writeFileSync(temporary, lines.length > 0 ? `${lines.join('\n')}\n` : '');
     renameSync(temporary, this.journalPath);
     this.journalLines = lines.length;
+  }
+}
+
+/** A binary min-heap of (due time, message id), ties in insertion order. */
+class DueHeap {
+  private readonly entries: Array<{ at: number; seq: number; id: string }> = [];
+  private seq = 0;
+
+  push(at: number, id: string): void {
+    const entries = this.entries;
+    entries.push({ at, seq: this.seq++, id });
+    let index = entries.length - 1;
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      if (!this.before(index, parent)) break;
+      this.swap(index, parent);
+      index = parent;
+    }
+  }
+
+  peek(): { at: number; id: string } | undefined {
+    return this.entries[0];
+  }
+
+  pop(): void {
+    const entries = this.entries;
+    const last = entries.pop();
+    if (!last || entries.length === 0) return;
+    entries[0] = last;
+    let index = 0;
+    for (;;) {
+      const left = 2 * index + 1;
+      const right = left + 1;
+      let smallest = index;
+      if (left < entries.length && this.before(left, smallest)) smallest = left;
+      if (right < entries.length && this.before(right, smallest)) smallest = right;
+      if (smallest === index) return;
+      this.swap(index, smallest);
+      index = smallest;
+    }
+  }
+
+  private before(a: number, b: number): boolean {
+    const x = this.entries[a];
+    const y = this.entries[b];
+    if (!x || !y) return false;
+    return x.at < y.at || (x.at === y.at && x.seq < y.seq);
+  }
+
+  private swap(a: number, b: number): void {
+    const entries = this.entries;
+    const x = entries[a];
+    const y = entries[b];
+    if (!x || !y) return;
+    entries[a] = y;
+    entries[b] = x;
   }
 }

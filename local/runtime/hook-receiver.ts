@@ -8,6 +8,7 @@ export interface ReceivedHook {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
+  /** Epoch ms the request arrived. */
   receivedAt: number;
   status: number;
 }
@@ -18,8 +19,8 @@ export interface HookReceiver {
   hook(path: string): string;
   /** Requests answered completely (a request whose answer never completed — sender killed — is not counted). */
   received: ReceivedHook[];
-  /** Requests being held (scripted delay) right now. */
-  pending(): number;
+  /** Requests being held (scripted delay) right now, at `path` or at all paths. */
+  pending(path?: string): number;
   /** Next answers for `path` (status, optional Retry-After, optional delay), consumed in order; then 200. */
   script(path: string, ...answers: Array<{ status: number; retryAfter?: number; delayMs?: number }>): void;
   /** Resolves once `predicate` holds for the received list (polled), or rejects after `timeoutMs`. */
@@ -31,8 +32,11 @@ export interface HookReceiver {
 export const startHookReceiver = async (port = 0): Promise<HookReceiver> => {
   const received: ReceivedHook[] = [];
   const scripts = new Map<string, Array<{ status: number; retryAfter?: number; delayMs?: number }>>();
-  let pending = 0;
+  const pending = new Map<string, number>();
+  const hold = (path: string, by: number) => pending.set(path, (pending.get(path) ?? 0) + by);
   const server: Server = createServer((request, response) => {
+    // When the request arrived (before its body is read or any scripted delay): what a rate limit at Zapier counts.
+    const arrivedAt = Date.now();
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -45,7 +49,7 @@ export const startHookReceiver = async (port = 0): Promise<HookReceiver> => {
         } catch {
           body = Buffer.concat(chunks).toString('utf8');
         }
-        const hook = { path, headers: request.headers, body, receivedAt: Date.now(), status: answer.status };
+        const hook = { path, headers: request.headers, body, receivedAt: arrivedAt, status: answer.status };
         response.once('finish', () => {
           received.push(hook);
           receiver.onReceive?.(hook);
@@ -58,9 +62,9 @@ export const startHookReceiver = async (port = 0): Promise<HookReceiver> => {
         response.end(JSON.stringify({ status: answer.status === 200 ? 'success' : 'error' }));
       };
       if (answer.delayMs) {
-        pending += 1;
+        hold(path, 1);
         setTimeout(() => {
-          pending -= 1;
+          hold(path, -1);
           respond();
         }, answer.delayMs);
       } else {
@@ -78,7 +82,10 @@ export const startHookReceiver = async (port = 0): Promise<HookReceiver> => {
     url,
     hook: (path) => `${url}${path.startsWith('/') ? path : `/${path}`}`,
     received,
-    pending: () => pending,
+    pending: (path) =>
+      path === undefined
+        ? [...pending.values()].reduce((sum, count) => sum + count, 0)
+        : (pending.get(path) ?? 0),
     script: (path, ...answers) => scripts.set(path, answers),
     waitFor: async (predicate, timeoutMs = 30_000) => {
       const deadline = Date.now() + timeoutMs;

@@ -1,43 +1,46 @@
 /**
  * The local container: the same shape as the AWS one (functions/shared/aws-dependencies.ts), built from local
  * adapters: DynamoDB Local stores, the AES key-file cipher, journaled local queues standing in for EventBridge and
- * SQS. The runtime hands in the parts it observes for its console (bus, hook sender, delivery queue, Konnektive).
+ * SQS, hook rates in memory. The runtime hands in the parts it observes for its console (bus, hook sender, delivery
+ * queue, Konnektive).
  */
-import type { DeliveryQueueControl } from '../../functions/adapters/sqs/sqs-queues.js';
 import { CampaignCache } from '../../functions/core/dropdowns/campaign-cache.js';
-import type { KonnektiveGateway } from '../../functions/core/konnektive.js';
 import { lazily } from '../../functions/core/lazy.js';
 import { DEFAULT_STREAM_HEALTH_SETTINGS } from '../../functions/core/monitoring/assess-streams.js';
-import type {
-  Clock,
-  CredentialCipher,
-  EventPublisher,
-  HookSender,
-  Stores,
-} from '../../functions/core/ports.js';
-import type { DeliverySettings, HookPacer } from '../../functions/core/triggers/deliver.js';
-import type { PollRequestQueue } from '../../functions/core/triggers/dispatch.js';
-import type { PollSettings } from '../../functions/core/triggers/poll-stream.js';
 import { SettledEvents } from '../../functions/core/triggers/settled-events.js';
 import { konnektiveConfig, loadConfig } from '../../functions/shared/config.js';
-import { type Dependencies, newSubscriptionId, systemClock } from '../../functions/shared/dependencies.js';
+import {
+  type Dependencies,
+  newSubscriptionId,
+  systemClock,
+  timerWait,
+} from '../../functions/shared/dependencies.js';
 import { createKonnektiveClient } from '../../functions/shared/konnektive.js';
 
-export interface LocalParts {
-  /** The DynamoDB Local stores (`createDynamoDbStores`). */
-  stores: Stores;
-  cipher: CredentialCipher;
-  konnektive: KonnektiveGateway;
-  egressIps: string[];
-  hookAllowlist: string[];
-  publisher: EventPublisher;
-  pollQueue: PollRequestQueue;
-  deliveryQueue: DeliveryQueueControl;
-  hookSender: HookSender;
-  hookPacer: HookPacer;
-  pollSettings: PollSettings;
-  deliverySettings: DeliverySettings;
-  clock?: Clock;
+/**
+ * What the runtime hands in: `stores` are the DynamoDB Local stores (`createDynamoDbStores`); `hookRateLimiter` keeps
+ * the hook rates in this process's memory by default (the runtime is one process), or in DynamoDB Local to compare
+ * with AWS.
+ */
+export interface LocalParts
+  extends Pick<
+    Dependencies,
+    | 'stores'
+    | 'cipher'
+    | 'konnektive'
+    | 'egressIps'
+    | 'hookAllowlist'
+    | 'publisher'
+    | 'pollQueue'
+    | 'deliveryQueue'
+    | 'hookSender'
+    | 'hookRateLimiter'
+    | 'pollSettings'
+    | 'deliverySettings'
+  > {
+  clock?: Dependencies['clock'];
+  /** Waits `ms`; default: timers (tests on a fake clock advance it instead). */
+  wait?: Dependencies['wait'];
 }
 
 export const createLocalDependencies = (parts: LocalParts): Dependencies => {
@@ -47,13 +50,14 @@ export const createLocalDependencies = (parts: LocalParts): Dependencies => {
     cipher: () => parts.cipher,
     konnektive: () => parts.konnektive,
     clock: () => clock,
+    wait: () => parts.wait ?? timerWait,
     egressIps: () => parts.egressIps,
     hookAllowlist: () => parts.hookAllowlist,
     publisher: () => parts.publisher,
     pollQueue: () => parts.pollQueue,
     deliveryQueue: () => parts.deliveryQueue,
     hookSender: () => parts.hookSender,
-    hookPacer: () => parts.hookPacer,
+    hookRateLimiter: () => parts.hookRateLimiter,
     pollSettings: () => parts.pollSettings,
     deliverySettings: () => parts.deliverySettings,
     // Leases are judged by the lease length the local poller uses.

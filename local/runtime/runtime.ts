@@ -13,15 +13,15 @@ import {
   createDocumentClient,
   createDynamoDbClient,
   createDynamoDbStores,
+  DynamoDbHookRateLimiter,
   localTableNames,
 } from '../../functions/adapters/dynamodb/index.js';
 import { FetchHookSender } from '../../functions/adapters/http/fetch-hook-sender.js';
-import type { DeliveryQueueControl } from '../../functions/adapters/sqs/sqs-queues.js';
 import type { KonnektiveGateway } from '../../functions/core/konnektive.js';
 import type { DetectedEvent } from '../../functions/core/model.js';
-import type { EventPublisher, HookSender } from '../../functions/core/ports.js';
+import type { DeliveryQueue, EventPublisher, HookSender } from '../../functions/core/ports.js';
 import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from '../../functions/core/triggers/deliver.js';
-import { TokenBucketPacer } from '../../functions/core/triggers/pacer.js';
+import { CoalescingHookRateLimiter, hookRatePolicy } from '../../functions/core/triggers/hook-rate.js';
 import { DEFAULT_POLL_SETTINGS, type PollSettings } from '../../functions/core/triggers/poll-stream.js';
 import {
   DEFAULT_HOOK_ATTEMPT_TIMEOUT_MS,
@@ -29,19 +29,15 @@ import {
 } from '../../functions/core/triggers/settings.js';
 import { ensureTables } from '../dynamodb/bootstrap.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/dynamodb-local.js';
-import {
-  LocalDeliveryQueueControl,
-  LocalEventBus,
-  LocalPollRequestQueue,
-  toSqsEvent,
-} from '../queue/local-bus.js';
-import { LocalQueue } from '../queue/local-queue.js';
+import { LocalDeliveryQueue, LocalEventBus, LocalPollRequestQueue, toSqsEvent } from '../queue/local-bus.js';
+import { LocalQueue, type ReceivedMessage } from '../queue/local-queue.js';
 import { DEMO_USER, type RunningSimulator, startSimulator } from '../simulator/index.js';
 import { ActivityLog } from './activity.js';
 import { createApiListener, localContext, type Route } from './api-gateway-adapter.js';
 import type { RuntimeEnv } from './config.js';
+import { InMemoryHookRateLimiter } from './in-memory-rate-limiter.js';
 import { observeGateway } from './observe-gateway.js';
-import { handleLocalRoute } from './status.js';
+import { handleLocalRoute, type StreamHealth } from './status.js';
 
 export interface RunningRuntime {
   apiUrl: string;
@@ -63,7 +59,20 @@ export class RuntimeStartError extends Error {
 }
 
 const TABLE_PREFIX = 'kz';
-const DELIVERY_VISIBILITY_MS = 60_000;
+/** The deliver function's time per invocation, as in AWS. */
+const DELIVER_BUDGET_MS = 60_000;
+/** As the stack sets them: six function timeouts, and enough receives that crashes cannot outrun the retry horizon. */
+const DELIVERY_VISIBILITY_MS = 6 * DELIVER_BUDGET_MS;
+const DELIVERY_MAX_RECEIVE_COUNT = 1000;
+/**
+ * Delivery messages handled side by side, each in its own slot (one message per invocation): a slow hook holds its
+ * own slot only, and the per-URL rate keeps any one slow hook to a few slots.
+ */
+const DELIVERY_SLOTS = 32;
+/** Polls (one (connection, stream) each) run side by side, as separate Lambda invocations would. */
+const POLL_SLOTS = 4;
+/** How long a graceful stop waits for in-flight deliveries (one attempt timeout and its writes) before aborting. */
+const STOP_GRACE_MS = 20_000;
 
 /** Fails fast when an external Konnektive URL does not answer at all. */
 const checkReachable = async (url: string) => {
@@ -138,6 +147,13 @@ export interface RuntimeOptions {
   scheduler?: boolean;
   /** The API functions' time per invocation (default: the deployed timeout, API_TIME_LIMITS.functionTimeoutMs). */
   apiTimeoutMs?: number;
+  /** Requests per second per hook URL (default 25, as in AWS). */
+  hookRatePerSecond?: number;
+  /**
+   * Where hook rates are kept: in this process (default — the runtime is one process, so it is exact) or in DynamoDB
+   * Local through the adapter AWS uses (what the benchmark compares).
+   */
+  hookRateStore?: 'memory' | 'dynamodb';
 }
 
 export const startRuntime = async (
@@ -162,7 +178,8 @@ export const startRuntime = async (
       try {
         const dynamoDir = join(dataDir, 'dynamodb');
         await killStaleEmulator(join(dataDir, 'dynamodb.pid'));
-        const started = await startDynamoDbLocal({ dataDir: dynamoDir });
+        // Shielded from the process group's SIGINT/SIGTERM: the graceful stop stops it last, after in-flight writes.
+        const started = await startDynamoDbLocal({ dataDir: dynamoDir, shielded: true });
         if (started.pid) writeFileSync(join(dataDir, 'dynamodb.pid'), String(started.pid));
         cleanups.push(async () => {
           await started.stop();
@@ -215,7 +232,7 @@ export const startRuntime = async (
       name: 'deliveries',
       dataDir: queueDir,
       visibilityTimeoutMs: DELIVERY_VISIBILITY_MS,
-      maxReceiveCount: 200,
+      maxReceiveCount: DELIVERY_MAX_RECEIVE_COUNT,
       deadLetterQueue: deadLetters,
     });
     const polls = new LocalQueue({
@@ -242,7 +259,19 @@ export const startRuntime = async (
         }
       },
     };
-    const fetchSender = new FetchHookSender(DEFAULT_HOOK_ATTEMPT_TIMEOUT_MS);
+    // A graceful stop that outlasts its grace aborts the POSTs still open (they count as failed attempts and are
+    // retried after the restart).
+    const openPosts = new Set<AbortController>();
+    const fetchSender = new FetchHookSender(DEFAULT_HOOK_ATTEMPT_TIMEOUT_MS, async (input, init) => {
+      const controller = new AbortController();
+      init?.signal?.addEventListener('abort', () => controller.abort(init.signal?.reason), { once: true });
+      openPosts.add(controller);
+      try {
+        return await fetch(input, { ...init, signal: controller.signal });
+      } finally {
+        openPosts.delete(controller);
+      }
+    });
     const observedSender: HookSender = {
       post: async (url, payload, headers) => {
         const started = Date.now();
@@ -275,21 +304,26 @@ export const startRuntime = async (
         return response;
       },
     };
-    const control = new LocalDeliveryQueueControl(deliveries, deadLetters);
-    const observedControl: DeliveryQueueControl = {
-      retryLater: async (handle, delaySeconds) => {
-        await control.retryLater(handle, delaySeconds);
-        activity.emit({
-          kind: 'retry-scheduled',
-          delaySeconds,
-          at: new Date(Date.now() + delaySeconds * 1000).toISOString(),
-        });
+    const deliveryQueue = new LocalDeliveryQueue(deliveries, deadLetters);
+    const observedQueue: DeliveryQueue = {
+      send: async (messages, now) => {
+        await deliveryQueue.send(messages, now);
+        for (const message of messages) {
+          // Retries (a later attempt, or a store error's wait) are shown; rate bookings and hops are routine.
+          if (message.booking || !message.notBefore || message.attempt === 1) continue;
+          const delaySeconds = Math.max(
+            0,
+            Math.round((Date.parse(message.notBefore) - now.getTime()) / 1000),
+          );
+          activity.emit({ kind: 'retry-scheduled', delaySeconds, at: message.notBefore });
+        }
       },
       deadLetter: async (body, reason) => {
-        await control.deadLetter(body, reason);
+        await deliveryQueue.deadLetter(body, reason);
         activity.emit({ kind: 'dead-lettered', reason });
       },
     };
+    const ratePolicy = hookRatePolicy(options.hookRatePerSecond ?? DEFAULT_HOOK_RATE_PER_SECOND);
     const konnektive: KonnektiveGateway = observeGateway(
       handlers.localKonnektiveClient(konnektiveUrl, options.handlerEnv),
       activity,
@@ -304,9 +338,14 @@ export const startRuntime = async (
         hookAllowlist: env.HOOK_URL_ALLOWLIST,
         publisher: observedBus,
         pollQueue: new LocalPollRequestQueue(polls),
-        deliveryQueue: observedControl,
+        deliveryQueue: observedQueue,
         hookSender: observedSender,
-        hookPacer: new TokenBucketPacer(DEFAULT_HOOK_RATE_PER_SECOND),
+        hookRateLimiter:
+          options.hookRateStore === 'dynamodb'
+            ? new CoalescingHookRateLimiter(
+                new DynamoDbHookRateLimiter(documentClient, tableNames.hookRates, ratePolicy),
+              )
+            : new InMemoryHookRateLimiter(ratePolicy),
         pollSettings: {
           ...DEFAULT_POLL_SETTINGS,
           settleMs: env.POLL_SETTLE_SECONDS * 1000,
@@ -318,12 +357,21 @@ export const startRuntime = async (
     );
 
     const routes: Route[] = built.routes;
+    /** The stream monitor's latest summary (what it publishes as metrics in AWS), for the status page. */
+    let streamHealth: StreamHealth | undefined;
     const queues = { polls, deliveries, deadLetters };
     const server = createServer(
       createApiListener(
         routes,
         (request, response, url) =>
-          handleLocalRoute(request, response, url, { activity, queues, stores, konnektiveUrl, simulator }),
+          handleLocalRoute(request, response, url, {
+            activity,
+            queues,
+            stores,
+            konnektiveUrl,
+            simulator,
+            streamHealth: () => streamHealth,
+          }),
         options.apiTimeoutMs,
       ),
     );
@@ -346,47 +394,87 @@ export const startRuntime = async (
     const inFlight = new Set<Promise<unknown>>();
     const track = <T>(promise: Promise<T>) => {
       inFlight.add(promise);
-      void promise.finally(() => inFlight.delete(promise));
+      void promise.finally(() => inFlight.delete(promise)).catch(() => undefined);
       return promise;
     };
+    // Once stopping, every invocation sees no time left: deliveries hand back what they have not started, polls
+    // checkpoint and end at their next window; what is in flight finishes (see stop below).
+    const context = (name: string, budgetMs: number) => {
+      const lambdaContext = localContext(name, budgetMs);
+      return {
+        ...lambdaContext,
+        getRemainingTimeInMillis: () => (running ? lambdaContext.getRemainingTimeInMillis() : 0),
+      };
+    };
+    /**
+     * Up to `slots` invocations at once, one message each (SQS semantics otherwise: a message is deleted only when
+     * its record succeeded). A slow message holds its own slot, never a batch behind it.
+     */
     const consume = async (
       queue: LocalQueue,
-      batchSize: number,
+      slots: number,
       budgetMs: number,
       lambda: (event: SQSEvent, context: ReturnType<typeof localContext>) => Promise<SQSBatchResponse>,
     ) => {
-      while (running) {
-        const messages = queue.receive(batchSize);
-        if (messages.length === 0) {
-          await queue.waitForMessages(250);
-          continue;
-        }
-        const event = toSqsEvent(queue.name, messages);
+      let active = 0;
+      let slotFreed: () => void = () => undefined;
+      const invoke = async (message: ReceivedMessage) => {
         try {
-          const result = await track(lambda(event, localContext(queue.name, budgetMs)));
-          const failed = new Set(result.batchItemFailures.map((failure) => failure.itemIdentifier));
-          for (const message of messages)
-            if (!failed.has(message.messageId)) queue.delete(message.receiptHandle);
+          const result = await lambda(toSqsEvent(queue.name, [message]), context(queue.name, budgetMs));
+          if (result.batchItemFailures.length === 0) queue.delete(message.receiptHandle);
         } catch (error) {
           activity.emit({
             kind: 'error',
             message: `${queue.name} handler failed: ${error instanceof Error ? error.message : String(error)}`,
           });
         }
+      };
+      while (running) {
+        if (active >= slots) {
+          await new Promise<void>((resolve) => {
+            slotFreed = resolve;
+          });
+          continue;
+        }
+        const messages = queue.receive(slots - active);
+        if (messages.length === 0) {
+          await Promise.race([queue.waitForMessages(250), stopped]);
+          continue;
+        }
+        for (const message of messages) {
+          active += 1;
+          void track(invoke(message)).finally(() => {
+            active -= 1;
+            slotFreed();
+          });
+        }
       }
     };
+    let stop: () => void = () => undefined;
+    const stopped = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
     const workers = [
-      consume(polls, 1, 300_000, built.background['poll-queue']),
-      consume(polls, 1, 300_000, built.background['poll-queue']),
-      ...Array.from({ length: 4 }, () => consume(deliveries, 10, 60_000, built.background['delivery-queue'])),
+      consume(polls, POLL_SLOTS, 300_000, built.background['poll-queue']),
+      consume(deliveries, DELIVERY_SLOTS, DELIVER_BUDGET_MS, built.background['delivery-queue']),
     ];
+    const scheduled = { source: 'local.scheduler', 'detail-type': 'Scheduled Event' };
     const tick = async () => {
-      await track(
-        built.background.schedule(
-          { source: 'local.scheduler', 'detail-type': 'Scheduled Event' },
-          localContext('dispatch-polls', 60_000),
-        ),
+      // The stream monitor has its own schedule in AWS; here it runs on the same tick, beside the dispatcher (neither
+      // waits for or fails with the other). Its gauges are metrics (off locally) and its "stream health" log lines.
+      const monitor = track(
+        built.background['monitor-schedule'](scheduled, context('monitor-streams', 60_000)),
+      ).then(
+        (summary) => {
+          streamHealth = { ...(summary as Omit<StreamHealth, 'at'>), at: new Date().toISOString() };
+        },
+        (error) => activity.emit({ kind: 'error', message: `stream monitor failed: ${String(error)}` }),
       );
+      try {
+        await track(built.background.schedule(scheduled, context('dispatch-polls', 60_000)));
+      } finally {
+        await monitor;
+      }
     };
     const timer = setInterval(() => {
       if (running && options.scheduler !== false) {
@@ -396,11 +484,24 @@ export const startRuntime = async (
       }
     }, env.POLL_INTERVAL_SECONDS * 1000);
     cleanups.push(async () => {
+      // A graceful stop: take no new messages; let what is in flight finish — POSTs end within their attempt
+      // timeout, and their markers, follow-ups and checkpoints are written while DynamoDB Local still runs (it stops
+      // last). Past the grace, open POSTs are aborted (failed attempts, retried after a restart) and their writes
+      // still finish. A message whose invocation never finished was not deleted: it comes back on restart.
       running = false;
+      stop();
       clearInterval(timer);
-      // Let in-flight deliveries finish (or return to the queue when the process is gone).
-      await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, 20_000))]);
-      await Promise.race([Promise.allSettled(workers), new Promise((r) => setTimeout(r, 1_000))]);
+      const settled = () => Promise.allSettled([...inFlight]);
+      const graceOver = await Promise.race([
+        settled().then(() => false),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), STOP_GRACE_MS).unref()),
+      ]);
+      if (graceOver) {
+        for (const post of openPosts) post.abort();
+        await Promise.race([settled(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+      }
+      await Promise.race([Promise.allSettled(workers), new Promise((r) => setTimeout(r, 1_000).unref())]);
+      for (const queue of [polls, deliveries, deadLetters]) queue.close();
       documentClient.destroy();
     });
 

@@ -4,10 +4,21 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { createDynamoDbStores } from '../../functions/adapters/dynamodb/index.js';
+import { deliveryQueueBodySchema } from '../../functions/core/triggers/schemas.js';
+import { jsonOrUndefined } from '../../functions/shared/lambda.js';
 import type { LocalQueue } from '../queue/local-queue.js';
 import type { RunningSimulator } from '../simulator/index.js';
 import type { ActivityLog } from './activity.js';
 import { STATUS_PAGE_HTML } from './status-page.js';
+
+/** The stream monitor's summary of its latest run (the scheduler tick runs it locally). */
+export interface StreamHealth {
+  streamsInUse: number;
+  maxStalenessSeconds: number;
+  stuckLeases: number;
+  invalidConnectionsInUse: number;
+  at: string;
+}
 
 export interface StatusContext {
   activity: ActivityLog;
@@ -15,6 +26,8 @@ export interface StatusContext {
   stores: ReturnType<typeof createDynamoDbStores>;
   konnektiveUrl: string;
   simulator?: RunningSimulator | undefined;
+  /** The stream monitor's latest summary, when it has run. */
+  streamHealth?: () => StreamHealth | undefined;
 }
 
 const sendJson = (response: ServerResponse, status: number, body: unknown) => {
@@ -29,17 +42,15 @@ const describeDeadLetter = (message: {
   sentAt: number;
   reason?: string | undefined;
 }) => {
-  let event: string | undefined;
-  let eventId: string | undefined;
-  try {
-    const parsed = JSON.parse(message.body) as {
-      detail?: { eventId?: string; payload?: { event?: string } };
-    };
-    event = parsed.detail?.payload?.event;
-    eventId = parsed.detail?.eventId;
-  } catch {
-    // malformed messages are listed without details
-  }
+  // Dead letters are delivery messages (retries exhausted) or, for older or unreadable ones, bus envelopes / raw text.
+  const parsed = deliveryQueueBodySchema.safeParse(jsonOrUndefined(message.body));
+  const detected = parsed.success
+    ? 'detail' in parsed.data
+      ? parsed.data.detail
+      : parsed.data.event
+    : undefined;
+  const event = detected?.payload.event;
+  const eventId = detected?.eventId;
   return {
     id: message.messageId,
     eventId,
@@ -84,6 +95,7 @@ export const statusSnapshot = async (context: StatusContext) => {
       lagSeconds: Math.max(0, Math.round((now - Date.parse(c.hwm)) / 1000)),
       polling: Boolean(c.leaseOwner && (c.leaseExpiresAt ?? 0) > now),
     })),
+    streamHealth: context.streamHealth?.() ?? null,
     deliveries: context.activity.latest(['delivered'], 30),
     failures: context.activity.latest(['delivery-failed', 'poll-error', 'dead-lettered', 'error'], 30),
     queues: {

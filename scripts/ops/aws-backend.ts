@@ -14,7 +14,7 @@ import { NotFoundError } from '../../functions/core/errors.js';
 import { DEFAULT_STREAM_HEALTH_SETTINGS } from '../../functions/core/monitoring/assess-streams.js';
 import { listConnections, retestConnection } from '../../functions/core/operations/connections.js';
 import { systemClock } from '../../functions/shared/dependencies.js';
-import { OpsError, type OpsBackend } from './backend.js';
+import { type OpsBackend, OpsError } from './backend.js';
 import { resolveStageResources, type StageResources, stackNamesOf } from './stage.js';
 
 export interface AwsBackendOptions {
@@ -51,10 +51,7 @@ const guarded = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
   }
 };
 
-export const resolveStage = async (
-  stage: string,
-  client: CloudFormationClient,
-): Promise<StageResources> => {
+export const resolveStage = async (stage: string, client: CloudFormationClient): Promise<StageResources> => {
   const names = stackNamesOf(stage);
   const [stateful, service] = await Promise.all([
     stackResources(client, names.stateful),
@@ -69,7 +66,8 @@ export const resolveStage = async (
 
 export const awsBackend = async (options: AwsBackendOptions): Promise<OpsBackend> => {
   const region = options.region;
-  const cloudFormation = options.clients?.cloudFormation ?? new CloudFormationClient(region ? { region } : {});
+  const cloudFormation =
+    options.clients?.cloudFormation ?? new CloudFormationClient(region ? { region } : {});
   const resources = await resolveStage(options.stage, cloudFormation);
   const documents = options.clients?.documents ?? createDocumentClient({ region });
   const stores = createDynamoDbStores({ client: documents, tableNames: resources.tables });

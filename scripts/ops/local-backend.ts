@@ -9,7 +9,7 @@ import {
   type RetestResult,
   retestResultSchema,
 } from '../../functions/core/operations/connections.js';
-import { OpsError, type OpsBackend } from './backend.js';
+import { type OpsBackend, OpsError } from './backend.js';
 
 export const DEFAULT_LOCAL_URL = 'http://127.0.0.1:3000';
 
@@ -39,22 +39,29 @@ export const localBackend = (baseUrl: string, fetchImpl: typeof fetch = fetch): 
     try {
       json = text === '' ? {} : JSON.parse(text);
     } catch {
-      throw new OpsError(`${method} ${path}: HTTP ${response.status}, not JSON (is ${base} the local runtime?)`);
+      throw new OpsError(
+        `${method} ${path}: HTTP ${response.status}, not JSON (is ${base} the local runtime?)`,
+      );
     }
     if (!response.ok) {
       const message =
-        typeof json === 'object' && json !== null && 'message' in json ? String(json.message) : text.slice(0, 200);
+        typeof json === 'object' && json !== null && 'message' in json
+          ? String(json.message)
+          : text.slice(0, 200);
       throw new OpsError(`${message} (HTTP ${response.status})`);
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      throw new OpsError(`${method} ${path}: unexpected answer (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+      throw new OpsError(
+        `${method} ${path}: unexpected answer (${parsed.error.issues[0]?.message ?? 'invalid'})`,
+      );
     }
     return parsed.data;
   };
   return {
     target: `local runtime ${base}`,
-    listConnections: async () => (await call('GET', '/_ops/connections', connectionReportsSchema)).connections,
+    listConnections: async () =>
+      (await call('GET', '/_ops/connections', connectionReportsSchema)).connections,
     retestConnection: (connectionId): Promise<RetestResult> =>
       call('POST', `/_ops/connections/${encodeURIComponent(connectionId)}/retest`, retestResultSchema),
     close: () => undefined,

@@ -65,7 +65,8 @@ export const resolveStageResources = (
   service: readonly StackResource[],
 ): StageResources => {
   const names = stackNamesOf(stage);
-  const table = (key: TableKey) => physicalId(stateful, 'AWS::DynamoDB::Table', TABLES[key].id, names.stateful);
+  const table = (key: TableKey) =>
+    physicalId(stateful, 'AWS::DynamoDB::Table', TABLES[key].id, names.stateful);
   const statefulQueue = (id: string) => physicalId(stateful, 'AWS::SQS::Queue', id, names.stateful);
   return {
     tables: Object.fromEntries(

@@ -18,7 +18,9 @@ let browser: Browser;
 
 beforeAll(async () => {
   // A retry horizon of zero dead-letters the first failed delivery, so the page has one to show.
-  harness = await startHarness({ deliverySettings: { retryHorizonMs: 0 } });
+  harness = await startHarness({
+    deliverySettings: { retry: { delaysSeconds: [1], jitter: 0, horizonMs: 0 } },
+  });
   const launched = await launchChromium();
   browser = launched.browser;
   // One line in the test output says which Chromium ran (system package or the npm-shipped one).

@@ -56,6 +56,34 @@ const start = async (env: Record<string, string>) => {
 const call = callApi;
 const idsAt = (path: string) => deliveredIds(receiver, path);
 
+/** Connects as the demo user and subscribes a New Sale Zap posting to the receiver's `path`. */
+const subscribeSales = async (runtime: SpawnedRuntime, path: string) => {
+  const session = await call(runtime, 'POST', '/sessions', {
+    loginId: DEMO_USER.loginId,
+    password: DEMO_USER.password,
+  });
+  const auth = { authorization: `Bearer ${String(session.body.token)}` };
+  const created = await call(
+    runtime,
+    'POST',
+    '/subscriptions',
+    { trigger: 'order', type: 'NEW_SALE', targetUrl: receiver.hook(path) },
+    auth,
+  );
+  expect(created.status).toBe(201);
+};
+
+/** Starts again on the same data and expects every one of `sales` at `path` exactly once, then stops cleanly. */
+const restartExpectingEachOnce = async (port: string, dir: string, path: string, sales: string[]) => {
+  const second = await start({ PORT: port, DATA_DIR: dir });
+  await receiver.waitFor(() => sales.every((id) => idsAt(path).includes(id)), 90_000);
+  await new Promise((r) => setTimeout(r, 3_000));
+  const got = idsAt(path);
+  expect(got.filter((id) => sales.includes(id)).sort()).toEqual([...sales].sort());
+  expect(new Set(got).size).toBe(got.length);
+  expect(await second.stop()).toBe(0);
+};
+
 // Each step waits on events with its own explicit bound (60–90 s); the test's bound sits above their sum, so a busy
 // machine makes the run slower, not red.
 describe('npm start (end to end)', { timeout: 300_000 }, () => {
@@ -129,18 +157,7 @@ describe('npm start (end to end)', { timeout: 300_000 }, () => {
     const port = String(await freePort());
     const dir = dataDir();
     const first = await start({ PORT: port, DATA_DIR: dir });
-    const session = await call(first, 'POST', '/sessions', {
-      loginId: DEMO_USER.loginId,
-      password: DEMO_USER.password,
-    });
-    const auth = { authorization: `Bearer ${String(session.body.token)}` };
-    await call(
-      first,
-      'POST',
-      '/subscriptions',
-      { trigger: 'order', type: 'NEW_SALE', targetUrl: receiver.hook('/crash') },
-      auth,
-    );
+    await subscribeSales(first, '/crash');
     // The first deliveries hang at the receiver, so the crash lands mid-stream with POSTs in flight.
     receiver.script('/crash', ...Array.from({ length: 4 }, () => ({ status: 200, delayMs: 30_000 })));
     const sales = Array.from({ length: 12 }, () => `NEW_SALE-${orderIdOf(simulator.sim.importOrder())}`);
@@ -155,13 +172,33 @@ describe('npm start (end to end)', { timeout: 300_000 }, () => {
     await first.kill9();
     spawned.splice(spawned.indexOf(first), 1);
     // Nothing more is created while it is down; then it comes back on the same data.
-    const second = await start({ PORT: port, DATA_DIR: dir });
-    await receiver.waitFor(() => sales.every((id) => idsAt('/crash').includes(id)), 90_000);
-    await new Promise((r) => setTimeout(r, 3_000));
-    const got = idsAt('/crash');
-    expect(got.filter((id) => sales.includes(id)).sort()).toEqual([...sales].sort());
-    expect(new Set(got).size).toBe(got.length);
-    expect(await second.stop()).toBe(0);
+    await restartExpectingEachOnce(port, dir, '/crash', sales);
+  });
+
+  it('a graceful stop (SIGTERM to the process group) during traffic lets in-flight writes finish: a restart loses nothing and posts nothing twice', async () => {
+    const port = String(await freePort());
+    const dir = dataDir();
+    const first = await start({ PORT: port, DATA_DIR: dir, LOG_FORMAT: 'json' });
+    await subscribeSales(first, '/graceful');
+    // Some answers take 2 s, so the stop lands with POSTs in flight (they finish within the stop's grace).
+    receiver.script(
+      '/graceful',
+      ...Array.from({ length: 20 }, (_, i) => ({ status: 200, ...(i % 4 === 3 ? { delayMs: 2_000 } : {}) })),
+    );
+    const sales: string[] = [];
+    for (let i = 0; i < 40; i++) sales.push(`NEW_SALE-${orderIdOf(simulator.sim.importOrder())}`);
+    const deadline = Date.now() + 60_000;
+    while ((receiver.pending('/graceful') === 0 || idsAt('/graceful').length < 5) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(receiver.pending('/graceful')).toBeGreaterThan(0);
+    expect(await first.stop()).toBe(0);
+    spawned.splice(spawned.indexOf(first), 1);
+    // Every write finished before DynamoDB Local stopped: no store call failed on the way out.
+    expect(first.output()).not.toMatch(/ECONNREFUSED|StoreError|handler failed/);
+    expect(receiver.pending('/graceful')).toBe(0);
+
+    await restartExpectingEachOnce(port, dir, '/graceful', sales);
   });
 
   it.each([

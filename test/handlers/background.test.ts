@@ -6,6 +6,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { KonnektiveAuthError } from '../../functions/core/konnektive.js';
 import { DEFAULT_DELIVERY_SETTINGS } from '../../functions/core/triggers/deliver.js';
+import { HookConcurrency } from '../../functions/core/triggers/hook-rate.js';
 import { DEFAULT_POLL_SETTINGS } from '../../functions/core/triggers/poll-stream.js';
 import { createDeliverHandler } from '../../functions/handlers/deliver-events.js';
 import { createDispatchHandler } from '../../functions/handlers/dispatch-polls.js';
@@ -18,11 +19,12 @@ import {
   FakeCursorStore,
   FakeDeliveryMarkerStore,
   FakeEventLedger,
+  FakeHookRateLimiter,
   FakeKonnektive,
   FakeSubscriptionStore,
   order,
 } from '../support/fakes.js';
-import { RecordingPublisher, ScriptedHookSender } from '../support/trigger-fakes.js';
+import { RecordingDeliveryQueue, RecordingPublisher, ScriptedHookSender } from '../support/trigger-fakes.js';
 
 const cipher = new FakeCredentialCipher();
 
@@ -137,18 +139,21 @@ describe('poll-stream handler', () => {
       },
       DEFAULT_POLL_SETTINGS,
     );
-    return { clock, connections, konnektive, publisher, handler };
+    /** One new order in Konnektive, a minute later one poll message (or `bodies`) with `remainingMs` to run. */
+    const pollNewOrder = (
+      remainingMs = 300_000,
+      bodies = [JSON.stringify({ connectionId: 'c1', stream: 'orders' })],
+    ) => {
+      konnektive.orders.push(order({ dateCreated: konnektive.wall(new Date(T0.getTime() + 1000)) }));
+      clock.advance(60_000);
+      return handler(sqsEvent(bodies), lambdaContext(remainingMs));
+    };
+    return { clock, connections, konnektive, publisher, handler, pollNewOrder };
   };
 
   it('polls the stream named in the message and publishes new events', async () => {
     const s = await setup();
-    s.konnektive.orders.push(order({ dateCreated: s.konnektive.wall(new Date(T0.getTime() + 1000)) }));
-    s.clock.advance(60_000);
-    const result = await s.handler(
-      sqsEvent([JSON.stringify({ connectionId: 'c1', stream: 'orders' })]),
-      lambdaContext(300_000),
-    );
-    expect(result).toEqual({ batchItemFailures: [] });
+    expect(await s.pollNewOrder()).toEqual({ batchItemFailures: [] });
     expect(s.publisher.events).toHaveLength(1);
   });
 
@@ -170,79 +175,174 @@ describe('poll-stream handler', () => {
   it('fails only the message whose poll hit an unexpected error, so SQS retries it', async () => {
     const s = await setup();
     s.publisher.failNext = 1;
-    s.konnektive.orders.push(order({ dateCreated: s.konnektive.wall(new Date(T0.getTime() + 1000)) }));
-    s.clock.advance(60_000);
-    const result = await s.handler(
-      sqsEvent([JSON.stringify({ connectionId: 'c1', stream: 'orders' })]),
-      lambdaContext(300_000),
-    );
-    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
+    expect(await s.pollNewOrder()).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
+  });
+
+  it('polls the other messages of a batch after one failed', async () => {
+    const s = await setup();
+    s.publisher.failNext = 1;
+    const request = JSON.stringify({ connectionId: 'c1', stream: 'orders' });
+    expect(await s.pollNewOrder(300_000, [request, request])).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'm0' }],
+    });
+    expect(s.publisher.events).toHaveLength(1);
+  });
+
+  it('hands a request back without polling when too little invocation time is left', async () => {
+    const s = await setup();
+    expect(await s.pollNewOrder(DEFAULT_POLL_SETTINGS.minRemainingMs - 1_000)).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'm0' }],
+    });
+    expect(s.publisher.events).toHaveLength(0);
   });
 });
 
 describe('deliver-events handler', () => {
+  const HOOK = 'https://hooks.zapier.com/h/1';
   const setup = async () => {
     const subscriptions = new FakeSubscriptionStore();
-    await subscriptions.put({
-      subscriptionId: 's1',
-      connectionId: 'c1',
-      trigger: 'order',
-      type: 'NEW_SALE',
-      targetUrl: 'https://hooks.zapier.com/h/1',
-      createdAt: '2026-11-25T11:00:00.000Z',
-    });
-    const sender = new ScriptedHookSender();
-    const retries: Array<[string, number]> = [];
-    const dead: string[] = [];
+    for (const connectionId of ['c1', 'c2']) {
+      await subscriptions.put({
+        subscriptionId: `s-${connectionId}`,
+        connectionId,
+        trigger: 'order',
+        type: 'NEW_SALE',
+        targetUrl: connectionId === 'c1' ? HOOK : `${HOOK}/${connectionId}`,
+        createdAt: '2026-11-25T11:00:00.000Z',
+      });
+    }
     const clock = new FakeClock(new Date(T0.getTime() + 1000));
+    const sender = new ScriptedHookSender();
+    const queue = new RecordingDeliveryQueue();
+    const markers = new FakeDeliveryMarkerStore();
     const handler = createDeliverHandler(
       {
         subscriptions,
-        markers: new FakeDeliveryMarkerStore(),
+        markers,
         sender,
         clock,
-        pacer: { acquire: async () => undefined },
+        rateLimiter: new FakeHookRateLimiter(),
+        inFlight: new HookConcurrency(8),
+        wait: async (ms: number) => clock.advance(ms),
         allowlist: ['https://hooks.zapier.com/'],
-        queue: {
-          retryLater: async (handle, delay) => void retries.push([handle, delay]),
-          deadLetter: async (_body, reason) => void dead.push(reason),
-        },
+        queue,
       },
-      { ...DEFAULT_DELIVERY_SETTINGS, random: () => 1 },
+      { ...DEFAULT_DELIVERY_SETTINGS, random: () => 0.5 },
     );
-    return { subscriptions, sender, retries, dead, clock, handler };
+    return { subscriptions, sender, queue, markers, clock, handler };
   };
+  const messageOf = (detail: string, overrides: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      event: (JSON.parse(detail) as { detail: unknown }).detail,
+      attempt: 3,
+      firstAttemptAt: T0.toISOString(),
+      ...overrides,
+    });
 
-  it('reports only the failed message of a batch and schedules its retry with backoff', async () => {
+  it('handles each record on its own: delivered ones are deleted, a failing hook gets a fresh delayed retry', async () => {
     const s = await setup();
-    s.sender.script(
-      'https://hooks.zapier.com/h/1',
-      { kind: 'status', status: 200 },
-      { kind: 'status', status: 502 },
-    );
+    s.sender.script(HOOK, { kind: 'status', status: 200 }, { kind: 'status', status: 502 });
     const result = await s.handler(
-      sqsEvent([envelope('NEW_SALE-A', 'A'), envelope('NEW_SALE-B', 'B')], 3),
+      sqsEvent([envelope('NEW_SALE-A', 'A'), envelope('NEW_SALE-B', 'B')]),
       lambdaContext(),
     );
+    expect(result).toEqual({ batchItemFailures: [] });
     expect(s.sender.posts).toHaveLength(2);
-    const failedIndex = s.sender.posts[1]?.url
-      ? JSON.parse(JSON.stringify(s.sender.posts[1].payload)).orderId === 'A'
-        ? 0
-        : 1
-      : -1;
-    expect(result.batchItemFailures).toEqual([{ itemIdentifier: `m${failedIndex}` }]);
-    expect(s.retries).toEqual([[`rh${failedIndex}`, 120]]);
+    const failed = JSON.parse(JSON.stringify(s.sender.posts[1]?.payload)) as { id: string };
+    expect(s.queue.sent).toEqual([
+      expect.objectContaining({
+        event: expect.objectContaining({ eventId: failed.id }),
+        targets: ['s-c1'],
+        attempt: 2,
+        // The horizon counts from when the bus rule queued the event (SentTimestamp).
+        firstAttemptAt: T0.toISOString(),
+        notBefore: new Date(s.clock.now().getTime() + 5_000).toISOString(),
+      }),
+    ]);
   });
 
-  it('dead-letters malformed messages and messages past the retry horizon', async () => {
+  it('a store error in one message fails that message only', async () => {
     const s = await setup();
-    s.sender.script('https://hooks.zapier.com/h/1', { kind: 'status', status: 500 });
-    s.clock.set(new Date(T0.getTime() + DEFAULT_DELIVERY_SETTINGS.retryHorizonMs + 1));
+    const listFor = s.subscriptions.listFor.bind(s.subscriptions);
+    s.subscriptions.listFor = async (connectionId, trigger, type) => {
+      if (connectionId === 'c2') throw new Error('ProvisionedThroughputExceededException');
+      return listFor(connectionId, trigger, type);
+    };
+    const other = envelope('NEW_SALE-C', 'C').replace('"connectionId":"c1"', '"connectionId":"c2"');
     const result = await s.handler(
-      sqsEvent(['{"detail":{}}', envelope('NEW_SALE-A', 'A')], 120),
+      sqsEvent([envelope('NEW_SALE-A', 'A'), other, envelope('NEW_SALE-B', 'B')]),
+      lambdaContext(),
+    );
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
+    expect(s.sender.posts.map((p) => (p.payload as { id: string }).id).sort()).toEqual([
+      'NEW_SALE-A',
+      'NEW_SALE-B',
+    ]);
+  });
+
+  it('fails a record whose follow-up cannot be queued, so SQS hands the whole message out again', async () => {
+    const s = await setup();
+    s.sender.script(HOOK, { kind: 'status', status: 500 });
+    s.queue.failNext = 1;
+    const result = await s.handler(sqsEvent([envelope('NEW_SALE-A', 'A')]), lambdaContext());
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
+  });
+
+  it('dead-letters malformed messages, and the exhausted targets of a message past the retry horizon', async () => {
+    const s = await setup();
+    s.sender.script(HOOK, { kind: 'status', status: 500 });
+    s.clock.set(new Date(T0.getTime() + DEFAULT_DELIVERY_SETTINGS.retry.horizonMs + 1));
+    const result = await s.handler(
+      sqsEvent(['{"detail":{}}', messageOf(envelope('NEW_SALE-A', 'A'), { attempt: 50 })]),
       lambdaContext(),
     );
     expect(result.batchItemFailures).toEqual([]);
-    expect(s.dead.sort()).toEqual(['malformed message', 'retries exhausted']);
+    expect(s.queue.deadLetters.map((d) => d.reason).sort()).toEqual([
+      'malformed message',
+      'retries exhausted',
+    ]);
+    expect(s.queue.deadLetters.find((d) => d.reason === 'retries exhausted')?.body).toMatchObject({
+      targets: ['s-c1'],
+      attempt: 50,
+      firstAttemptAt: T0.toISOString(),
+    });
+    expect(s.queue.sent).toEqual([]);
+  });
+
+  it('hands records back untouched when too little invocation time is left, without using a receive', async () => {
+    const s = await setup();
+    const body = messageOf(envelope('NEW_SALE-A', 'A'));
+    const result = await s.handler(
+      sqsEvent([body, envelope('NEW_SALE-B', 'B')]),
+      lambdaContext(DEFAULT_DELIVERY_SETTINGS.minRemainingMs - 1_000),
+    );
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(s.sender.posts).toEqual([]);
+    expect(s.queue.sent).toEqual([
+      JSON.parse(body),
+      {
+        event: expect.objectContaining({ eventId: 'NEW_SALE-B' }),
+        attempt: 1,
+        firstAttemptAt: T0.toISOString(),
+      },
+    ]);
+  });
+
+  it('sends a message received before its notBefore on with the rest of its wait (a hop), posting nothing', async () => {
+    const s = await setup();
+    const notBefore = new Date(s.clock.now().getTime() + 3 * 3_600_000).toISOString();
+    const body = messageOf(envelope('NEW_SALE-A', 'A'), { notBefore, targets: ['s-c1'] });
+    expect(await s.handler(sqsEvent([body]), lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(s.sender.posts).toEqual([]);
+    expect(s.queue.sent).toEqual([JSON.parse(body)]);
+  });
+
+  it('processes a batch’s records in parallel, up to the POSTs one URL may have in flight', async () => {
+    const s = await setup();
+    s.sender.realDelayMs = 5;
+    const bodies = Array.from({ length: 10 }, (_, i) => envelope(`NEW_SALE-${i}`, String(i)));
+    expect(await s.handler(sqsEvent(bodies), lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(s.sender.posts).toHaveLength(10); // the last two waited a moment for a place
+    expect(s.sender.peakInFlight).toBe(8);
   });
 });

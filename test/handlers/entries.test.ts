@@ -15,6 +15,7 @@ const FULL_ENV = {
   CURSORS_TABLE: 'test-Cursors',
   LEDGER_TABLE: 'test-Ledger',
   DELIVERIES_TABLE: 'test-Deliveries',
+  HOOK_RATES_TABLE: 'test-HookRates',
   IDEMPOTENCY_TABLE: 'test-Idempotency',
   KMS_KEY_ID: 'alias/test',
   EVENT_BUS_NAME: 'bus',
@@ -39,6 +40,12 @@ describe('Lambda entries', () => {
     for (const [key, value] of Object.entries(FULL_ENV)) vi.stubEnv(key, value);
     vi.stubEnv('IDEMPOTENCY_TABLE', undefined);
     await expect(import('../../functions/lambda/run-action.js')).rejects.toThrow(/IDEMPOTENCY_TABLE/);
+  });
+
+  it('fails at import when the deliverer was not given its hook-rate table', async () => {
+    for (const [key, value] of Object.entries(FULL_ENV)) vi.stubEnv(key, value);
+    vi.stubEnv('HOOK_RATES_TABLE', undefined);
+    await expect(import('../../functions/lambda/deliver-events.js')).rejects.toThrow(/HOOK_RATES_TABLE/);
   });
 
   it('fails at import when the credentials key is missing', async () => {

@@ -1,7 +1,8 @@
 /**
  * The operational metrics as the deployed handlers emit them, through the real middy chain and the factories the
- * Lambda entries use: the stream monitor's gauges and heartbeat, the dispatcher's heartbeat, and
- * StoredCredentialsRejected (from stored passwords only, never from a connect attempt).
+ * Lambda entries use: the stream monitor's gauges and heartbeat, the dispatcher's heartbeat, StoredCredentialsRejected
+ * (from stored passwords only — samples, dropdowns, actions, polls — never from a connect attempt) and the delivery
+ * latency (record time → the hook's 2xx).
  */
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -27,6 +28,7 @@ import {
 import { apiEvent, lambdaContext } from '../support/api-gateway.js';
 import { fakeContainer } from '../support/fake-container.js';
 import { createFakes, type Fakes } from '../support/fakes.js';
+import { ScriptedHookSender } from '../support/trigger-fakes.js';
 
 const NOW = '2026-11-25T12:00:00.000Z';
 const ago = (ms: number) => new Date(Date.parse(NOW) - ms).toISOString();
@@ -189,7 +191,7 @@ describe('StoredCredentialsRejected', () => {
       { ...fakes, egressIps: [] },
       createSessionRequestSchema.parse({ loginId: 'api-user', password }),
     );
-  const call = (name: 'get-samples' | 'list-campaigns' | 'create-session', token?: string) => {
+  const call = (name: 'get-samples' | 'list-campaigns' | 'run-action' | 'create-session', token?: string) => {
     const handler = HANDLER_FACTORIES[name](container()) as (
       event: unknown,
       context: Context,
@@ -204,6 +206,14 @@ describe('StoredCredentialsRejected', () => {
         ...(token ? { token } : {}),
       }),
       'list-campaigns': apiEvent({ method: 'GET', path: '/campaigns', ...(token ? { token } : {}) }),
+      'run-action': apiEvent({
+        method: 'POST',
+        path: '/actions/cancel_order',
+        routeKey: 'POST /actions/{action}',
+        pathParameters: { action: 'cancel_order' },
+        body: { orderId: 'ABC', cancelReason: 'asked' },
+        ...(token ? { token } : {}),
+      }),
       'create-session': apiEvent({
         method: 'POST',
         path: '/sessions',
@@ -213,14 +223,15 @@ describe('StoredCredentialsRejected', () => {
     return handler(events[name], lambdaContext());
   };
 
-  it.each(['get-samples', 'list-campaigns'] as const)(
+  it.each([
+    ['get-samples', 'queryOrders'],
+    ['list-campaigns', 'queryCampaigns'],
+    ['run-action', 'cancelOrder'],
+  ] as const)(
     '%s: counts a stored password Konnektive refuses, and logs the connection',
-    async (name) => {
+    async (name, method) => {
       const { token } = await connect();
-      fakes.konnektive.failNext(
-        name === 'get-samples' ? 'queryOrders' : 'queryCampaigns',
-        new KonnektiveAuthError('Could not authenticate credentials', 'x'),
-      );
+      fakes.konnektive.failNext(method, new KonnektiveAuthError('Could not authenticate credentials', 'x'));
       await call(name, token);
       expect(valuesOf('StoredCredentialsRejected')).toEqual([1]);
       const connectionId = [...fakes.connections.items.keys()][0];
@@ -234,11 +245,116 @@ describe('StoredCredentialsRejected', () => {
     },
   );
 
+  it('poll-stream: counts a stored password Konnektive refuses while polling; the poll failure is a WARN naming the stream', async () => {
+    await connect();
+    const connectionId = [...fakes.connections.items.keys()][0] as string;
+    fakes.cursors.items.set(`${connectionId}/orders`, {
+      connectionId,
+      stream: 'orders',
+      hwm: ago(600_000),
+      version: 1,
+    });
+    fakes.konnektive.failNext(
+      'queryOrders',
+      new KonnektiveAuthError('Could not authenticate credentials', 'order/query'),
+    );
+    const handler = HANDLER_FACTORIES['poll-stream'](container()) as (
+      event: unknown,
+      context: Context,
+    ) => Promise<unknown>;
+    const result = await handler(
+      { Records: [{ messageId: 'm0', body: JSON.stringify({ connectionId, stream: 'orders' }) }] },
+      lambdaContext(300_000),
+    );
+    // Left to the next tick (the connection is invalid now), never retried by SQS.
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(valuesOf('StoredCredentialsRejected')).toEqual([1]);
+    expect(valuesOf('PollErrors')).toEqual([1]);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 'WARN',
+        connectionId,
+        message: expect.stringContaining('marked invalid'),
+      }),
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 'WARN',
+        message: 'poll failed at Konnektive; the next tick re-reads the window',
+        connectionId,
+        stream: 'orders',
+      }),
+    );
+  });
+
   it('does not count a password mistyped at connect time', async () => {
     fakes.konnektive.validCredentials = { loginId: 'api-user', password: 'the-real-one' };
     const result = (await call('create-session')) as { statusCode: number };
     expect(result.statusCode).toBe(403);
     expect(valuesOf('StoredCredentialsRejected')).toEqual([]);
+  });
+});
+
+describe('deliver-events', () => {
+  it('measures DeliveryLatency from the record time in Konnektive to the 2xx, once per delivered target', async () => {
+    const hook = 'https://hooks.zapier.com/hooks/catch/1/';
+    for (const [subscriptionId, targetUrl] of [
+      ['s-ok', `${hook}ok`],
+      ['s-failing', `${hook}failing`],
+    ] as const) {
+      await fakes.subscriptions.put({
+        subscriptionId,
+        connectionId: 'c1',
+        trigger: 'order',
+        type: 'NEW_SALE',
+        targetUrl,
+        createdAt: ago(3_600_000),
+      });
+    }
+    const hookSender = new ScriptedHookSender(fakes.clock);
+    // The 2xx comes half a second after the POST started; the other Zap's hook fails (retried, no latency).
+    hookSender.script(`${hook}ok`, { kind: 'status', status: 200, elapsedMs: 500 });
+    hookSender.script(`${hook}failing`, { kind: 'status', status: 500 });
+    const handler = HANDLER_FACTORIES['deliver-events'](
+      fakeContainer(fakes, { hookAllowlist: ['https://hooks.zapier.com/'], hookSender }),
+    ) as (event: unknown, context: Context) => Promise<unknown>;
+    const detail = {
+      eventId: 'NEW_SALE-A',
+      connectionId: 'c1',
+      trigger: 'order',
+      type: 'NEW_SALE',
+      recordId: 'A',
+      occurredAt: ago(12_000),
+      detectedAt: ago(2_000),
+      payload: {
+        id: 'NEW_SALE-A',
+        event: 'order.NEW_SALE',
+        occurredAt: ago(12_000),
+        connection: 'm',
+        orderId: 'A',
+      },
+    };
+    const result = await handler(
+      {
+        Records: [
+          {
+            messageId: 'm0',
+            body: JSON.stringify({
+              'detail-type': 'KonnektiveEventDetected',
+              source: 'konnektive-zapier',
+              detail,
+            }),
+            attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.parse(ago(1_000))) },
+          },
+        ],
+      },
+      lambdaContext(),
+    );
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(valuesOf('HookDelivered')).toEqual([1]);
+    expect(valuesOf('HookFailed')).toEqual([1]);
+    // 12 s before now the record was made, the hook answered 0.5 s after now: not the 10.5 s since detection.
+    expect(valuesOf('DeliveryLatency')).toEqual([12_500]);
   });
 });
 

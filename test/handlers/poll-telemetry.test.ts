@@ -1,6 +1,7 @@
 /**
- * What the poll handler tells operators about the API it met: a strategy change logged with its evidence and
- * counted by strategy, the calls a poll cost, and the events only the reconciliation could find.
+ * What the poll handler tells operators: the events it published and how long after their record time
+ * (DetectionLatency, one per event), the lag after a poll, a strategy change logged with its evidence and counted by
+ * strategy, the calls a poll cost, the events only the reconciliation could find, and failures at Konnektive.
  */
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -10,9 +11,10 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
 });
 
+import { KonnektiveTransientError } from '../../functions/core/konnektive.js';
 import { createPollHandler } from '../../functions/handlers/poll-stream.js';
 import { logger, metrics } from '../../functions/shared/observability.js';
-import { pollFixture, SETTINGS } from '../core/triggers/poll-fixture.js';
+import { type PollFixture, pollFixture, SETTINGS, T0 } from '../core/triggers/poll-fixture.js';
 import { lambdaContext } from '../support/api-gateway.js';
 import { order } from '../support/contract-konnektive.js';
 
@@ -59,17 +61,22 @@ const sqs = (body: object) =>
     Records: [{ messageId: 'm0', body: JSON.stringify(body) }],
   }) as unknown as Parameters<ReturnType<typeof createPollHandler>>[0];
 
+/** A minute after T0, the poll handler on the fixture handles one request for c1's orders. */
+const pollAMinuteLater = (f: PollFixture) => {
+  const handler = createPollHandler(f.deps, SETTINGS) as (
+    event: unknown,
+    context: Context,
+  ) => Promise<unknown>;
+  f.clock.advance(60_000);
+  return handler(sqs({ connectionId: 'c1', stream: 'orders' }), lambdaContext(300_000));
+};
+
 describe('poll-stream handler telemetry', () => {
   it('logs "poll strategy changed" with the evidence, counts it by strategy, and reports the calls of each poll', async () => {
     const f = await pollFixture();
     f.konnektive.contract = { timeFilters: 'ignored', sorting: 'honoured' };
     for (let i = 0; i < 50; i++) f.konnektive.orders.push(order({ dateCreated: f.at(-(i + 10) * 60_000) }));
-    const handler = createPollHandler(f.deps, SETTINGS);
-    f.clock.advance(60_000);
-    const result = await (handler as (event: unknown, context: Context) => Promise<unknown>)(
-      sqs({ connectionId: 'c1', stream: 'orders' }),
-      lambdaContext(300_000),
-    );
+    const result = await pollAMinuteLater(f);
     expect(result).toEqual({ batchItemFailures: [] });
     const changed = lines.find((line) => line.message === 'poll strategy changed');
     expect(changed).toMatchObject({
@@ -88,6 +95,41 @@ describe('poll-stream handler telemetry', () => {
     expect(lines.find((line) => line.message === 'polled')).toMatchObject({
       calls: 2,
       strategy: 'newest-first',
+    });
+  });
+
+  it('counts the events it published and measures each one from its record time to its detection', async () => {
+    const f = await pollFixture();
+    f.konnektive.orders.push(order({ dateCreated: f.at(10_000) }), order({ dateCreated: f.at(30_000) }));
+    const result = await pollAMinuteLater(f);
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(added).toContainEqual(['EventsDetected', 2, { type: 'NEW_SALE' }]);
+    expect(added).toContainEqual(['EventsPublished', 2, {}]);
+    // Detected at T0 + 60 s: 50 s and 30 s after the records were made.
+    expect(added.filter(([name]) => name === 'DetectionLatency')).toEqual([
+      ['DetectionLatency', 50_000, {}],
+      ['DetectionLatency', 30_000, {}],
+    ]);
+    const hwm = (await f.cursors.get('c1', 'orders'))?.hwm as string;
+    expect(added).toContainEqual(['PollLagSeconds', (T0.getTime() + 60_000 - Date.parse(hwm)) / 1000, {}]);
+    expect(added.filter(([name]) => name === 'PollErrors')).toEqual([]);
+  });
+
+  it('counts a poll that failed at Konnektive and logs it as a warning naming the connection and the stream', async () => {
+    const f = await pollFixture();
+    f.konnektive.failures = [new KonnektiveTransientError('HTTP 503', 'order/query')];
+    const result = await pollAMinuteLater(f);
+    // The window is re-read at the next tick; SQS does not retry the request.
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(added).toContainEqual(['PollErrors', 1, {}]);
+    expect(added.filter(([name]) => name === 'DetectionLatency' || name === 'EventsPublished')).toEqual([]);
+    expect(
+      lines.find((line) => line.message === 'poll failed at Konnektive; the next tick re-reads the window'),
+    ).toMatchObject({
+      level: 'WARN',
+      connectionId: 'c1',
+      stream: 'orders',
+      errorClass: 'transient',
     });
   });
 });

@@ -41,7 +41,7 @@ const EXPECTED_TABLES: Record<HandlerName, TableKey[]> = {
   'get-openapi': [],
   'dispatch-polls': ['subscriptions'],
   'poll-stream': ['connections', 'cursors', 'ledger'],
-  'deliver-events': ['subscriptions', 'deliveries'],
+  'deliver-events': ['subscriptions', 'deliveries', 'hookRates'],
   'monitor-streams': ['subscriptions', 'cursors', 'connections'],
 };
 

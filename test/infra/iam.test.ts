@@ -43,7 +43,7 @@ const EXPECTED_DATA: Record<HandlerName, Partial<Record<TableKey, Access>>> = {
   'get-openapi': {},
   'dispatch-polls': { subscriptions: 'scan' },
   'poll-stream': { connections: 'update', cursors: 'rw', ledger: 'rw' },
-  'deliver-events': { subscriptions: 'delete', deliveries: 'rw' },
+  'deliver-events': { subscriptions: 'delete', deliveries: 'rw', hookRates: 'rw' },
   // Read-only: the stream monitor judges what is in use and changes nothing.
   'monitor-streams': { subscriptions: 'scan', cursors: 'scan', connections: 'scan' },
 };
@@ -204,7 +204,7 @@ describe('IAM', () => {
     });
   });
 
-  it('lets only the dispatcher send poll requests, to the poll queue', () => {
+  it('lets only the dispatcher send poll requests, to the poll queue, and the deliverer to its own queues', () => {
     const pollQueue = logicalIdOf(synthesized.service.poller.pollQueue);
     for (const name of EXPECTED_HANDLERS) {
       const sends = statementsOf(name).filter((statement) =>
@@ -213,7 +213,13 @@ describe('IAM', () => {
       const targets = sends.flatMap(resourcesOf).map(targetOf);
       if (name === 'dispatch-polls') expect(targets).toEqual([pollQueue]);
       else if (name === 'deliver-events') {
-        expect(targets).toEqual([logicalIdOf(synthesized.service.delivery.deadLetterQueue)]);
+        // Retries, deferrals and hops go back to its own queue; exhausted deliveries to the dead-letter queue.
+        expect(new Set(targets)).toEqual(
+          new Set([
+            logicalIdOf(synthesized.service.delivery.queue),
+            logicalIdOf(synthesized.service.delivery.deadLetterQueue),
+          ]),
+        );
       } else expect(targets, name).toEqual([]);
     }
   });
@@ -230,13 +236,12 @@ describe('IAM', () => {
     }
   });
 
-  it('lets the deliverer change the visibility of delivery-queue messages (its backoff)', () => {
-    const queue = logicalIdOf(synthesized.service.delivery.queue);
-    const targets = statementsOf('deliver-events')
-      .filter((statement) => actionsOf(statement).includes('sqs:ChangeMessageVisibility'))
-      .flatMap(resourcesOf)
-      .map(targetOf);
-    expect(new Set(targets)).toEqual(new Set([queue]));
+  it('holds no delivery message in flight on purpose: the deliverer never changes message visibility', () => {
+    const own = statementsOf('deliver-events').filter((statement) =>
+      actionsOf(statement).includes('sqs:ChangeMessageVisibility'),
+    );
+    // Only the event source mapping's own grant (which includes it) remains.
+    expect(own.every((statement) => actionsOf(statement).includes('sqs:ReceiveMessage'))).toBe(true);
   });
 
   it.each([

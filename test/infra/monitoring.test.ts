@@ -550,6 +550,7 @@ describe('monitoring', () => {
       'Events detected by type',
       'Polls: requested, failed, records rejected',
       'Hook deliveries',
+      'Delivery: deferred, handed back, markers lost',
       'Konnektive errors by class',
       'Actions: calls (left) and errors (right)',
       'Queue depth',

@@ -4,8 +4,14 @@ import {
   EVENT_DETAIL_TYPE as PUBLISHED_DETAIL_TYPE,
   EVENT_SOURCE as PUBLISHED_SOURCE,
 } from '../../functions/adapters/eventbridge/event-bridge-publisher.js';
+import { DEFAULT_RETRY_SCHEDULE } from '../../functions/core/triggers/settings.js';
 import type { HandlerName } from '../../functions/handlers/catalog.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/shared/telemetry.js';
+import {
+  DELIVER_FUNCTION_TIMEOUT,
+  DELIVER_MAX_CONCURRENCY,
+  DELIVERY_MAX_RECEIVE_COUNT,
+} from '../../lib/constructs/hook-delivery.js';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../../lib/stateful-stack.js';
 import {
   environmentOf,
@@ -229,7 +235,7 @@ describe('wiring', () => {
       });
     });
 
-    it('retries for days: visibility ≥ 6× the deliver timeout, 14-day retention, 120 receives, then the DLQ', () => {
+    it('lets no crash loop dead-letter a message before the retry horizon: receives × visibility ≥ horizon', () => {
       const { serviceTemplate, statefulTemplate, stateful } = synthesized;
       const deliverTimeout = resourceOf(serviceTemplate, fnId('deliver-events')).Properties
         ?.Timeout as number;
@@ -238,32 +244,45 @@ describe('wiring', () => {
         MessageRetentionPeriod: number;
         RedrivePolicy: { deadLetterTargetArn: unknown; maxReceiveCount: number };
       };
+      expect(deliverTimeout).toBe(DELIVER_FUNCTION_TIMEOUT.toSeconds());
       expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * deliverTimeout);
-      expect(queue.MessageRetentionPeriod).toBe(14 * 24 * 3600);
       expect(queue.RedrivePolicy).toEqual({
         deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(stateful.delivery.deadLetterQueue), 'Arn'] },
-        maxReceiveCount: 120,
+        maxReceiveCount: DELIVERY_MAX_RECEIVE_COUNT,
       });
-      // ~100 receives at the handler's 1 h backoff cap already exceed 3 days.
-      expect(queue.RedrivePolicy.maxReceiveCount * 3600).toBeGreaterThan(3 * 24 * 3600);
+      // A copy is received again only after a failed or crashed invocation, once per visibility timeout.
+      const crashLoopSeconds = queue.RedrivePolicy.maxReceiveCount * queue.VisibilityTimeout;
+      expect(crashLoopSeconds).toBeGreaterThanOrEqual(DEFAULT_RETRY_SCHEDULE.horizonMs / 1000);
+      expect(DEFAULT_RETRY_SCHEDULE.horizonMs).toBeGreaterThanOrEqual(3 * 24 * 3_600_000);
+      // Every copy outlives its crash loop; delayed copies wait at most 15 min.
+      expect(queue.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+      expect(queue.MessageRetentionPeriod).toBeGreaterThan(crashLoopSeconds);
       expect(
         resourceOf(statefulTemplate, logicalIdOf(stateful.delivery.deadLetterQueue)).Properties
           ?.MessageRetentionPeriod,
       ).toBe(14 * 24 * 3600);
     });
 
-    it("feeds the deliverer ten messages at a time from the stateful stack's queue, with partial batch failures", () => {
+    it("feeds the deliverer ten messages at a time, capped in concurrency, from the stateful stack's queue, with partial batch failures", () => {
       const { serviceTemplate: template, stateful } = synthesized;
       const sourceArn = new Capture();
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         FunctionName: { Ref: fnId('deliver-events') },
         EventSourceArn: sourceArn,
         BatchSize: 10,
+        ScalingConfig: { MaximumConcurrency: DELIVER_MAX_CONCURRENCY },
         FunctionResponseTypes: ['ReportBatchItemFailures'],
       });
       expect(imported(sourceArn.asObject())).toEqual({
         'Fn::GetAtt': [logicalIdOf(stateful.delivery.queue), 'Arn'],
       });
+      expect(DELIVER_MAX_CONCURRENCY).toBeGreaterThanOrEqual(2);
+      expect(DELIVER_MAX_CONCURRENCY).toBeLessThanOrEqual(1000);
+    });
+
+    it('gives the deliverer its hook-rate table: one rate per hook URL across every container', () => {
+      const { serviceTemplate: template } = synthesized;
+      expect(environmentOf(template, fnId('deliver-events')).HOOK_RATES_TABLE).toBeDefined();
     });
 
     it('tells the deliverer its queue and dead-letter queue', () => {

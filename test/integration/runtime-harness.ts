@@ -37,7 +37,8 @@ export const startHarness = async (
       write: (line) => lines.push(line),
       scheduler: false,
       handlerEnv: { KONNEKTIVE_QUERY_TIMEOUT_MS: '1500' },
-      deliverySettings: { baseDelaySeconds: 1, maxDelaySeconds: 2 },
+      // Retries a second or two apart instead of 5 s, 30 s, 2 min…, so fault tests finish in seconds.
+      deliverySettings: { retry: { delaysSeconds: [1, 2], jitter: 0, horizonMs: 96 * 3_600_000 } },
       ...options,
     },
   );

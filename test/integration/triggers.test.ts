@@ -4,6 +4,7 @@
  * Konnektive 5xx/hangs/garbage and receiver 500/429/410/slow answers.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_DELIVERY_SETTINGS } from '../../functions/core/triggers/deliver.js';
 import {
   type Harness,
   idsAt,
@@ -91,6 +92,23 @@ describe('instant triggers (integration)', () => {
       orderStatus: 'COMPLETE',
     });
     expect(String(sale.occurredAt)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('runs the stream monitor on every scheduler tick, as AWS runs it on its own schedule', async () => {
+    harness = await startHarness();
+    const h = harness;
+    const token = await h.connect();
+    await subscribeAll(h, token);
+    await h.tickAndSettle();
+    const status = (await (await fetch(`${h.runtime.apiUrl}/_local/status`)).json()) as {
+      streamHealth: { streamsInUse: number; stuckLeases: number; invalidConnectionsInUse: number } | null;
+    };
+    // The five trigger types read two streams of the one connection.
+    expect(status.streamHealth).toMatchObject({
+      streamsInUse: 2,
+      stuckLeases: 0,
+      invalidConnectionsInUse: 0,
+    });
   });
 
   it('loses and duplicates nothing under Konnektive and receiver faults', async () => {
@@ -187,6 +205,54 @@ describe('instant triggers (integration)', () => {
     expect(queries.length).toBeGreaterThan(0);
     process.stdout.write(`fault run: ${JSON.stringify(summary)}; failed hook answers ${failedPosts}\n`);
   });
+
+  it('a slow hook costs only its own Zap: another Zap’s events keep flowing, and the slow one holds a few workers', async () => {
+    harness = await startHarness();
+    const h = harness;
+    const token = await h.connect();
+    for (const [type, path] of [
+      ['NEW_SALE', '/slow'],
+      ['NEW_LEAD', '/fast'],
+    ] as const) {
+      const response = await h.api(
+        'POST',
+        '/subscriptions',
+        { trigger: 'order', type, targetUrl: h.receiver.hook(path) },
+        token,
+      );
+      expect(response.status).toBe(201);
+    }
+    const slowAnswers = 24;
+    // 8 s answers: slow, yet under the 10 s past which a hook is also slowed down for every process.
+    h.receiver.script(
+      '/slow',
+      ...Array.from({ length: slowAnswers }, () => ({ status: 200, delayMs: 8_000 })),
+    );
+    const sales: string[] = [];
+    const leads: string[] = [];
+    for (let i = 0; i < slowAnswers; i++) {
+      sales.push(`NEW_SALE-${messageField(h.sim.importOrder())}`);
+      leads.push(`NEW_LEAD-${messageField(h.sim.createLead())}`);
+    }
+    let slowInFlight = 0;
+    const watch = setInterval(() => {
+      slowInFlight = Math.max(slowInFlight, h.receiver.pending());
+    }, 20);
+    try {
+      await pollUntil(h, () => leads.every((id) => idsAt(h.receiver.received, '/fast').includes(id)));
+      // Every lead is in while the slow Zap, at most a few POSTs at a time, is still far from done.
+      expect(idsAt(h.receiver.received, '/slow').length).toBeLessThan(slowAnswers / 2);
+      await h.receiver.waitFor(
+        (received) => sales.every((id) => idsAt(received, '/slow').includes(id)),
+        120_000,
+      );
+    } finally {
+      clearInterval(watch);
+    }
+    expect(slowInFlight).toBeGreaterThan(1);
+    expect(slowInFlight).toBeLessThanOrEqual(DEFAULT_DELIVERY_SETTINGS.postsInFlightPerUrl);
+    expect(new Set(idsAt(h.receiver.received, '/slow')).size).toBe(slowAnswers);
+  }, 180_000);
 
   it('makes one Konnektive orders query per tick whatever the number of subscriptions', async () => {
     harness = await startHarness();

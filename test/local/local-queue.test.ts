@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LocalQueue } from '../../local/queue/local-queue.js';
+import { LocalQueue, LocalQueueError } from '../../local/queue/local-queue.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -98,6 +98,44 @@ describe('LocalQueue (SQS semantics for the local runtime)', () => {
     ]);
     time.state.now += 3_600_001;
     expect(after.receive(10).map((m) => m.body)).toContain('backing-off');
+  });
+
+  it('delays a message by whole seconds up to 900, and refuses what SQS refuses', () => {
+    const time = clock();
+    const queue = new LocalQueue({ name: 'q', visibilityTimeoutMs: 3_600_000, now: time.now });
+    queue.send('later', { delaySeconds: 900 });
+    queue.send('soon', { delaySeconds: 2 });
+    queue.send('now');
+    expect(queue.receive(10).map((m) => m.body)).toEqual(['now']);
+    time.state.now += 2_000;
+    expect(queue.receive(10).map((m) => m.body)).toEqual(['soon']);
+    time.state.now += 897_999;
+    expect(queue.receive(10)).toHaveLength(0);
+    time.state.now += 1;
+    expect(queue.receive(10).map((m) => m.body)).toEqual(['later']);
+    for (const delaySeconds of [901, 1.5, -1]) {
+      expect(() => queue.send('x', { delaySeconds })).toThrow(LocalQueueError);
+    }
+  });
+
+  it('hands out the messages that became visible first, however many wait behind them', () => {
+    const time = clock();
+    const queue = new LocalQueue({ name: 'q', visibilityTimeoutMs: 60_000, now: time.now });
+    for (let i = 0; i < 5_000; i++) queue.send(`waiting-${i}`, { delaySeconds: 600 });
+    queue.send('b', { delaySeconds: 2 });
+    queue.send('a', { delaySeconds: 1 });
+    time.state.now += 2_000;
+    expect(queue.receive(10).map((m) => m.body)).toEqual(['a', 'b']);
+    expect(queue.stats()).toEqual({ total: 5_002, visible: 0, inFlight: 5_002 });
+  });
+
+  it('wakes a waiter when a delayed message comes due', async () => {
+    const queue = new LocalQueue({ name: 'q', visibilityTimeoutMs: 1000 });
+    queue.send('due', { delaySeconds: 1 });
+    const started = Date.now();
+    await queue.waitForMessages(10_000);
+    expect(Date.now() - started).toBeLessThan(9_000);
+    expect(queue.receive(1).map((m) => m.body)).toEqual(['due']);
   });
 
   it('resolves waiters when a message arrives', async () => {

@@ -43,6 +43,7 @@ import {
   type EventLedger,
   type IdempotencyClaim,
   type IdempotencyStore,
+  type RateBooking,
   type SubscriptionStore,
   type TokenStore,
 } from '../../functions/core/ports.js';
@@ -52,7 +53,9 @@ import {
   streamProgressSchema,
   streamStrategySchema,
 } from '../../functions/core/triggers/cursor-state.js';
+import { type HookRatePolicy, hookRatePolicy } from '../../functions/core/triggers/hook-rate.js';
 import { formatKonnektiveDateTime, parseKonnektiveDateTime } from '../../functions/core/zoned-time.js';
+import { InMemoryHookRateLimiter } from '../../local/runtime/in-memory-rate-limiter.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Clock
@@ -405,19 +408,68 @@ export class FakeEventLedger implements EventLedger {
   }
 }
 
+/** Delivered markers in memory. `failNext` makes the next call of a method reject (a throttled store). */
 export class FakeDeliveryMarkerStore implements DeliveryMarkerStore {
   /** Keyed by `subscriptionId/eventId`. */
   readonly items = new Map<string, { deliveredAt: string; expiresAt: number }>();
+  private readonly failures = new Map<'has' | 'mark', unknown[]>();
+
+  failNext(
+    method: 'has' | 'mark',
+    times = 1,
+    error: unknown = new Error(`markers.${method} throttled`),
+  ): void {
+    this.failures.set(
+      method,
+      Array.from({ length: times }, () => error),
+    );
+  }
+
+  private maybeFail(method: 'has' | 'mark'): void {
+    const pending = this.failures.get(method);
+    if (pending && pending.length > 0) throw pending.shift();
+  }
 
   async has(subscriptionId: string, eventId: string): Promise<boolean> {
+    this.maybeFail('has');
     return this.items.has(`${subscriptionId}/${eventId}`);
   }
 
   async mark(subscriptionId: string, eventId: string, deliveredAt: Date, expiresAt: Date): Promise<void> {
+    this.maybeFail('mark');
     this.items.set(`${subscriptionId}/${eventId}`, {
       deliveredAt: deliveredAt.toISOString(),
       expiresAt: Math.floor(expiresAt.getTime() / 1000),
     });
+  }
+}
+
+/** The local runtime's in-memory rate limiter, recording every call; `failNext` makes the next reserve reject. */
+export class FakeHookRateLimiter extends InMemoryHookRateLimiter {
+  readonly reserveCalls: Array<{ url: string; count: number }> = [];
+  readonly restrictions: Array<{ url: string; until: number; perWindow: number }> = [];
+  private failures = 0;
+
+  constructor(policy: HookRatePolicy = hookRatePolicy(25)) {
+    super(policy);
+  }
+
+  failNext(times = 1): void {
+    this.failures = times;
+  }
+
+  override async reserve(url: string, count: number, now: Date): Promise<RateBooking[]> {
+    this.reserveCalls.push({ url, count });
+    if (this.failures > 0) {
+      this.failures -= 1;
+      throw new Error('rate limiter throttled');
+    }
+    return super.reserve(url, count, now);
+  }
+
+  override async restrict(url: string, until: Date, perWindow: number, now: Date): Promise<void> {
+    this.restrictions.push({ url, until: until.getTime(), perWindow });
+    return super.restrict(url, until, perWindow, now);
   }
 }
 

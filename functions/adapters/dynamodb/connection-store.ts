@@ -125,18 +125,24 @@ export class DynamoDbConnectionStore implements ConnectionStore {
 
   /** Sets `retestRequestedAt` on an existing connection; false (nothing written) when it does not exist. */
   async requestRetest(connectionId: string, now: Date): Promise<boolean> {
-    return conditional({ operation: 'ConnectionStore.requestRetest', tableName: this.tableName }, async () => {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { connectionId },
-          UpdateExpression: 'SET #retestRequestedAt = :now',
-          ConditionExpression: 'attribute_exists(#connectionId)',
-          ExpressionAttributeNames: { '#retestRequestedAt': 'retestRequestedAt', '#connectionId': 'connectionId' },
-          ExpressionAttributeValues: { ':now': now.toISOString() },
-        }),
-      );
-    }).then((result) => result.ok);
+    return conditional(
+      { operation: 'ConnectionStore.requestRetest', tableName: this.tableName },
+      async () => {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { connectionId },
+            UpdateExpression: 'SET #retestRequestedAt = :now',
+            ConditionExpression: 'attribute_exists(#connectionId)',
+            ExpressionAttributeNames: {
+              '#retestRequestedAt': 'retestRequestedAt',
+              '#connectionId': 'connectionId',
+            },
+            ExpressionAttributeValues: { ':now': now.toISOString() },
+          }),
+        );
+      },
+    ).then((result) => result.ok);
   }
 
   /** Removes `retestRequestedAt` only if present: one conditional write, so exactly one caller gets true. */

@@ -20,6 +20,7 @@ export { DynamoDbCursorStore } from './cursor-store.js';
 export { DynamoDbDeliveryMarkerStore } from './delivery-marker-store.js';
 export { StoreError, SubscriptionExistsError } from './errors.js';
 export { DynamoDbEventLedger } from './event-ledger.js';
+export { DynamoDbHookRateLimiter } from './hook-rate-limiter.js';
 export { DynamoDbIdempotencyStore } from './idempotency-store.js';
 export type { PagedStoreOptions } from './items.js';
 export { DynamoDbSubscriptionStore } from './subscription-store.js';
@@ -32,7 +33,9 @@ export type DynamoDbStores = Stores;
 /**
  * The one store factory: all seven stores on one client (one connection pool), each on its own table. Each store
  * is built when first used, and only then is its table name resolved, so `tableNames` may be a function that
- * throws for a table the caller was not given (a Lambda function gets only its own tables' names).
+ * throws for a table the caller was not given (a Lambda function gets only its own tables' names). The hook-rate
+ * table is not a store port: `DynamoDbHookRateLimiter` is built beside the stores, on the same client, by the
+ * containers that deliver (functions/shared/aws-dependencies.ts).
  */
 export const createDynamoDbStores = ({
   client,

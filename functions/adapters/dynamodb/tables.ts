@@ -61,6 +61,13 @@ export const TABLES = {
     ttlAttribute: 'expiresAt',
     description: 'Delivered markers per (subscription, event) so retries never re-post',
   },
+  hookRates: {
+    id: 'HookRates',
+    envVar: 'HOOK_RATES_TABLE',
+    partitionKey: { name: 'urlHash', type: 'S' },
+    ttlAttribute: 'expiresAt',
+    description: 'Per hook URL (by SHA-256): the rate windows booked for it, shared by every deliverer',
+  },
   idempotency: {
     id: 'Idempotency',
     envVar: 'IDEMPOTENCY_TABLE',

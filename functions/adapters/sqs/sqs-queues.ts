@@ -1,14 +1,47 @@
 /**
- * SQS adapters: the poll-request queue the dispatcher fills, and the delivery queue's retry control (per-message
- * backoff through ChangeMessageVisibility, explicit dead-lettering once the retry horizon is over).
+ * SQS adapters: the poll-request queue the dispatcher fills, and the delivery queue (retries and deferrals as
+ * delayed messages, explicit dead-lettering once the retry horizon is over).
  */
-import {
-  ChangeMessageVisibilityCommand,
-  SendMessageBatchCommand,
-  SendMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { DeliveryQueue } from '../../core/ports.js';
+import { queueDelaySeconds } from '../../core/triggers/deliver.js';
 import type { PollRequest, PollRequestQueue } from '../../core/triggers/dispatch.js';
+import type { DeliveryMessage } from '../../core/triggers/schemas.js';
+
+/** Entries per SendMessageBatch and bytes per batch (SQS allows 10 entries and 256 KiB in all). */
+const MAX_BATCH_ENTRIES = 10;
+const MAX_BATCH_BYTES = 240 * 1024;
+
+/** Sends bodies in as few SendMessageBatch calls as SQS allows; throws when SQS refuses any entry. */
+const sendAll = async (
+  client: SQSClient,
+  queueUrl: string,
+  messages: Array<{ body: string; delaySeconds?: number }>,
+  what: string,
+): Promise<void> => {
+  let batch: Array<{ Id: string; MessageBody: string; DelaySeconds?: number }> = [];
+  let bytes = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const response = await client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch }));
+    if (response.Failed && response.Failed.length > 0) {
+      throw new Error(`SQS refused ${response.Failed.length} ${what}: ${response.Failed[0]?.Message ?? ''}`);
+    }
+    batch = [];
+    bytes = 0;
+  };
+  for (const { body, delaySeconds } of messages) {
+    const size = Buffer.byteLength(body);
+    if (batch.length === MAX_BATCH_ENTRIES || bytes + size > MAX_BATCH_BYTES) await flush();
+    batch.push({
+      Id: String(batch.length),
+      MessageBody: body,
+      ...(delaySeconds === undefined ? {} : { DelaySeconds: delaySeconds }),
+    });
+    bytes += size;
+  }
+  await flush();
+};
 
 export class SqsPollRequestQueue implements PollRequestQueue {
   constructor(
@@ -17,56 +50,45 @@ export class SqsPollRequestQueue implements PollRequestQueue {
   ) {}
 
   async enqueue(requests: PollRequest[]): Promise<void> {
-    for (let i = 0; i < requests.length; i += 10) {
-      const chunk = requests.slice(i, i + 10);
-      const response = await this.client.send(
-        new SendMessageBatchCommand({
-          QueueUrl: this.queueUrl,
-          Entries: chunk.map((request, index) => ({
-            Id: String(index),
-            MessageBody: JSON.stringify(request),
-          })),
-        }),
-      );
-      if (response.Failed && response.Failed.length > 0) {
-        throw new Error(
-          `SQS refused ${response.Failed.length} poll request(s): ${response.Failed[0]?.Message ?? ''}`,
-        );
-      }
-    }
+    await sendAll(
+      this.client,
+      this.queueUrl,
+      requests.map((request) => ({ body: JSON.stringify(request) })),
+      'poll request(s)',
+    );
   }
 }
 
-/** What the deliver handler needs from its queue beyond "fail this message". */
-export interface DeliveryQueueControl {
-  /** Makes the message visible again after `delaySeconds` (the per-message backoff). */
-  retryLater(receiptHandle: string, delaySeconds: number): Promise<void>;
-  /** Moves a message whose retries are exhausted to the dead-letter queue (then it is deleted from the source). */
-  deadLetter(body: string, reason: string): Promise<void>;
-}
-
-export class SqsDeliveryQueueControl implements DeliveryQueueControl {
+/**
+ * The delivery queue on SQS: retries and deferrals are fresh messages sent with a delay (at most 15 minutes; a longer
+ * wait is finished by the consumer re-sending what arrives early), never messages held in flight, so a long Zapier
+ * outage does not run into SQS's limit of in-flight messages per queue. Exhausted deliveries go to the dead-letter
+ * queue with the reason as a message attribute.
+ */
+export class SqsDeliveryQueue implements DeliveryQueue {
   constructor(
     private readonly client: SQSClient,
     private readonly queueUrl: string,
     private readonly deadLetterQueueUrl: string,
   ) {}
 
-  async retryLater(receiptHandle: string, delaySeconds: number): Promise<void> {
-    await this.client.send(
-      new ChangeMessageVisibilityCommand({
-        QueueUrl: this.queueUrl,
-        ReceiptHandle: receiptHandle,
-        VisibilityTimeout: Math.max(0, Math.min(43_199, Math.round(delaySeconds))),
-      }),
+  async send(messages: DeliveryMessage[], now: Date): Promise<void> {
+    await sendAll(
+      this.client,
+      this.queueUrl,
+      messages.map((message) => ({
+        body: JSON.stringify(message),
+        delaySeconds: queueDelaySeconds(message, now),
+      })),
+      'delivery message(s)',
     );
   }
 
-  async deadLetter(body: string, reason: string): Promise<void> {
+  async deadLetter(body: DeliveryMessage | string, reason: string): Promise<void> {
     await this.client.send(
       new SendMessageCommand({
         QueueUrl: this.deadLetterQueueUrl,
-        MessageBody: body,
+        MessageBody: typeof body === 'string' ? body : JSON.stringify(body),
         MessageAttributes: { reason: { DataType: 'String', StringValue: reason.slice(0, 256) } },
       }),
     );

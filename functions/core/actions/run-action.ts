@@ -32,6 +32,7 @@ import {
 } from '../konnektive.js';
 import {
   type CredentialReader,
+  type KonnektiveAccessDeps,
   rejectStoredCredentials,
   storedCredentials,
   toDomainError,
@@ -67,6 +68,8 @@ export interface RunActionDeps {
   clock: Clock;
   /** The stack's fixed egress IPs, named in the "not whitelisted" answer. */
   egressIps: readonly string[];
+  /** Told when Konnektive refused the stored password and the connection was marked invalid. */
+  onStoredCredentialsRejected?: KonnektiveAccessDeps['onStoredCredentialsRejected'];
   /** How long reading the record back after a write may take; default READ_BACK_TIMEOUT_MS. */
   readBackTimeoutMs?: number;
   metrics: MetricSink;

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { NotFoundError } from '../errors.js';
-import { type Connection, type Stream, STREAMS, streamOf } from '../model.js';
+import { type Connection, STREAMS, type Stream, streamOf } from '../model.js';
 import { leaseState, type StreamHealthSettings } from '../monitoring/assess-streams.js';
 import type { Clock, ConnectionStore, CursorStore, SubscriptionStore } from '../ports.js';
 
@@ -42,7 +42,10 @@ export const connectionReportSchema = z.object({
   updatedAt: z.string(),
   retestRequestedAt: z.string().optional(),
   /** Subscriptions by `trigger.TYPE`, and their total. */
-  subscriptions: z.object({ total: z.number().int().nonnegative(), byType: z.record(z.string(), z.number()) }),
+  subscriptions: z.object({
+    total: z.number().int().nonnegative(),
+    byType: z.record(z.string(), z.number()),
+  }),
   /** The streams in use (with at least one subscription). */
   streams: z.array(streamReportSchema),
   /** The contract probe's findings, one variant per unknown, when a probe ran. */
@@ -142,7 +145,8 @@ export const retestConnection = async (
       connectionId,
       status: 'active',
       marked: false,
-      message: 'active: nothing to re-test (its streams are polled every tick; `connections list` shows their lag)',
+      message:
+        'active: nothing to re-test (its streams are polled every tick; `connections list` shows their lag)',
     };
   }
   if (!(await deps.connections.requestRetest(connectionId, deps.clock.now()))) {

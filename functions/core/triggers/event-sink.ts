@@ -49,6 +49,8 @@ export type FreshnessGate = (candidates: DetectedEvent[]) => Promise<Set<string>
 
 export class EventSink {
   readonly published: Partial<Record<EventType, number>> = {};
+  /** The record and detection times of every event published by this sink. */
+  readonly detected: Array<Pick<DetectedEvent, 'occurredAt' | 'detectedAt'>> = [];
   readonly rejected: Array<{ id: string | undefined; issue: string }> = [];
   /** Events published since the last checkpoint, so overlapping reads in one invocation don't re-publish. */
   private readonly sinceCheckpoint = new Set<string>();
@@ -126,6 +128,7 @@ export class EventSink {
     for (const event of fresh) {
       this.sinceCheckpoint.add(event.eventId);
       this.published[event.type] = (this.published[event.type] ?? 0) + 1;
+      this.detected.push({ occurredAt: event.occurredAt, detectedAt: event.detectedAt });
     }
     return fresh;
   }

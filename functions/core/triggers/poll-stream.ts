@@ -12,7 +12,7 @@
 
 import type { KonnektiveGateway } from '../konnektive.js';
 import { type CredentialReader, withStoredCredentials } from '../konnektive-access.js';
-import type { Cursor, Stream } from '../model.js';
+import type { Cursor, DetectedEvent, Stream } from '../model.js';
 import type {
   Clock,
   ConnectionStore,
@@ -42,6 +42,8 @@ export interface PollDeps {
   settled?: SettledEvents | undefined;
   /** How stored passwords are read; default: decrypted with `cipher`. */
   credentials?: CredentialReader;
+  /** Told when Konnektive refused the stored password and the connection was marked invalid. */
+  onStoredCredentialsRejected?: (connectionId: string) => void;
 }
 
 export interface PollSettings extends WindowSettings {
@@ -96,6 +98,8 @@ export interface PollResult {
   windows: number;
   /** Events published, by type. */
   published: Record<string, number>;
+  /** The record and detection times of the events this poll published (for the detection latency). */
+  detected: Array<Pick<DetectedEvent, 'occurredAt' | 'detectedAt'>>;
   /** Records Konnektive sent that failed our schema (schema drift): logged by id and counted, never silently skipped. */
   rejected: Array<{ id: string | undefined; issue: string }>;
   /** Konnektive pages requested by this poll (reconciliation included). */
@@ -124,6 +128,7 @@ export const pollStream = async (
     status: 'skipped',
     windows: 0,
     published: {},
+    detected: [],
     rejected: [],
     calls: 0,
     strategyChanges: [],
@@ -296,6 +301,7 @@ export const pollStream = async (
         }
 
         result.published = { ...sink.published };
+        result.detected = sink.detected;
         result.rejected = sink.rejected;
         result.strategy = strategy;
         result.hwm = cursor.hwm;

@@ -74,6 +74,41 @@ export const busEnvelopeSchema = z.object({
   detail: detectedEventSchema,
 });
 
+/**
+ * A message on the delivery queue (docs/delivery.md, "Delivery messages"): one event and where its delivery stands.
+ * The bus rule's messages are EventBridge envelopes instead; they become attempt 1 of a message for every matching
+ * subscription. Retries, rate deferrals and hops are messages of this shape, and so is a targeted replay.
+ */
+export const deliveryMessageSchema = z.object({
+  event: detectedEventSchema,
+  /**
+   * Only these subscriptions (ids of the event's connection); absent = every subscription of the event's connection,
+   * trigger and type that existed when the event was detected. Named targets are not filtered by creation time, so a
+   * replay can reach a Zap created after the event.
+   */
+  targets: z.array(z.string().min(1).max(200)).min(1).max(1000).optional(),
+  /**
+   * Deliver even where a delivered marker exists (a deliberate replay). The replay's own deliveries are marked under
+   * the event id plus `firstAttemptAt`, so retries and copies of the replay still post at most once per target.
+   */
+  redeliver: z.literal(true).optional(),
+  /** The attempt this message makes, from 1; a deferral (rate, deadline, store error) keeps it. */
+  attempt: z.number().int().min(1).max(100_000),
+  /** When delivery of this event (or this replay) started: the retry horizon counts from here, whatever copies do. */
+  firstAttemptAt: z.iso.datetime({ offset: true }),
+  /** Not before this instant: a copy received earlier is sent again with the rest of the wait (waits over 15 min). */
+  notBefore: z.iso.datetime({ offset: true }).optional(),
+  /** A rate window [from, to) (epoch ms) booked for each target of this message: inside it, post without asking again. */
+  booking: z
+    .object({ from: z.number().int().nonnegative(), to: z.number().int().positive() })
+    .refine((window) => window.to > window.from, { error: 'booking.to must be after booking.from' })
+    .optional(),
+});
+export type DeliveryMessage = z.output<typeof deliveryMessageSchema>;
+
+/** What the delivery queue carries: our own messages, or the bus rule's envelopes (first attempts). */
+export const deliveryQueueBodySchema = z.union([deliveryMessageSchema, busEnvelopeSchema]);
+
 /** What the dispatcher enqueues for the poller. */
 export const pollRequestSchema = z.object({
   connectionId: z.string().min(1),

@@ -6,6 +6,7 @@
 import type { DeliverySettings } from './deliver.js';
 import type { PollSettings } from './poll-stream.js';
 import type { ReconcileSettings } from './reconcile.js';
+import type { RetrySchedule } from './retry-schedule.js';
 
 export const DEFAULT_RECONCILE_SETTINGS: ReconcileSettings = {
   horizonDays: 3,
@@ -34,14 +35,36 @@ export const DEFAULT_POLL_SETTINGS: PollSettings = {
   reconcile: DEFAULT_RECONCILE_SETTINGS,
 };
 
+/** 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, then every 2 h until 96 h: ≈ 53 attempts. */
+export const DEFAULT_RETRY_SCHEDULE: RetrySchedule = {
+  delaysSeconds: [5, 30, 120, 600, 1800, 3600, 7200],
+  jitter: 0.2,
+  horizonMs: 96 * 3_600_000,
+};
+
 export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
-  baseDelaySeconds: 30,
-  maxDelaySeconds: 3600,
-  retryHorizonMs: 96 * 3_600_000,
+  retry: DEFAULT_RETRY_SCHEDULE,
   markerRetentionMs: 35 * 86_400_000,
-  concurrency: 8,
+  parallelPosts: 10,
+  minRemainingMs: 20_000,
+  windowMarginMs: 100,
+  bookingWaitMs: 150,
+  slowPostMs: 10_000,
+  postsInFlightPerUrl: 8,
+  busyWaitMs: 250,
+  busyRetryMs: 2_000,
+  slowDown: { forMs: 60_000, perWindow: 1 },
+  defaultRetryAfterMs: 60_000,
+  maxRetryAfterMs: 6 * 3_600_000,
+  storeRetryMs: 10_000,
   random: Math.random,
 };
+
+/**
+ * Time kept after the last POST of an invocation for its marker writes and the follow-up sends: the deployed
+ * `minRemainingMs` is one attempt timeout plus this.
+ */
+export const DELIVERY_WRITE_MARGIN_MS = 5_000;
 
 /** Default hook delivery knobs outside `DeliverySettings`: one POST's timeout and the per-URL rate. */
 export const DEFAULT_HOOK_ATTEMPT_TIMEOUT_MS = 15_000;

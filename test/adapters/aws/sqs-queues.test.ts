@@ -6,7 +6,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SqsDeliveryQueueControl, SqsPollRequestQueue } from '../../../functions/adapters/sqs/sqs-queues.js';
+import { SqsDeliveryQueue, SqsPollRequestQueue } from '../../../functions/adapters/sqs/sqs-queues.js';
+import { type DeliveryMessage, deliveryMessageSchema } from '../../../functions/core/triggers/schemas.js';
 
 const sqs = mockClient(SQSClient);
 beforeEach(() => sqs.reset());
@@ -34,33 +35,91 @@ describe('SqsPollRequestQueue', () => {
       .resolves({ Successful: [], Failed: [{ Id: '0', Code: 'x', SenderFault: false, Message: 'nope' }] });
     await expect(
       new SqsPollRequestQueue(client(), 'q').enqueue([{ connectionId: 'c', stream: 'orders' }]),
-    ).rejects.toThrow('nope');
+    ).rejects.toThrow('SQS refused 1 poll request(s): nope');
   });
 });
 
-describe('SqsDeliveryQueueControl', () => {
-  it('schedules a retry by changing the message visibility (capped at the SQS maximum)', async () => {
-    sqs.on(ChangeMessageVisibilityCommand).resolves({});
-    const control = new SqsDeliveryQueueControl(client(), 'https://sqs/deliveries', 'https://sqs/dlq');
-    await control.retryLater('rh-1', 120);
-    await control.retryLater('rh-2', 99_999);
-    const inputs = sqs.commandCalls(ChangeMessageVisibilityCommand).map((call) => call.args[0].input);
-    expect(inputs).toEqual([
-      { QueueUrl: 'https://sqs/deliveries', ReceiptHandle: 'rh-1', VisibilityTimeout: 120 },
-      { QueueUrl: 'https://sqs/deliveries', ReceiptHandle: 'rh-2', VisibilityTimeout: 43_199 },
-    ]);
+const message = (overrides: Partial<DeliveryMessage> = {}): DeliveryMessage => ({
+  event: {
+    eventId: 'NEW_SALE-A',
+    connectionId: 'c1',
+    trigger: 'order',
+    type: 'NEW_SALE',
+    recordId: 'A',
+    occurredAt: '2026-11-25T12:00:00.000Z',
+    detectedAt: '2026-11-25T12:00:01.000Z',
+    payload: {
+      id: 'NEW_SALE-A',
+      event: 'order.NEW_SALE',
+      occurredAt: '2026-11-25T12:00:00.000Z',
+      connection: 'm',
+    },
+  },
+  attempt: 1,
+  firstAttemptAt: '2026-11-25T12:00:01.000Z',
+  ...overrides,
+});
+
+describe('SqsDeliveryQueue', () => {
+  const NOW = new Date('2026-11-25T12:00:10.300Z');
+  const at = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
+
+  it('re-sends fresh messages with a delay up to 15 minutes; a longer wait keeps its notBefore for the hop', async () => {
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    const queue = new SqsDeliveryQueue(client(), 'https://sqs/deliveries', 'https://sqs/dlq');
+    const messages = [
+      message(),
+      message({ targets: ['s1'], attempt: 2, notBefore: at(5_000) }),
+      message({ targets: ['s2'], booking: { from: 1, to: 2 }, notBefore: at(700) }),
+      message({ targets: ['s3'], attempt: 9, notBefore: at(2 * 3_600_000) }),
+      message({ notBefore: at(-60_000) }),
+    ];
+    await queue.send(messages, NOW);
+    const [call] = sqs.commandCalls(SendMessageBatchCommand);
+    const entries = call?.args[0].input.Entries ?? [];
+    expect(call?.args[0].input.QueueUrl).toBe('https://sqs/deliveries');
+    expect(entries.map((entry) => entry.DelaySeconds)).toEqual([0, 5, 1, 900, 0]);
+    expect(entries.map((entry) => deliveryMessageSchema.parse(JSON.parse(entry.MessageBody ?? '')))).toEqual(
+      messages,
+    );
+    expect(sqs.commandCalls(ChangeMessageVisibilityCommand)).toHaveLength(0);
+  });
+
+  it('splits sends into batches of at most 10 messages and 240 KiB', async () => {
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    const queue = new SqsDeliveryQueue(client(), 'q', 'dlq');
+    await queue.send(
+      Array.from({ length: 12 }, () => message()),
+      NOW,
+    );
+    const big = message();
+    big.event.payload = { ...big.event.payload, notes: 'x'.repeat(100 * 1024) };
+    await queue.send([big, big, big], NOW);
+    const sizes = sqs.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input.Entries?.length);
+    expect(sizes).toEqual([10, 2, 2, 1]);
+  });
+
+  it('fails loudly when SQS refuses a message, so the record is retried', async () => {
+    sqs.on(SendMessageBatchCommand).resolves({
+      Successful: [],
+      Failed: [{ Id: '0', Code: 'x', SenderFault: false, Message: 'throttled' }],
+    });
+    await expect(new SqsDeliveryQueue(client(), 'q', 'dlq').send([message()], NOW)).rejects.toThrow(
+      'SQS refused 1 delivery message(s): throttled',
+    );
   });
 
   it('dead-letters with the reason as a message attribute', async () => {
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
-    await new SqsDeliveryQueueControl(client(), 'q', 'https://sqs/dlq').deadLetter(
-      '{"x":1}',
-      'retries exhausted',
-    );
-    expect(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input).toEqual({
+    const queue = new SqsDeliveryQueue(client(), 'q', 'https://sqs/dlq');
+    await queue.deadLetter('{"x":1}', 'malformed message');
+    await queue.deadLetter(message({ targets: ['s1'] }), 'retries exhausted');
+    const inputs = sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input);
+    expect(inputs[0]).toEqual({
       QueueUrl: 'https://sqs/dlq',
       MessageBody: '{"x":1}',
-      MessageAttributes: { reason: { DataType: 'String', StringValue: 'retries exhausted' } },
+      MessageAttributes: { reason: { DataType: 'String', StringValue: 'malformed message' } },
     });
+    expect(JSON.parse(inputs[1]?.MessageBody ?? '')).toEqual(message({ targets: ['s1'] }));
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UpstreamUnavailableError } from '../../../functions/core/errors.js';
-import { KonnektiveTransientError } from '../../../functions/core/konnektive.js';
+import { CredentialsRejectedError, UpstreamUnavailableError } from '../../../functions/core/errors.js';
+import { KonnektiveAuthError, KonnektiveTransientError } from '../../../functions/core/konnektive.js';
 import { CursorConflictError } from '../../../functions/core/ports.js';
 import { DEFAULT_POLL_SETTINGS, pollStream } from '../../../functions/core/triggers/poll-stream.js';
 import { SettledEvents } from '../../../functions/core/triggers/settled-events.js';
@@ -280,5 +280,38 @@ describe('pollStream', () => {
     expect(result.windows).toBe(1);
     expect(f.konnektive.calls).toHaveLength(1);
     expect(f.published()).toHaveLength(1);
+  });
+
+  it('reports the record and detection time of every event it published (for the detection latency)', async () => {
+    const f = await fixture();
+    f.konnektive.orders.push(order({ dateCreated: f.at(1_000) }), order({ dateCreated: f.at(2_000) }));
+    f.clock.advance(60_000);
+    const result = await f.poll();
+    expect(result.detected).toEqual(
+      f.publisher.events.map((event) => ({ occurredAt: event.occurredAt, detectedAt: event.detectedAt })),
+    );
+    expect(result.detected).toEqual([
+      { occurredAt: new Date(T0.getTime() + 1_000).toISOString(), detectedAt: f.clock.now().toISOString() },
+      { occurredAt: new Date(T0.getTime() + 2_000).toISOString(), detectedAt: f.clock.now().toISOString() },
+    ]);
+    // The next poll re-reads them in the overlap and publishes nothing: nothing detected.
+    f.clock.advance(60_000);
+    expect((await f.poll()).detected).toEqual([]);
+  });
+
+  it('tells onStoredCredentialsRejected which connection Konnektive refused, and marks it invalid', async () => {
+    const f = await fixture();
+    const rejected: string[] = [];
+    f.konnektive.failures = [new KonnektiveAuthError('Could not authenticate credentials', 'order/query')];
+    f.clock.advance(60_000);
+    await expect(
+      pollStream(
+        { ...f.deps, onStoredCredentialsRejected: (connectionId) => void rejected.push(connectionId) },
+        { connectionId: 'c1', stream: 'orders', owner: 'p1', remainingMs: () => 300_000 },
+        SETTINGS,
+      ),
+    ).rejects.toThrow(CredentialsRejectedError);
+    expect(rejected).toEqual(['c1']);
+    expect((await f.connections.get('c1'))?.status).toBe('invalid');
   });
 });
