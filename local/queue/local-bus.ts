@@ -13,13 +13,21 @@ import type { DeliveryQueue, EventPublisher } from '../../functions/core/ports.j
 import { queueDelaySeconds } from '../../functions/core/triggers/deliver.js';
 import type { PollRequest, PollRequestQueue } from '../../functions/core/triggers/dispatch.js';
 import type { DeliveryMessage } from '../../functions/core/triggers/schemas.js';
+import type { LocalEventArchive } from './local-event-archive.js';
 import type { LocalQueue, ReceivedMessage } from './local-queue.js';
 
-/** The bus: wraps each event in EventBridge's envelope and routes it (the one rule) into the delivery queue. */
+/**
+ * The bus: wraps each event in EventBridge's envelope and routes it (the one rule) into the delivery queue; with an
+ * archive, keeps every event for replay first, as the bus archive does in AWS.
+ */
 export class LocalEventBus implements EventPublisher {
-  constructor(private readonly deliveryQueue: LocalQueue) {}
+  constructor(
+    private readonly deliveryQueue: LocalQueue,
+    private readonly archive?: LocalEventArchive,
+  ) {}
 
   async publish(events: DetectedEvent[]): Promise<void> {
+    this.archive?.append(events);
     for (const event of events) {
       this.deliveryQueue.send(
         JSON.stringify({

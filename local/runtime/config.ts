@@ -36,6 +36,15 @@ export const runtimeEnvSchema = z.object({
     .default('pretty'),
   /** Settle lag of the poller, seconds (AWS default 5). */
   POLL_SETTLE_SECONDS: z.coerce.number().int().nonnegative().default(2),
+  /**
+   * How long a failing hook is retried before it is dead-lettered, seconds (default: as in AWS, 96 h). Shorter to try
+   * the dead-letter path and `npm run ops -- --local dlq …`; 0 dead-letters at the first failure.
+   */
+  DELIVERY_RETRY_SECONDS: z.coerce
+    .number({ error: 'DELIVERY_RETRY_SECONDS must be a number of seconds' })
+    .int('DELIVERY_RETRY_SECONDS must be a whole number')
+    .nonnegative('DELIVERY_RETRY_SECONDS must be 0 or more')
+    .optional(),
 });
 
 export type RuntimeEnv = z.output<typeof runtimeEnvSchema>;

@@ -30,6 +30,7 @@ import {
 import { ensureTables } from '../dynamodb/bootstrap.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/dynamodb-local.js';
 import { LocalDeliveryQueue, LocalEventBus, LocalPollRequestQueue, toSqsEvent } from '../queue/local-bus.js';
+import { LocalEventArchive } from '../queue/local-event-archive.js';
 import { LocalQueue, type ReceivedMessage } from '../queue/local-queue.js';
 import { DEMO_USER, type RunningSimulator, startSimulator } from '../simulator/index.js';
 import { ActivityLog } from './activity.js';
@@ -37,6 +38,7 @@ import { createApiListener, localContext, type Route } from './api-gateway-adapt
 import type { RuntimeEnv } from './config.js';
 import { InMemoryHookRateLimiter } from './in-memory-rate-limiter.js';
 import { observeGateway } from './observe-gateway.js';
+import { handleOpsRoute } from './ops-routes.js';
 import { handleLocalRoute, type StreamHealth } from './status.js';
 
 export interface RunningRuntime {
@@ -243,7 +245,8 @@ export const startRuntime = async (
     });
 
     const detectedAt = new Map<string, number>();
-    const bus = new LocalEventBus(deliveries);
+    const archive = new LocalEventArchive({ dataDir: queueDir });
+    const bus = new LocalEventBus(deliveries, archive);
     const observedBus: EventPublisher = {
       publish: async (events: DetectedEvent[]) => {
         await bus.publish(events);
@@ -352,7 +355,15 @@ export const startRuntime = async (
           minRemainingMs: 30_000,
           ...options.pollSettings,
         },
-        deliverySettings: { ...DEFAULT_DELIVERY_SETTINGS, ...options.deliverySettings },
+        deliverySettings: {
+          ...DEFAULT_DELIVERY_SETTINGS,
+          ...(env.DELIVERY_RETRY_SECONDS === undefined
+            ? {}
+            : {
+                retry: { ...DEFAULT_DELIVERY_SETTINGS.retry, horizonMs: env.DELIVERY_RETRY_SECONDS * 1000 },
+              }),
+          ...options.deliverySettings,
+        },
       }),
     );
 
@@ -363,7 +374,15 @@ export const startRuntime = async (
     const server = createServer(
       createApiListener(
         routes,
-        (request, response, url) =>
+        async (request, response, url) =>
+          (await handleOpsRoute(request, response, url, {
+            stores,
+            queues,
+            deliveryQueue: observedQueue,
+            archive,
+            activity,
+            clock: { now: () => new Date() },
+          })) ||
           handleLocalRoute(request, response, url, {
             activity,
             queues,
@@ -502,6 +521,7 @@ export const startRuntime = async (
       }
       await Promise.race([Promise.allSettled(workers), new Promise((r) => setTimeout(r, 1_000).unref())]);
       for (const queue of [polls, deliveries, deadLetters]) queue.close();
+      archive.close();
       documentClient.destroy();
     });
 

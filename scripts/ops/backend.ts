@@ -4,12 +4,29 @@
  * tables and queues (AWS SDK), `local-backend.ts` asks `npm start` to run them (its loopback-only `/_ops/` routes).
  */
 import type { ConnectionReport, RetestResult } from '../../functions/core/operations/connections.js';
+import type {
+  DeadLetterQueueName,
+  DeadLetterReport,
+  RedriveResult,
+} from '../../functions/core/operations/dead-letters.js';
+import type { ReplayRequest, ReplayResult } from '../../functions/core/operations/replay.js';
 
 export interface OpsBackend {
   /** Says where the commands act, for the first line of their output. */
   readonly target: string;
   listConnections(): Promise<ConnectionReport[]>;
   retestConnection(connectionId: string): Promise<RetestResult>;
+  /** Every dead-letter queue, or the one named. */
+  listDeadLetters(options: {
+    queue?: DeadLetterQueueName | undefined;
+    sample: number;
+  }): Promise<DeadLetterReport[]>;
+  redriveDeadLetters(options: {
+    queue: DeadLetterQueueName;
+    max: number;
+    fresh: boolean;
+  }): Promise<RedriveResult>;
+  replay(request: ReplayRequest): Promise<ReplayResult>;
   /** Frees what the backend holds (SDK clients). */
   close(): void;
 }

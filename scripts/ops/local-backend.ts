@@ -9,6 +9,11 @@ import {
   type RetestResult,
   retestResultSchema,
 } from '../../functions/core/operations/connections.js';
+import {
+  deadLetterReportsSchema,
+  redriveResultSchema,
+} from '../../functions/core/operations/dead-letters.js';
+import { replayResultSchema } from '../../functions/core/operations/replay.js';
 import { type OpsBackend, OpsError } from './backend.js';
 
 export const DEFAULT_LOCAL_URL = 'http://127.0.0.1:3000';
@@ -64,6 +69,12 @@ export const localBackend = (baseUrl: string, fetchImpl: typeof fetch = fetch): 
       (await call('GET', '/_ops/connections', connectionReportsSchema)).connections,
     retestConnection: (connectionId): Promise<RetestResult> =>
       call('POST', `/_ops/connections/${encodeURIComponent(connectionId)}/retest`, retestResultSchema),
+    listDeadLetters: async ({ queue, sample }) => {
+      const query = new URLSearchParams({ sample: String(sample), ...(queue ? { queue } : {}) });
+      return (await call('GET', `/_ops/dead-letters?${query}`, deadLetterReportsSchema)).queues;
+    },
+    redriveDeadLetters: (options) => call('POST', '/_ops/dead-letters/redrive', redriveResultSchema, options),
+    replay: (request) => call('POST', '/_ops/replay', replayResultSchema, request),
     close: () => undefined,
   };
 };
