@@ -59,4 +59,11 @@ describe('runbook', () => {
       expect(runbook).toContain(command);
     }
   });
+
+  it.each(entries)('%s: names the ops command to run against the stage, or says none applies', (id) => {
+    const section = sectionOf(runbook, id) ?? '';
+    const commands = [...section.matchAll(/`(npm run ops -- [^`]+)`/g)].map((match) => match[1] ?? '');
+    if (commands.length === 0) expect(section).toContain('no ops command applies');
+    for (const command of commands) expect(command).toContain('--stage <stage>');
+  });
 });
