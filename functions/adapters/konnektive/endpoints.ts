@@ -23,8 +23,6 @@ export const ENDPOINTS = {
   updateCustomer: { path: 'customer/update', permission: 'Update Customer', kind: 'write' },
 } as const satisfies Record<string, EndpointSpec>;
 
-export type EndpointName = keyof typeof ENDPOINTS;
-
 /**
  * Default timeouts: a read attempt (reads are retried), and a write (never retried), kept below API Gateway's 29 s
  * integration cap so an action answers before the gateway gives up. `KONNEKTIVE_*_TIMEOUT_MS` override them.
