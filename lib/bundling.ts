@@ -6,7 +6,7 @@
 
 /**
  * Modules left out of the bundle. The Node.js 22 Lambda runtime ships AWS SDK for JavaScript v3 (and the Smithy
- * packages it is built on); bundling them would add ~400 KB per function and break the 500 KB budget (design §9).
+ * packages it is built on); bundling them would add ~400 KB per function and break the 500 KB budget (docs/architecture.md, Targets).
  * Smithy goes with the SDK so a bundled Smithy never meets a runtime SDK of another version.
  */
 export const EXTERNAL_MODULES: readonly string[] = ['@aws-sdk/*', '@smithy/*'];

@@ -1,7 +1,7 @@
 /**
  * Bundle report: builds every Lambda handler exactly as deployment does (lib/bundling.ts settings, AWS SDK external)
  * and prints each bundle's minified size with its largest packages. Fails when a bundle exceeds the 500 KB budget
- * (design §9) or a handler entry is missing.
+ * (docs/architecture.md, Targets) or a handler entry is missing.
  *
  *   tsx scripts/bundle-report.ts [entriesDir] [--limit-kb=500]
  */

@@ -17,7 +17,6 @@ export const SECTION_IDS = [
   'memory',
   'variants',
 ] as const;
-export type SectionId = (typeof SECTION_IDS)[number];
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const intList = z

@@ -27,8 +27,6 @@ export const summarize = (values: readonly number[]) => ({
   mean: mean(values),
 });
 
-export type Summary = ReturnType<typeof summarize>;
-
 /** `12.3 ms`, `1.23 s` — readable durations. */
 export const ms = (value: number, digits = 1): string => {
   if (!Number.isFinite(value)) return 'n/a';

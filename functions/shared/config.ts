@@ -61,7 +61,7 @@ export const hookConfig = z.object({
 /** KMS key for credentials (AWS). */
 export const cipherConfig = z.object({ KMS_KEY_ID: z.string().min(1) });
 
-/** Polling knobs (design §2.3). */
+/** Polling knobs (docs/polling.md). */
 export const pollConfig = z.object({
   EVENT_BUS_NAME: z.string().min(1),
   POLL_OVERLAP_SECONDS: positiveInt(DEFAULT_POLL_SETTINGS.overlapMs / SECOND_MS),

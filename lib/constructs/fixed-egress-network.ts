@@ -1,5 +1,5 @@
 /**
- * Fixed egress for everything that calls Konnektive (design §8): a VPC whose only way out is one NAT per AZ, each
+ * Fixed egress for everything that calls Konnektive (docs/deployment.md): a VPC whose only way out is one NAT per AZ, each
  * leaving from an Elastic IP allocated **outside** this construct (in the stateful stack), so the addresses a
  * Konnektive admin whitelists survive a redeploy or a destroy-and-deploy of the service stack. (An in-place update
  * that replaces a NAT gateway fails: CloudFormation creates the new one while the old one still holds the address.)

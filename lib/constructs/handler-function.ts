@@ -78,7 +78,7 @@ export const createHandlerFunction = (
   if (spec.key) environment.KMS_KEY_ID = context.credentialsKey.keyArn;
   if (spec.callsKonnektive) {
     environment.KONNEKTIVE_API_URL = context.konnektiveApiUrl;
-    // Lets a "not whitelisted" answer name exactly the addresses to whitelist (design §8).
+    // Lets a "not whitelisted" answer name exactly the addresses to whitelist (docs/architecture.md, Interfaces others rely on).
     environment.EGRESS_IPS = context.network.egressIps;
   }
   if (spec.hookAllowlist) environment.HOOK_URL_ALLOWLIST = context.hookUrlAllowlist.join(',');

@@ -15,7 +15,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DEFAULT_RETRY_SCHEDULE } from '../../functions/core/triggers/settings.js';
 import { BACKGROUND_HANDLERS } from '../../functions/handlers/catalog.js';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../event-contract.js';
 import { createHandlerFunction, type HandlerContext } from './handler-function.js';
@@ -47,9 +46,6 @@ export const DELIVERY_VISIBILITY_TIMEOUT = Duration.seconds(DELIVER_FUNCTION_TIM
 export const DELIVERY_MAX_RECEIVE_COUNT = 1000;
 /** SQS's maximum; a copy lives at most ~100 h (crash loop), a delayed one 15 min. */
 export const DELIVERY_RETENTION = Duration.days(14);
-
-/** The retry horizon the handler keeps (DELIVERY_RETRY_HOURS, default 96 h): what the receive budget must cover. */
-export const DELIVERY_RETRY_HORIZON = Duration.millis(DEFAULT_RETRY_SCHEDULE.horizonMs);
 
 export interface DeliveryQueuesProps {
   readonly eventBus: events.IEventBus;

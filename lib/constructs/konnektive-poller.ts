@@ -1,5 +1,5 @@
 /**
- * Polling (design §2.3–2.4): EventBridge Scheduler ticks the dispatcher; the dispatcher enqueues one poll request per
+ * Polling (docs/architecture.md, Data flow; docs/polling.md): EventBridge Scheduler ticks the dispatcher; the dispatcher enqueues one poll request per
  * (connection, stream) in use; the poller (in the VPC, fixed egress) reads Konnektive, records events in the ledger
  * and publishes them to the bus.
  *

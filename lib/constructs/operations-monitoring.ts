@@ -39,8 +39,6 @@ import {
 } from './alarm-table.js';
 import { ConnectionInsightRule, ContributorInsightsWidget } from './contributor-insights.js';
 
-export { ALARMS, LATENCY_TARGET_MS } from './alarm-table.js';
-
 /** `errorClass` values of `KonnektiveErrors`. */
 export const KONNEKTIVE_ERROR_CLASSES = [
   'auth',

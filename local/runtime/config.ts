@@ -1,5 +1,5 @@
 /**
- * The local runtime's environment contract (design §7, FIXED): PORT, KONNEKTIVE_API_URL, POLL_INTERVAL_SECONDS,
+ * The local runtime's environment contract (fixed: docs/architecture.md, Interfaces others rely on): PORT, KONNEKTIVE_API_URL, POLL_INTERVAL_SECONDS,
  * HOOK_URL_ALLOWLIST, DATA_DIR; plus LOG_FORMAT. Bad values fail before anything starts, with the variable's name.
  */
 import { z } from 'zod';

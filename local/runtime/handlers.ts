@@ -15,7 +15,7 @@ import { HANDLER_FACTORIES } from '../../functions/handlers/index.js';
 import type { Dependencies } from '../../functions/shared/dependencies.js';
 import type { ApiLambda, Route } from './api-gateway-adapter.js';
 
-export { createLocalDependencies, type LocalParts, localKonnektiveClient } from './local-dependencies.js';
+export { createLocalDependencies, localKonnektiveClient } from './local-dependencies.js';
 
 export type QueueLambda = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 export type ScheduledLambda = (event: unknown, context: Context) => Promise<unknown>;

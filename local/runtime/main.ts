@@ -1,7 +1,7 @@
 /**
  * `npm start`: the whole system on this machine. `npm start -- --demo` (or `npm run demo`) also connects to the
  * simulator, subscribes a local hook receiver to all five triggers and runs realistic traffic.
- * Environment (design §7): PORT, KONNEKTIVE_API_URL, POLL_INTERVAL_SECONDS, HOOK_URL_ALLOWLIST, DATA_DIR, LOG_FORMAT.
+ * Environment (docs/architecture.md, Interfaces others rely on): PORT, KONNEKTIVE_API_URL, POLL_INTERVAL_SECONDS, HOOK_URL_ALLOWLIST, DATA_DIR, LOG_FORMAT.
  */
 import { parseRuntimeEnv, RuntimeConfigError } from './config.js';
 import { type RunningRuntime, RuntimeStartError, startRuntime } from './runtime.js';

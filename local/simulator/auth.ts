@@ -1,13 +1,7 @@
 /** API users: IP allow-list, credentials and per-endpoint permissions, checked in Konnektive's order. */
 import { isIP } from 'node:net';
 import { IP_TEXTS } from './contract.js';
-import {
-  DEFAULT_PERMISSION_TEMPLATE,
-  DEMO_USER,
-  PERMISSIONS,
-  type Permission,
-  type SimUser,
-} from './types.js';
+import { DEFAULT_PERMISSION_TEMPLATE, DEMO_USER, type Permission, type SimUser } from './types.js';
 
 /** Thrown by `updateUser` for an unknown loginId. */
 export class SimUserNotFoundError extends Error {
@@ -153,6 +147,3 @@ export class UserDirectory {
     return { ok: true, user };
   }
 }
-
-export const isPermission = (value: string): value is Permission =>
-  (PERMISSIONS as readonly string[]).includes(value);

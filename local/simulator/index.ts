@@ -14,12 +14,7 @@ import { Simulator } from './simulator.js';
 import type { SimulatorOptions } from './types.js';
 
 export * from './contract.js';
-export type { SeedSummary } from './seed.js';
 export {
-  ENDPOINTS,
-  type EndpointDef,
-  type FaultDecision,
-  redactParams,
   Simulator,
   SimulatorConfigError,
 } from './simulator.js';

@@ -151,7 +151,8 @@ export interface SimulatorOptions {
   seedOrders?: { count: number; from?: Date | string; to?: Date | string };
 }
 
-export const DEFAULT_TIME_ZONE = 'America/New_York';
+/** The account zone a fresh Konnektive account reports; the backend assumes the same when a connection gives none. */
+export { DEFAULT_TIME_ZONE } from '../../functions/core/zoned-time.js';
 
 export const DEMO_USER: Readonly<Required<SimUser>> = {
   loginId: 'demo-api-user',

@@ -14,17 +14,12 @@ import { DynamoDbSubscriptionStore } from './subscription-store.js';
 import type { TableKey, TableNames } from './tables.js';
 import { DynamoDbTokenStore } from './token-store.js';
 
-export { createDocumentClient, createDynamoDbClient, type DynamoDbClientOptions } from './client.js';
-export { DynamoDbConnectionStore } from './connection-store.js';
+export { createDocumentClient, createDynamoDbClient } from './client.js';
 export { DynamoDbCursorStore } from './cursor-store.js';
-export { DynamoDbDeliveryMarkerStore } from './delivery-marker-store.js';
-export { StoreError, SubscriptionExistsError } from './errors.js';
 export { DynamoDbEventLedger } from './event-ledger.js';
 export { DynamoDbHookRateLimiter } from './hook-rate-limiter.js';
 export { DynamoDbIdempotencyStore } from './idempotency-store.js';
-export type { PagedStoreOptions } from './items.js';
-export { DynamoDbSubscriptionStore } from './subscription-store.js';
-export { localTableNames, TABLES, type TableNames } from './tables.js';
+export { localTableNames, type TableNames } from './tables.js';
 export { DynamoDbTokenStore } from './token-store.js';
 
 /** Every storage port, backed by DynamoDB. */

@@ -23,8 +23,6 @@ export const ENDPOINTS = {
   updateCustomer: { path: 'customer/update', permission: 'Update Customer', kind: 'write' },
 } as const satisfies Record<string, EndpointSpec>;
 
-export type EndpointName = keyof typeof ENDPOINTS;
-
 /**
  * Default timeouts: a read attempt (reads are retried), and a write (never retried). `KONNEKTIVE_*_TIMEOUT_MS`
  * override them. A caller's deadline caps both (an API request's calls end before its function's time does).

@@ -74,9 +74,6 @@ import {
 } from './records.js';
 import { backoffDelay, credentialRedactor, encodeForm, type RetryPolicy } from './transport.js';
 
-export { classifyEnvelope } from './envelope.js';
-export { normalizeItems, type OrderItem } from './records.js';
-
 /** What `onCall` is told about each HTTP attempt. Never carries credentials, parameters or bodies. */
 export interface KonnektiveCallInfo {
   /** Endpoint path, e.g. `order/query`. */

@@ -60,7 +60,6 @@ export const listMessageSchema = z.looseObject({
   page: countLike.optional(),
   data: z.union([z.array(z.unknown()), z.record(z.string(), z.unknown()), z.null()]).optional(),
 });
-export type ListMessage = z.infer<typeof listMessageSchema>;
 
 /** The outcome of checking one record: the typed record, or why it was rejected. */
 export type RecordCheck<T> = { ok: true; record: T } | { ok: false; id: string | undefined; issue: string };

@@ -11,9 +11,6 @@ export interface MetricSink {
   count(name: 'ActionCalls' | 'ActionErrors', dimensions: { action: string }): void;
 }
 
-/** A sink that records nothing (tests that do not look at metrics, scripts). */
-export const noMetrics: MetricSink = { count: () => undefined };
-
 /** What the use cases log: ids and classes only, never bodies (they carry card data and PII). */
 export interface CoreLogger {
   warn(message: string, attributes: Record<string, unknown>): void;

@@ -1,6 +1,6 @@
 /**
  * Request and result schemas of the five actions. Field names are Konnektive's parameter names (docs/http-api.md,
- * design §7), so a Zap maps straight onto them; the rules follow shared/konnektive-api.md §7–§9.
+ * docs/actions.md), so a Zap maps straight onto them; the rules follow docs/konnektive.md (Writes).
  * The schemas also feed the OpenAPI document (functions/core/openapi.ts).
  */
 import * as z from 'zod';

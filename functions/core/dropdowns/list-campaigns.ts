@@ -1,5 +1,5 @@
 /**
- * Dropdown data for the Zapier editor (design §2.8): campaigns, and a campaign's products with the
+ * Dropdown data for the Zapier editor: campaigns, and a campaign's products with the
  * campaignProductId that `product{N}_id` wants. Read from `campaign/query`, cached per connection.
  */
 import * as z from 'zod';

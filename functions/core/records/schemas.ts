@@ -58,6 +58,3 @@ export const customerSchema = z
   .meta({
     description: `Every one of these fields is present (null when empty): ${CUSTOMER_FIELDS.join(', ')}`,
   });
-
-export type OrderResult = z.infer<typeof orderSchema>;
-export type CustomerResult = z.infer<typeof customerSchema>;

@@ -1,5 +1,5 @@
 /**
- * Hook URL allow-list (design §2.2): our fixed egress IPs must never reach arbitrary URLs, so a targetUrl must start
+ * Hook URL allow-list (docs/architecture.md, Guarantees): our fixed egress IPs must never reach arbitrary URLs, so a targetUrl must start
  * with an allowed prefix — checked at subscribe and again at delivery.
  */
 

@@ -1,5 +1,5 @@
 /**
- * performList samples (design §2.6): the newest 3 real records of the last 30 days for a trigger/type, serialized by
+ * performList samples (docs/http-api.md, Records): the newest 3 real records of the last 30 days for a trigger/type, serialized by
  * the same serializer as hook payloads; a static, obviously fake sample (id `sample-…`) when there are none.
  */
 import { NotFoundError } from '../errors.js';

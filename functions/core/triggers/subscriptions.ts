@@ -1,5 +1,5 @@
 /**
- * Subscribe / unsubscribe / list (design §2.2). A subscription belongs to the caller's connection: every read and
+ * Subscribe / unsubscribe / list (docs/architecture.md, Data flow). A subscription belongs to the caller's connection: every read and
  * write is keyed by it, so another tenant's id is simply not found.
  */
 import { ValidationError } from '../errors.js';
