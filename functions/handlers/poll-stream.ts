@@ -3,10 +3,13 @@
  * Powertools' BatchProcessor (one record after another; each fails on its own). Konnektive failures are counted and
  * logged, then left to the next tick (the window is re-read); anything else fails the record so SQS retries it and,
  * in the end, dead-letters it. A record not started because the invocation's time is short is handed back (failed).
+ * A request received after its successor was due is dropped unread (`PollsSkipped` stale): after an outage the
+ * queue's backlog is not replayed back to back.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { konnektiveFailureOf } from '../core/konnektive-access.js';
+import { isStale } from '../core/triggers/dispatch.js';
 import { type PollDeps, type PollSettings, pollStream } from '../core/triggers/poll-stream.js';
 import { pollRequestSchema } from '../core/triggers/schemas.js';
 import type { Dependencies } from '../shared/dependencies.js';
@@ -48,6 +51,11 @@ const pollRecord = async (deps: PollDeps, settings: PollSettings, record: SQSRec
     throw new PollHandedBackError(record.messageId);
   }
   const { connectionId, stream } = parsed.data;
+  if (isStale(parsed.data, deps.clock.now())) {
+    emitMetric('PollsSkipped', 1, { reason: 'stale' });
+    logger.debug('stale poll request dropped', { connectionId, stream, expiresAt: parsed.data.expiresAt });
+    return;
+  }
   try {
     const result = await pollStream(
       deps,
@@ -60,6 +68,10 @@ const pollRecord = async (deps: PollDeps, settings: PollSettings, record: SQSRec
       },
       settings,
     );
+    if (result.status === 'busy' || result.status === 'idle') {
+      emitMetric('PollsSkipped', 1, { reason: result.status });
+      return;
+    }
     let published = 0;
     for (const [type, count] of Object.entries(result.published)) {
       emitMetric('EventsDetected', count, { type });

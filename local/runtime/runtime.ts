@@ -327,6 +327,8 @@ export const startRuntime = async (
       activity,
     );
 
+    // The dispatcher's logic as in AWS: each tick queues the polls of the tick, spaced by the interval.
+    const tickSeconds = env.SCHEDULER_TICK_SECONDS ?? env.POLL_INTERVAL_SECONDS;
     const built = handlers.buildLocalHandlers(
       handlers.createLocalDependencies({
         stores,
@@ -351,6 +353,12 @@ export const startRuntime = async (
           ...options.pollSettings,
         },
         deliverySettings: { ...DEFAULT_DELIVERY_SETTINGS, ...options.deliverySettings },
+        dispatchSettings: {
+          tickSeconds,
+          intervalSeconds: env.POLL_INTERVAL_SECONDS,
+          // Spread over the interval only when configured like AWS; otherwise a tick polls at once, as before.
+          spread: tickSeconds > env.POLL_INTERVAL_SECONDS,
+        },
       }),
     );
 
@@ -477,7 +485,7 @@ export const startRuntime = async (
           activity.emit({ kind: 'error', message: `dispatch failed: ${String(error)}` }),
         );
       }
-    }, env.POLL_INTERVAL_SECONDS * 1000);
+    }, tickSeconds * 1000);
     cleanups.push(async () => {
       // A graceful stop: take no new messages; let what is in flight finish — POSTs end within their attempt
       // timeout, and their markers, follow-ups and checkpoints are written while DynamoDB Local still runs (it stops

@@ -47,9 +47,12 @@ export interface PollDeps {
 }
 
 export interface PollSettings extends WindowSettings {
-  /** How long a lease lasts before another poller may take over (renewed while a page is read). */
+  /**
+   * How long a lease lasts before another poller may take over: short, renewed all through the poll, so a poll that
+   * crashed frees its stream within this (and shorter than the poll function's timeout).
+   */
   leaseMs: number;
-  /** How often the lease is renewed while a page is being read. */
+  /** How often the lease is renewed while a poll runs (a third of the lease). */
   heartbeatMs: number;
   /** Ledger entries live this long; records created before `now − retention` never fire (their entry may be gone). */
   ledgerRetentionMs: number;
@@ -61,6 +64,11 @@ export interface PollSettings extends WindowSettings {
   ledgerConcurrency: number;
   /** Overlap of a quick poll (several a minute); a full poll re-checks `overlapMs`. */
   quickOverlapMs: number;
+  /**
+   * A stream that published nothing for this long skips its quick polls and is read by the full ones only (once per
+   * scheduler tick) until it publishes again; 0 polls at full cadence always.
+   */
+  idleAfterMs: number;
   /** Granularity of the overlap counts (a narrowed window starts on one). */
   bucketMs: number;
   /** Per-attempt timeout of one page: integrators wait 120–240 s on large accounts. */
@@ -93,7 +101,11 @@ export interface PollInput {
 }
 
 export interface PollResult {
-  status: 'skipped' | 'busy' | 'done' | 'partial';
+  /**
+   * `skipped`: the connection is not active; `busy`: another poll holds the lease; `idle`: a quick poll of a quiet
+   * stream, not read.
+   */
+  status: 'skipped' | 'busy' | 'idle' | 'done' | 'partial';
   /** Windows read and checkpointed. */
   windows: number;
   /** Events published, by type. */
@@ -118,6 +130,17 @@ export interface PollResult {
 /** Strategy changes one poll may make (evidence can only move towards whole-day reads, so this is never reached). */
 const MAX_CHANGES_PER_POLL = 4;
 
+/**
+ * Whether a stream is quiet: nothing published for `idleAfterMs` and caught up (no walk to resume, the hwm within
+ * `idleAfterMs` of now).
+ */
+export const isIdle = (cursor: Cursor, nowMs: number, idleAfterMs: number): boolean => {
+  const activeAt = cursor.progress?.activeAt;
+  if (activeAt !== undefined && nowMs - Date.parse(activeAt) <= idleAfterMs) return false;
+  if (cursor.progress?.scan !== undefined) return false;
+  return nowMs - Date.parse(cursor.hwm) <= idleAfterMs;
+};
+
 /** Polls one stream of one connection until caught up or out of time. */
 export const pollStream = async (
   deps: PollDeps,
@@ -137,6 +160,11 @@ export const pollStream = async (
   if (connection?.status !== 'active') return result;
 
   const start = deps.clock.now();
+  if (input.overlap === 'quick' && settings.idleAfterMs > 0) {
+    const current = await deps.cursors.get(input.connectionId, input.stream);
+    if (current && isIdle(current, start.getTime(), settings.idleAfterMs))
+      return { ...result, status: 'idle' };
+  }
   const acquired = await deps.cursors.acquireLease({
     connectionId: input.connectionId,
     stream: input.stream,
@@ -156,6 +184,8 @@ export const pollStream = async (
     maxPages: settings.maxPagesPerPoll,
   });
   const key = { connectionId: input.connectionId, stream: input.stream, owner: input.owner };
+  // Renewed for the whole poll (ledger writes and publishing too, not only page reads).
+  const keeper = new LeaseKeeper(deps.cursors, key, settings.leaseMs, deps.clock, settings.heartbeatMs);
   const sink = new EventSink(deps, {
     connectionId: input.connectionId,
     stream: input.stream,
@@ -171,6 +201,7 @@ export const pollStream = async (
       { ...deps, egressIps: [] },
       connection,
       async (konnektive, credentials) => {
+        keeper.start();
         const readerContext: ReaderContext = {
           konnektive,
           credentials,
@@ -181,7 +212,7 @@ export const pollStream = async (
           bucketMs: settings.bucketMs,
           maxPagesPerWindow: settings.maxPagesPerWindow,
           budget,
-          keeper: new LeaseKeeper(deps.cursors, key, settings.leaseMs, deps.clock, settings.heartbeatMs),
+          keeper,
           sink,
         };
         const reader = new StreamReader(readerContext);
@@ -210,6 +241,7 @@ export const pollStream = async (
 
         const save = async (hwm: string) => {
           const now = deps.clock.now();
+          if (Object.keys(sink.published).length > 0) progress = { ...progress, activeAt: now.toISOString() };
           cursor = await deps.cursors.checkpoint({
             ...key,
             expectedVersion: cursor.version,
@@ -311,6 +343,7 @@ export const pollStream = async (
     );
   } finally {
     result.calls = budget.pages;
+    await keeper.stop();
     await deps.cursors.releaseLease(input.connectionId, input.stream, input.owner).catch(() => undefined);
   }
 };

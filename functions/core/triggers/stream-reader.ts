@@ -66,10 +66,16 @@ export class ReadBudget {
 }
 
 /**
- * Renews the lease while a read is in flight (a slow page must not let another poller take the stream over), and
- * fails the read's caller if the lease was lost meanwhile.
+ * Keeps the poll's lease alive: a short lease renewed every `everyMs` for as long as the poll runs (`start` … `stop`),
+ * so a poll that crashes or times out frees its stream within one lease, while a long poll keeps it. `hold` fails its
+ * caller when a renewal found the lease lost (another poller took the stream over); without `start`, `hold` renews
+ * only while its own work is in flight.
  */
 export class LeaseKeeper {
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private renewing: Promise<void> = Promise.resolve();
+  private lost: unknown;
+
   constructor(
     private readonly cursors: CursorStore,
     private readonly key: { connectionId: string; stream: Stream; owner: string },
@@ -78,23 +84,35 @@ export class LeaseKeeper {
     private readonly everyMs = Math.floor(leaseMs / 3),
   ) {}
 
+  private renew(): void {
+    this.renewing = this.renewing
+      .then(() => this.cursors.renewLease({ ...this.key, now: this.clock.now(), leaseMs: this.leaseMs }))
+      .catch((error: unknown) => {
+        this.lost ??= error;
+      });
+  }
+
+  /** Renews the lease every `everyMs` until `stop`. */
+  start(): void {
+    this.timer ??= setInterval(() => this.renew(), this.everyMs);
+  }
+
+  /** Stops renewing (the lease is then released or left to expire). */
+  async stop(): Promise<void> {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.renewing;
+  }
+
   async hold<T>(work: () => Promise<T>): Promise<T> {
-    let lost: unknown;
-    let renewing: Promise<void> = Promise.resolve();
-    const timer = setInterval(() => {
-      renewing = renewing
-        .then(() => this.cursors.renewLease({ ...this.key, now: this.clock.now(), leaseMs: this.leaseMs }))
-        .catch((error: unknown) => {
-          lost ??= error;
-        });
-    }, this.everyMs);
+    const own = this.timer === undefined ? setInterval(() => this.renew(), this.everyMs) : undefined;
     try {
       const value = await work();
-      await renewing;
-      if (lost !== undefined) throw lost;
+      await this.renewing;
+      if (this.lost !== undefined) throw this.lost;
       return value;
     } finally {
-      clearInterval(timer);
+      if (own !== undefined) clearInterval(own);
     }
   }
 }
