@@ -65,6 +65,7 @@ const pollRecord = async (deps: PollDeps, settings: PollSettings, record: SQSRec
         owner: `${context.awsRequestId}:${record.messageId}`,
         remainingMs: () => context.getRemainingTimeInMillis(),
         overlap: parsed.data.overlap,
+        notAfter: parsed.data.expiresAt === undefined ? undefined : new Date(parsed.data.expiresAt),
       },
       settings,
     );
@@ -146,6 +147,7 @@ export const fromDependencies = (deps: Dependencies) =>
       publisher: deps.publisher,
       clock: deps.clock,
       settled: deps.settledEvents,
+      wait: deps.wait,
       // A stored password Konnektive now refuses is counted (StoredCredentialsRejected) and its connection logged.
       onStoredCredentialsRejected: recordStoredCredentialsRejected,
     },

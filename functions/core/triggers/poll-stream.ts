@@ -44,6 +44,8 @@ export interface PollDeps {
   credentials?: CredentialReader;
   /** Told when Konnektive refused the stored password and the connection was marked invalid. */
   onStoredCredentialsRejected?: (connectionId: string) => void;
+  /** Waits `ms` (for a dead poller's lease to run out); default: timers. */
+  wait?: (ms: number) => Promise<void>;
 }
 
 export interface PollSettings extends WindowSettings {
@@ -98,6 +100,11 @@ export interface PollInput {
    * them full).
    */
   overlap?: 'full' | 'quick' | undefined;
+  /**
+   * When this request is superseded (its successor is due). A lease found held that runs out before then belongs to
+   * a poller that stopped renewing it (crashed, timed out): the poll waits for it and takes the stream over.
+   */
+  notAfter?: Date | undefined;
 }
 
 export interface PollResult {
@@ -126,6 +133,8 @@ export interface PollResult {
   lagSeconds?: number;
   hwm?: string;
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Strategy changes one poll may make (evidence can only move towards whole-day reads, so this is never reached). */
 const MAX_CHANGES_PER_POLL = 4;
@@ -165,14 +174,27 @@ export const pollStream = async (
     if (current && isIdle(current, start.getTime(), settings.idleAfterMs))
       return { ...result, status: 'idle' };
   }
-  const acquired = await deps.cursors.acquireLease({
-    connectionId: input.connectionId,
-    stream: input.stream,
-    owner: input.owner,
-    now: start,
-    leaseMs: settings.leaseMs,
-    initialHwm: start.toISOString(),
-  });
+  const acquire = () =>
+    deps.cursors.acquireLease({
+      connectionId: input.connectionId,
+      stream: input.stream,
+      owner: input.owner,
+      now: deps.clock.now(),
+      leaseMs: settings.leaseMs,
+      initialHwm: start.toISOString(),
+    });
+  let acquired = await acquire();
+  if (!acquired && input.notAfter !== undefined) {
+    // A live poller renews its lease a lease ahead; one that runs out before this request's successor is due was
+    // abandoned: take it over at expiry rather than leave the stream to the next request.
+    const held = await deps.cursors.get(input.connectionId, input.stream);
+    const expiresAt = held?.leaseExpiresAt;
+    const waitMs = expiresAt === undefined ? undefined : expiresAt - deps.clock.now().getTime() + 1;
+    if (waitMs !== undefined && expiresAt !== undefined && expiresAt < input.notAfter.getTime()) {
+      if (waitMs > 0) await (deps.wait ?? sleep)(waitMs);
+      acquired = await acquire();
+    }
+  }
   if (!acquired) return { ...result, status: 'busy' };
   let cursor: Cursor = acquired;
 

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isStale, streamOffsetSeconds, tickRequests } from '../../../functions/core/triggers/dispatch.js';
+import { pollStream } from '../../../functions/core/triggers/poll-stream.js';
 import { order } from '../../support/contract-konnektive.js';
 import { pollFixture, SETTINGS, T0 } from './poll-fixture.js';
 
@@ -148,5 +149,43 @@ describe('the lease while a poll runs', () => {
     expect((await f.poll()).status).toBe('busy');
     f.clock.advance(2_000);
     expect((await f.poll()).status).toBe('done');
+  });
+
+  it('a request whose successor is due after an abandoned lease runs out waits for it and takes the stream over', async () => {
+    const f = await pollFixture();
+    f.clock.advance(60_000);
+    await f.cursors.acquireLease({
+      connectionId: 'c1',
+      stream: 'orders',
+      owner: 'crashed',
+      now: f.clock.now(),
+      leaseMs: SETTINGS.leaseMs,
+      initialHwm: T0.toISOString(),
+    });
+    const waits: number[] = [];
+    const wait = async (ms: number) => {
+      waits.push(ms);
+      f.clock.advance(ms);
+    };
+    const deps = { ...f.deps, wait };
+    const request = (notAfterMs: number) =>
+      pollStream(
+        deps,
+        {
+          connectionId: 'c1',
+          stream: 'orders',
+          owner: `p-${notAfterMs}`,
+          remainingMs: () => 300_000,
+          notAfter: new Date(f.clock.now().getTime() + notAfterMs),
+        },
+        SETTINGS,
+      );
+    f.clock.advance(25_000);
+    // The lease runs out in 5 s; a request superseded in 2 s leaves it to its successor …
+    expect((await request(2_000)).status).toBe('busy');
+    expect(waits).toEqual([]);
+    // … one superseded in 10 s waits the 5 s and polls.
+    expect((await request(10_000)).status).toBe('done');
+    expect(waits).toEqual([5_001]);
   });
 });
