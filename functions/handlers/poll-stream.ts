@@ -11,6 +11,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { konnektiveFailureOf } from '../core/konnektive-access.js';
 import { isStale } from '../core/triggers/dispatch.js';
 import { type PollDeps, type PollSettings, pollStream } from '../core/triggers/poll-stream.js';
+import { ReadTimeouts } from '../core/triggers/read-timeouts.js';
 import { pollRequestSchema } from '../core/triggers/schemas.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { backgroundHandler, jsonOrUndefined } from '../shared/lambda.js';
@@ -148,6 +149,8 @@ export const fromDependencies = (deps: Dependencies) =>
       clock: deps.clock,
       settled: deps.settledEvents,
       wait: deps.wait,
+      // Per container: small reads learn their timeouts from the latencies this process saw.
+      readTimeouts: new ReadTimeouts(),
       // A stored password Konnektive now refuses is counted (StoredCredentialsRejected) and its connection logged.
       onStoredCredentialsRejected: recordStoredCredentialsRejected,
     },

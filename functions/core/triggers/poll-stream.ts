@@ -23,6 +23,7 @@ import type {
 } from '../ports.js';
 import type { StreamProgress, StreamStrategy } from './cursor-state.js';
 import { EventSink } from './event-sink.js';
+import type { ReadTimeouts } from './read-timeouts.js';
 import { type ReconcileSettings, reconcileDue, reconcileOrders, seenBeforeGate } from './reconcile.js';
 import { DEFAULT_POLL_SETTINGS } from './settings.js';
 import type { SettledEvents } from './settled-events.js';
@@ -44,6 +45,8 @@ export interface PollDeps {
   credentials?: CredentialReader;
   /** Told when Konnektive refused the stored password and the connection was marked invalid. */
   onStoredCredentialsRejected?: (connectionId: string) => void;
+  /** Per-process read latencies, for short timeouts on small reads (absent: the long page timeout for all). */
+  readTimeouts?: ReadTimeouts | undefined;
   /** Waits `ms` (for a dead poller's lease to run out); default: timers. */
   wait?: (ms: number) => Promise<void>;
 }
@@ -236,6 +239,10 @@ export const pollStream = async (
           budget,
           keeper,
           sink,
+          timeouts: deps.readTimeouts && {
+            readTimeouts: deps.readTimeouts,
+            key: `${input.connectionId}|${input.stream}`,
+          },
         };
         const reader = new StreamReader(readerContext);
 
