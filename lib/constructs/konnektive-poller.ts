@@ -27,6 +27,11 @@ export const POLL_FUNCTION_TIMEOUT = Duration.seconds(300);
  * it; far shorter than the function's timeout (docs/polling.md, "Cadence").
  */
 export const POLL_LEASE = Duration.seconds(DEFAULT_POLL_SETTINGS.leaseMs / 1000);
+/**
+ * How far behind now a poll reads. Short: a row committed late behind the high-water mark is still found by the next
+ * poll's overlap re-check (quick: 10 s, full: 5 min), so the settle lag only buys detection latency.
+ */
+export const POLL_SETTLE = Duration.seconds(2);
 export const DISPATCH_FUNCTION_TIMEOUT = Duration.seconds(60);
 
 /** The poll queue's and the schedule's dead-letter queues: retained, they outlive the poller. */
@@ -151,6 +156,7 @@ export class KonnektivePoller extends Construct {
         environment: {
           EVENT_BUS_NAME: props.eventBus.eventBusName,
           POLL_LEASE_SECONDS: String(POLL_LEASE.toSeconds()),
+          POLL_SETTLE_SECONDS: String(POLL_SETTLE.toSeconds()),
         },
       },
     );

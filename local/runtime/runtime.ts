@@ -240,19 +240,23 @@ export const startRuntime = async (
       maxReceiveCount: 5,
     });
 
-    const detectedAt = new Map<string, number>();
+    /** Per event id: when it was detected and its record time (for the latency figures the console prints). */
+    const detectedAt = new Map<string, { at: number; occurredAt: number }>();
     const bus = new LocalEventBus(deliveries);
     const observedBus: EventPublisher = {
       publish: async (events: DetectedEvent[]) => {
         await bus.publish(events);
         for (const event of events) {
-          detectedAt.set(event.eventId, Date.parse(event.detectedAt));
+          const at = Date.parse(event.detectedAt);
+          const occurredAt = Date.parse(event.occurredAt);
+          detectedAt.set(event.eventId, { at, occurredAt });
           if (detectedAt.size > 10_000) detectedAt.delete(detectedAt.keys().next().value as string);
           activity.emit({
             kind: 'detected',
             event: event.payload.event,
             recordId: event.recordId,
             connection: event.payload.connection,
+            ...(Number.isFinite(occurredAt) ? { detectionMs: Math.max(0, at - occurredAt) } : {}),
           });
         }
       },
@@ -280,15 +284,20 @@ export const startRuntime = async (
           (event.startsWith('transaction.') ? body.transactionId : body.orderId) ?? '?',
         );
         if (response.kind === 'status' && response.status >= 200 && response.status < 300) {
-          const detected = detectedAt.get(headers['webhook-id'] ?? '') ?? started;
+          const seen = detectedAt.get(headers['webhook-id'] ?? '');
+          const detected = seen?.at ?? started;
+          const now = Date.now();
           activity.emit({
             kind: 'delivered',
             event,
             recordId,
             url,
             status: response.status,
-            durationMs: Date.now() - started,
-            latencyMs: Date.now() - detected,
+            durationMs: now - started,
+            latencyMs: now - detected,
+            ...(seen && Number.isFinite(seen.occurredAt)
+              ? { sinceRecordMs: Math.max(0, now - seen.occurredAt) }
+              : {}),
           });
         } else {
           const reason =

@@ -173,6 +173,7 @@ describe('wiring', () => {
       const timeout = resourceOf(template, fnId('poll-stream')).Properties?.Timeout as number;
       expect(Number(lease)).toBeLessThan(timeout);
       expect(Number(lease) * 3).toBeLessThan(timeout);
+      expect(environmentOf(template, fnId('poll-stream')).POLL_SETTLE_SECONDS).toBe('2');
     });
 
     it('does not retry a failed dispatch at the Lambda level (the next tick re-dispatches)', () => {
