@@ -1,6 +1,6 @@
 /**
- * Polling (design §2.3–2.4): EventBridge Scheduler ticks the dispatcher; the dispatcher enqueues one poll request per
- * (connection, stream) in use; the poller (in the VPC, fixed egress) reads Konnektive, records events in the ledger
+ * Polling (design §2.3–2.4): EventBridge Scheduler ticks the dispatcher every minute; the dispatcher enqueues the
+ * tick's poll requests per (connection, stream) in use, spaced by the cadence with queue delays; the poller (in the VPC, fixed egress) reads Konnektive, records events in the ledger
  * and publishes them to the bus.
  *
  * The two dead-letter queues ({@link PollDeadLetterQueues}) hold what needs a human, so they live in the stateful
