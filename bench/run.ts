@@ -24,6 +24,7 @@ import { DynamoMeter } from './lib/dynamo-meter.js';
 import { formatTable, type SectionResult } from './lib/report.js';
 import { actionOverheadSection } from './sections/action-overhead.js';
 import { bundlesSection } from './sections/bundles.js';
+import { cadenceSection, soakSection } from './sections/cadence.js';
 import { callsPerTickSection } from './sections/calls-per-tick.js';
 import { contractVariantsSection } from './sections/contract-variants.js';
 import { latencySection } from './sections/latency.js';
@@ -38,10 +39,21 @@ const SECTIONS: readonly Section[] = [
   bundlesSection,
   pollerMemorySection,
   contractVariantsSection,
+  cadenceSection,
+  soakSection,
 ];
 
 /** Sections that need DynamoDB Local. */
-const NEEDS_DYNAMODB = new Set(['calls', 'throughput', 'latency', 'actions', 'memory', 'variants']);
+const NEEDS_DYNAMODB = new Set([
+  'calls',
+  'throughput',
+  'latency',
+  'actions',
+  'memory',
+  'variants',
+  'cadence',
+  'soak',
+]);
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -127,6 +127,7 @@ export class ServiceStack extends Stack {
       eventBus: props.eventBus,
       pollDeadLetterQueue: props.queues.pollDeadLetter,
       scheduleDeadLetterQueue: props.queues.scheduleDeadLetter,
+      pollIntervalSeconds: this.pollIntervalSeconds,
     });
     this.delivery = new HookDelivery(this, 'Delivery', {
       context,

@@ -16,6 +16,8 @@ export const SECTION_IDS = [
   'bundles',
   'memory',
   'variants',
+  'cadence',
+  'soak',
 ] as const;
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -49,6 +51,10 @@ const schema = z.object({
   /** §3: seconds of steady traffic and its rate (events/s). */
   latencySeconds: int(3, 600),
   latencyRate: int(1, 200),
+  /** §8: seconds of traffic with the scheduler configured like AWS (60 s tick, 10 s cadence), one event per 2 s. */
+  cadenceSeconds: int(30, 1_800),
+  /** §9: events of the fault-mix soak (at 50 events/s, 2 s interval). */
+  soakEvents: int(50, 50_000),
   /** §4: sequential actions measured (after a warm-up). */
   actions: int(10, 10_000),
   /** §5: fresh processes per handler for the module-init median. */
@@ -80,6 +86,8 @@ const FULL = {
   'fanout-events': '40',
   'latency-seconds': '20',
   'latency-rate': '10',
+  'cadence-seconds': '180',
+  'soak-events': '3000',
   actions: '300',
   'init-runs': '5',
   backlogs: '5000,20000',
@@ -98,6 +106,8 @@ const QUICK: typeof FULL = {
   'fanout-events': '10',
   'latency-seconds': '8',
   'latency-rate': '10',
+  'cadence-seconds': '90',
+  'soak-events': '600',
   actions: '100',
   'init-runs': '3',
   backlogs: '1000,4000',
@@ -147,6 +157,8 @@ export const parseBenchArgs = (argv: readonly string[]): BenchConfig => {
     fanoutEvents: pick('fanout-events'),
     latencySeconds: pick('latency-seconds'),
     latencyRate: pick('latency-rate'),
+    cadenceSeconds: pick('cadence-seconds'),
+    soakEvents: pick('soak-events'),
     actions: pick('actions'),
     initRuns: pick('init-runs'),
     backlogs: pick('backlogs'),

@@ -154,6 +154,40 @@ export const decryptingReader = (cipher: CredentialCipher): CredentialReader => 
   }),
 });
 
+/** How long a warm container keeps a decrypted password, and how many it keeps. */
+export const DEFAULT_DECRYPTION_CACHE = { ttlMs: 5 * 60_000, maxEntries: 1_000 } as const;
+
+/**
+ * A cipher whose decryptions are kept per process for `ttlMs` (no KMS call per poll): keyed by the ciphertext and
+ * its connectionId, so a reconnect (a new ciphertext) is never answered from the cache. A failed decryption is not
+ * kept; concurrent decryptions of one ciphertext share one call. Past `maxEntries` the oldest entry goes.
+ */
+export const cachingDecryption = (
+  cipher: CredentialCipher,
+  options: { clock: Clock; ttlMs?: number; maxEntries?: number },
+): CredentialCipher => {
+  const ttlMs = options.ttlMs ?? DEFAULT_DECRYPTION_CACHE.ttlMs;
+  const maxEntries = options.maxEntries ?? DEFAULT_DECRYPTION_CACHE.maxEntries;
+  const entries = new Map<string, { expiresAt: number; plaintext: Promise<string> }>();
+  return {
+    encrypt: (plaintext, context) => cipher.encrypt(plaintext, context),
+    decrypt: (ciphertext, context) => {
+      const key = `${context.connectionId}\u0000${ciphertext}`;
+      const now = options.clock.now().getTime();
+      const cached = entries.get(key);
+      if (cached && cached.expiresAt > now) return cached.plaintext;
+      entries.delete(key);
+      const plaintext = cipher.decrypt(ciphertext, context);
+      entries.set(key, { expiresAt: now + ttlMs, plaintext });
+      plaintext.catch(() => {
+        if (entries.get(key)?.plaintext === plaintext) entries.delete(key);
+      });
+      while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+      return plaintext;
+    },
+  };
+};
+
 export interface KonnektiveAccessDeps {
   konnektive: KonnektiveGateway;
   connections: ConnectionStore;

@@ -214,11 +214,11 @@ export const API_HANDLERS = {
 
 /** Functions invoked by the scheduler or a queue, keyed by entry name. */
 export const BACKGROUND_HANDLERS = {
-  /** Scheduled every minute: one poll request per (connection, stream) in use. */
+  /** Scheduled every minute: the tick's poll requests of each (connection, stream) in use, spaced by the cadence. */
   'dispatch-polls': {
     kind: 'background',
     source: 'schedule',
-    summary: 'turns active subscriptions into one poll request per (connection, stream)',
+    summary: 'turns active subscriptions into poll requests per (connection, stream), spaced by the cadence',
     callsKonnektive: false,
     tables: { subscriptions: 'readScan' },
   },

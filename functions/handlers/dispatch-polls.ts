@@ -1,9 +1,10 @@
 /**
- * Scheduled every minute: one poll request per (connection, stream) in use. Each tick that queued its requests
+ * Scheduled every minute: the tick's poll requests of each (connection, stream) in use, spaced by the cadence
+ * (`POLL_INTERVAL_SECONDS`) with queue delays. Each tick that queued its requests
  * beats `DispatcherHeartbeat`: its absence (a schedule that stopped, a dispatcher that keeps failing) is an alarm.
  */
-import type { SubscriptionStore } from '../core/ports.js';
-import { dispatchPolls, type PollRequestQueue } from '../core/triggers/dispatch.js';
+import type { Clock, SubscriptionStore } from '../core/ports.js';
+import { type DispatchSettings, dispatchPolls, type PollRequestQueue } from '../core/triggers/dispatch.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { backgroundHandler } from '../shared/lambda.js';
 import { emitMetric, logger } from '../shared/observability.js';
@@ -11,17 +12,21 @@ import { emitMetric, logger } from '../shared/observability.js';
 export interface DispatchDeps {
   subscriptions: SubscriptionStore;
   pollQueue: PollRequestQueue;
+  clock: Clock;
 }
 
-export const createDispatchHandler = (deps: DispatchDeps) =>
+export const createDispatchHandler = (deps: DispatchDeps, settings: DispatchSettings) =>
   backgroundHandler(async (_event: unknown) => {
-    const { requested } = await dispatchPolls(deps);
+    const { streams, requested } = await dispatchPolls(deps, settings);
     emitMetric('PollsRequested', requested);
     emitMetric('DispatcherHeartbeat', 1);
-    logger.info('dispatched polls', { requested });
-    return { requested };
+    logger.info('dispatched polls', { streams, requested, intervalSeconds: settings.intervalSeconds });
+    return { streams, requested };
   });
 
 /** The handler as deployed: its dependencies from the process container. */
 export const fromDependencies = (deps: Dependencies) =>
-  createDispatchHandler({ subscriptions: deps.stores.subscriptions, pollQueue: deps.pollQueue });
+  createDispatchHandler(
+    { subscriptions: deps.stores.subscriptions, pollQueue: deps.pollQueue, clock: deps.clock },
+    deps.dispatchSettings,
+  );

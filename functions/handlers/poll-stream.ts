@@ -3,11 +3,15 @@
  * Powertools' BatchProcessor (one record after another; each fails on its own). Konnektive failures are counted and
  * logged, then left to the next tick (the window is re-read); anything else fails the record so SQS retries it and,
  * in the end, dead-letters it. A record not started because the invocation's time is short is handed back (failed).
+ * A request received after its successor was due is dropped unread (`PollsSkipped` stale): after an outage the
+ * queue's backlog is not replayed back to back.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { konnektiveFailureOf } from '../core/konnektive-access.js';
+import { isStale } from '../core/triggers/dispatch.js';
 import { type PollDeps, type PollSettings, pollStream } from '../core/triggers/poll-stream.js';
+import { ReadTimeouts } from '../core/triggers/read-timeouts.js';
 import { pollRequestSchema } from '../core/triggers/schemas.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { backgroundHandler, jsonOrUndefined } from '../shared/lambda.js';
@@ -48,6 +52,11 @@ const pollRecord = async (deps: PollDeps, settings: PollSettings, record: SQSRec
     throw new PollHandedBackError(record.messageId);
   }
   const { connectionId, stream } = parsed.data;
+  if (isStale(parsed.data, deps.clock.now())) {
+    emitMetric('PollsSkipped', 1, { reason: 'stale' });
+    logger.debug('stale poll request dropped', { connectionId, stream, expiresAt: parsed.data.expiresAt });
+    return;
+  }
   try {
     const result = await pollStream(
       deps,
@@ -57,9 +66,14 @@ const pollRecord = async (deps: PollDeps, settings: PollSettings, record: SQSRec
         owner: `${context.awsRequestId}:${record.messageId}`,
         remainingMs: () => context.getRemainingTimeInMillis(),
         overlap: parsed.data.overlap,
+        notAfter: parsed.data.expiresAt === undefined ? undefined : new Date(parsed.data.expiresAt),
       },
       settings,
     );
+    if (result.status === 'busy' || result.status === 'idle') {
+      emitMetric('PollsSkipped', 1, { reason: result.status });
+      return;
+    }
     let published = 0;
     for (const [type, count] of Object.entries(result.published)) {
       emitMetric('EventsDetected', count, { type });
@@ -134,6 +148,9 @@ export const fromDependencies = (deps: Dependencies) =>
       publisher: deps.publisher,
       clock: deps.clock,
       settled: deps.settledEvents,
+      wait: deps.wait,
+      // Per container: small reads learn their timeouts from the latencies this process saw.
+      readTimeouts: new ReadTimeouts(),
       // A stored password Konnektive now refuses is counted (StoredCredentialsRejected) and its connection logged.
       onStoredCredentialsRejected: recordStoredCredentialsRejected,
     },

@@ -16,6 +16,7 @@ import { EventBridgePublisher } from '../adapters/eventbridge/event-bridge-publi
 import { FetchHookSender } from '../adapters/http/fetch-hook-sender.js';
 import { SqsDeliveryQueue, SqsPollRequestQueue } from '../adapters/sqs/sqs-queues.js';
 import { CampaignCache } from '../core/dropdowns/campaign-cache.js';
+import { cachingDecryption } from '../core/konnektive-access.js';
 import { lazily } from '../core/lazy.js';
 import { CoalescingHookRateLimiter, hookRatePolicy } from '../core/triggers/hook-rate.js';
 import { SettledEvents } from '../core/triggers/settled-events.js';
@@ -33,7 +34,12 @@ import {
 } from './config.js';
 import { type Dependencies, newSubscriptionId, systemClock, timerWait } from './dependencies.js';
 import { createKonnektiveClient } from './konnektive.js';
-import { deliverySettingsFrom, pollSettingsFrom, streamHealthSettingsFrom } from './settings.js';
+import {
+  deliverySettingsFrom,
+  dispatchSettingsFrom,
+  pollSettingsFrom,
+  streamHealthSettingsFrom,
+} from './settings.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -61,7 +67,13 @@ export const createAwsDependencies = (env?: Env): Dependencies => {
         client: dynamo.client,
         tableNames: (key) => tableName(config.storage, key),
       }),
-    cipher: () => new KmsCredentialCipher(new KMSClient({ region: region() }), config.cipher.KMS_KEY_ID),
+    cipher: () =>
+      cachingDecryption(
+        new KmsCredentialCipher(new KMSClient({ region: region() }), config.cipher.KMS_KEY_ID),
+        {
+          clock: systemClock,
+        },
+      ),
     konnektive: () => createKonnektiveClient(config.konnektive),
     clock: () => systemClock,
     wait: () => timerWait,
@@ -83,6 +95,7 @@ export const createAwsDependencies = (env?: Env): Dependencies => {
         ),
       ),
     pollSettings: () => pollSettingsFrom(config.poll),
+    dispatchSettings: () => dispatchSettingsFrom(config.dispatch),
     deliverySettings: () => deliverySettingsFrom(config.delivery),
     streamHealthSettings: () => streamHealthSettingsFrom(config.monitor),
     campaignCache: () => new CampaignCache({ clock: systemClock }),

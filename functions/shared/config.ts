@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { TABLES, type TableKey } from '../adapters/dynamodb/tables.js';
 import { KONNEKTIVE_TIMEOUTS } from '../adapters/konnektive/endpoints.js';
 import { DEFAULT_STREAM_HEALTH_SETTINGS } from '../core/monitoring/assess-streams.js';
+import { DEFAULT_DISPATCH_SETTINGS } from '../core/triggers/dispatch.js';
 import {
   DEFAULT_DELIVERY_SETTINGS,
   DEFAULT_HOOK_ATTEMPT_TIMEOUT_MS,
@@ -86,8 +87,15 @@ export const monitorConfig = z.object({
   MONITOR_MAX_POLL_SECONDS: positiveInt(DEFAULT_STREAM_HEALTH_SETTINGS.maxPollMs / SECOND_MS),
 });
 
-/** Queue the dispatcher fills with (connection, stream) poll requests. */
-export const dispatchConfig = z.object({ POLL_QUEUE_URL: z.string().min(1) });
+/**
+ * Queue the dispatcher fills with (connection, stream) poll requests, and the cadence: a poll of each stream every
+ * `POLL_INTERVAL_SECONDS` within each scheduler tick of `SCHEDULER_TICK_SECONDS`.
+ */
+export const dispatchConfig = z.object({
+  POLL_QUEUE_URL: z.string().min(1),
+  POLL_INTERVAL_SECONDS: positiveInt(DEFAULT_DISPATCH_SETTINGS.intervalSeconds),
+  SCHEDULER_TICK_SECONDS: positiveInt(DEFAULT_DISPATCH_SETTINGS.tickSeconds),
+});
 
 /** Delivery knobs (docs/delivery.md). */
 export const deliveryConfig = z.object({

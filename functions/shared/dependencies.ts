@@ -19,7 +19,7 @@ import type {
   Stores,
 } from '../core/ports.js';
 import type { DeliverySettings } from '../core/triggers/deliver.js';
-import type { PollRequestQueue } from '../core/triggers/dispatch.js';
+import type { DispatchSettings, PollRequestQueue } from '../core/triggers/dispatch.js';
 import type { PollSettings } from '../core/triggers/poll-stream.js';
 import type { SettledEvents } from '../core/triggers/settled-events.js';
 import { recordStoredCredentialsRejected } from './observability.js';
@@ -42,6 +42,8 @@ export interface Dependencies {
   /** Per-URL request rate shared by every deliverer (DynamoDB in AWS, this process's memory locally). */
   readonly hookRateLimiter: HookRateLimiter;
   readonly pollSettings: PollSettings;
+  /** The dispatcher's tick and the polling cadence. */
+  readonly dispatchSettings: DispatchSettings;
   readonly deliverySettings: DeliverySettings;
   /** How the stream monitor judges leases. */
   readonly streamHealthSettings: StreamHealthSettings;

@@ -4,6 +4,7 @@ import {
   type StreamHealthSettings,
 } from '../core/monitoring/assess-streams.js';
 import type { DeliverySettings } from '../core/triggers/deliver.js';
+import type { DispatchSettings } from '../core/triggers/dispatch.js';
 import type { PollSettings } from '../core/triggers/poll-stream.js';
 import {
   DEFAULT_DELIVERY_SETTINGS,
@@ -24,10 +25,19 @@ export const pollSettingsFrom = (values: {
   settleMs: values.POLL_SETTLE_SECONDS * 1000,
   sliceMs: values.POLL_SLICE_MINUTES * 60_000,
   leaseMs: values.POLL_LEASE_SECONDS * 1000,
-  // Renewed three times a lease while a slow page is read.
+  // Renewed three times a lease for as long as the poll runs.
   heartbeatMs: Math.floor((values.POLL_LEASE_SECONDS * 1000) / 3),
   ledgerRetentionMs: values.LEDGER_RETENTION_DAYS * 86_400_000,
   pageTimeoutMs: values.POLL_PAGE_TIMEOUT_SECONDS * 1000,
+});
+
+export const dispatchSettingsFrom = (values: {
+  POLL_INTERVAL_SECONDS: number;
+  SCHEDULER_TICK_SECONDS: number;
+}): DispatchSettings => ({
+  tickSeconds: values.SCHEDULER_TICK_SECONDS,
+  intervalSeconds: values.POLL_INTERVAL_SECONDS,
+  spread: true,
 });
 
 export const deliverySettingsFrom = (values: {

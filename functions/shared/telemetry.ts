@@ -56,6 +56,12 @@ export const METRICS = {
       'events the reconciliation by dateCreated found that the dateUpdated stream could not see (dateUpdated did not move)',
   },
   PollsRequested: { unit: 'Count', dimensions: [], description: 'poll requests the dispatcher queued' },
+  PollsSkipped: {
+    unit: 'Count',
+    dimensions: ['reason'],
+    description:
+      'poll requests that read nothing: stale (its successor was due), busy (another poll holds the lease), idle (a quick poll of a quiet stream)',
+  },
   DispatcherHeartbeat: {
     unit: 'Count',
     dimensions: [],

@@ -1,7 +1,7 @@
 /**
- * Polling (docs/architecture.md, Data flow; docs/polling.md): EventBridge Scheduler ticks the dispatcher; the dispatcher enqueues one poll request per
- * (connection, stream) in use; the poller (in the VPC, fixed egress) reads Konnektive, records events in the ledger
- * and publishes them to the bus.
+ * Polling (docs/polling.md): EventBridge Scheduler ticks the dispatcher every minute; the dispatcher enqueues the
+ * tick's poll requests per (connection, stream) in use, spaced by the cadence with queue delays; the poller (in the
+ * VPC, fixed egress) reads Konnektive, records events in the ledger and publishes them to the bus.
  *
  * The two dead-letter queues ({@link PollDeadLetterQueues}) hold what needs a human, so they live in the stateful
  * stack and are retained. The poll request queue stays here: the dispatcher regenerates its content every tick.
@@ -13,6 +13,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DEFAULT_POLL_SETTINGS } from '../../functions/core/triggers/settings.js';
 import { BACKGROUND_HANDLERS } from '../../functions/handlers/catalog.js';
 import { createFunctionSchedule } from './function-schedule.js';
 import { createHandlerFunction, type HandlerContext } from './handler-function.js';
@@ -21,6 +22,16 @@ import type { ServiceFunction } from './service-function.js';
 
 /** One poll of one (connection, stream) checkpoints within this budget (catch-up walks bounded slices). */
 export const POLL_FUNCTION_TIMEOUT = Duration.seconds(300);
+/**
+ * The poll lease: short and renewed all through a poll, so a poll that crashed or timed out frees its stream within
+ * it; far shorter than the function's timeout (docs/polling.md, "Cadence").
+ */
+export const POLL_LEASE = Duration.seconds(DEFAULT_POLL_SETTINGS.leaseMs / 1000);
+/**
+ * How far behind now a poll reads. Short: a row committed late behind the high-water mark is still found by the next
+ * poll's overlap re-check (quick: 10 s, full: 5 min), so the settle lag only buys detection latency.
+ */
+export const POLL_SETTLE = Duration.seconds(2);
 export const DISPATCH_FUNCTION_TIMEOUT = Duration.seconds(60);
 
 /** The poll queue's and the schedule's dead-letter queues: retained, they outlive the poller. */
@@ -60,6 +71,8 @@ export interface KonnektivePollerProps {
   readonly scheduleDeadLetterQueue: sqs.IQueue;
   /** Minutes between dispatcher ticks. @default 1 */
   readonly pollRateMinutes?: number;
+  /** Seconds between two polls of one (connection, stream), within each tick. @default 10 */
+  readonly pollIntervalSeconds?: number;
 }
 
 export class KonnektivePoller extends Construct {
@@ -76,6 +89,20 @@ export class KonnektivePoller extends Construct {
     const pollRateMinutes = props.pollRateMinutes ?? 1;
     if (!Number.isInteger(pollRateMinutes) || pollRateMinutes < 1) {
       throw new Error(`pollRateMinutes must be a positive integer, got ${pollRateMinutes}`);
+    }
+
+    const pollIntervalSeconds = props.pollIntervalSeconds ?? 10;
+    if (
+      !Number.isInteger(pollIntervalSeconds) ||
+      pollIntervalSeconds < 1 ||
+      pollIntervalSeconds > 60 * pollRateMinutes
+    ) {
+      throw new Error(
+        `pollIntervalSeconds must be a whole number of seconds within a tick, got ${pollIntervalSeconds}`,
+      );
+    }
+    if (POLL_LEASE.toSeconds() >= POLL_FUNCTION_TIMEOUT.toSeconds()) {
+      throw new Error('the poll lease must be shorter than the poll function timeout');
     }
 
     this.pollDeadLetterQueue = props.pollDeadLetterQueue;
@@ -97,7 +124,11 @@ export class KonnektivePoller extends Construct {
       {
         timeout: DISPATCH_FUNCTION_TIMEOUT,
         memorySize: 256,
-        environment: { POLL_QUEUE_URL: this.pollQueue.queueUrl },
+        environment: {
+          POLL_QUEUE_URL: this.pollQueue.queueUrl,
+          POLL_INTERVAL_SECONDS: String(pollIntervalSeconds),
+          SCHEDULER_TICK_SECONDS: String(pollRateMinutes * 60),
+        },
         // The next tick re-dispatches everything; a Lambda-level retry would only duplicate poll requests.
         retryAttempts: 0,
       },
@@ -122,7 +153,11 @@ export class KonnektivePoller extends Construct {
       {
         timeout: POLL_FUNCTION_TIMEOUT,
         memorySize: 1024,
-        environment: { EVENT_BUS_NAME: props.eventBus.eventBusName },
+        environment: {
+          EVENT_BUS_NAME: props.eventBus.eventBusName,
+          POLL_LEASE_SECONDS: String(POLL_LEASE.toSeconds()),
+          POLL_SETTLE_SECONDS: String(POLL_SETTLE.toSeconds()),
+        },
       },
     );
     this.pollFunction.role.addToPrincipalPolicy(

@@ -22,6 +22,7 @@ import { ACTION_NAMES } from '../../functions/core/actions/catalog.js';
 import type { KonnektiveErrorClass } from '../../functions/core/konnektive.js';
 import { ORDER_TYPES, TRANSACTION_TYPES } from '../../functions/core/model.js';
 import { POLL_STRATEGIES } from '../../functions/core/triggers/cursor-state.js';
+import { POLL_SKIP_REASONS } from '../../functions/core/triggers/dispatch.js';
 import { constructIdOf } from '../../functions/handlers/catalog.js';
 import {
   type MetricDimensions,
@@ -402,6 +403,9 @@ export class OperationsMonitoring extends Construct {
           'Polls: requested, failed, records rejected',
           [
             this.metric('PollsRequested', label('polls requested')),
+            ...POLL_SKIP_REASONS.map((reason) =>
+              this.metric('PollsSkipped', { dimensions: { reason }, label: `skipped: ${reason}` }),
+            ),
             this.metric('PollErrors', label('poll errors')),
             this.metric('RecordsRejected', label('records rejected (schema drift)')),
           ],

@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { BACKGROUND_HANDLERS } from '../../functions/handlers/catalog.js';
 import { createFunctionSchedule } from './function-schedule.js';
 import { createHandlerFunction, type HandlerContext } from './handler-function.js';
-import { POLL_FUNCTION_TIMEOUT } from './konnektive-poller.js';
+import { POLL_FUNCTION_TIMEOUT, POLL_LEASE } from './konnektive-poller.js';
 import type { ServiceFunction } from './service-function.js';
 
 export const MONITOR_FUNCTION_TIMEOUT = Duration.seconds(60);
@@ -39,7 +39,10 @@ export class StreamMonitor extends Construct {
       {
         timeout: MONITOR_FUNCTION_TIMEOUT,
         memorySize: 256,
-        environment: { MONITOR_MAX_POLL_SECONDS: String(MAX_POLL_DURATION.toSeconds()) },
+        environment: {
+          MONITOR_MAX_POLL_SECONDS: String(MAX_POLL_DURATION.toSeconds()),
+          POLL_LEASE_SECONDS: String(POLL_LEASE.toSeconds()),
+        },
         // The next minute measures again; a Lambda-level retry would only publish a stale measurement late.
         retryAttempts: 0,
       },

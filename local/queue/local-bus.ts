@@ -11,7 +11,7 @@ import {
 import type { DetectedEvent } from '../../functions/core/model.js';
 import type { DeliveryQueue, EventPublisher } from '../../functions/core/ports.js';
 import { queueDelaySeconds } from '../../functions/core/triggers/deliver.js';
-import type { PollRequest, PollRequestQueue } from '../../functions/core/triggers/dispatch.js';
+import type { PollRequestQueue, QueuedPollRequest } from '../../functions/core/triggers/dispatch.js';
 import type { DeliveryMessage } from '../../functions/core/triggers/schemas.js';
 import type { LocalEventArchive } from './local-event-archive.js';
 import type { LocalQueue, ReceivedMessage } from './local-queue.js';
@@ -49,8 +49,11 @@ export class LocalEventBus implements EventPublisher {
 export class LocalPollRequestQueue implements PollRequestQueue {
   constructor(private readonly queue: LocalQueue) {}
 
-  async enqueue(requests: PollRequest[]): Promise<void> {
-    for (const request of requests) this.queue.send(JSON.stringify(request));
+  /** The same bodies and delays as on SQS. */
+  async enqueue(requests: QueuedPollRequest[]): Promise<void> {
+    for (const { delaySeconds, ...request } of requests) {
+      this.queue.send(JSON.stringify(request), delaySeconds ? { delaySeconds } : {});
+    }
   }
 }
 

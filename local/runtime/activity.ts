@@ -8,7 +8,14 @@ export type Activity =
   | { kind: 'info'; message: string }
   | { kind: 'polled'; connection: string; stream: string; records: number; durationMs: number }
   | { kind: 'poll-error'; connection: string; stream: string; message: string }
-  | { kind: 'detected'; event: string; recordId: string; connection: string }
+  | {
+      kind: 'detected';
+      event: string;
+      recordId: string;
+      connection: string;
+      /** Record time (Konnektive's timestamp) → detected: what `DetectionLatency` measures in AWS. */
+      detectionMs?: number;
+    }
   | {
       kind: 'delivered';
       event: string;
@@ -17,6 +24,8 @@ export type Activity =
       status: number;
       durationMs: number;
       latencyMs: number;
+      /** Record time → delivered: what `DeliveryLatency` measures in AWS. */
+      sinceRecordMs?: number;
     }
   | { kind: 'delivery-failed'; event: string; recordId: string; url: string; reason: string }
   | { kind: 'retry-scheduled'; delaySeconds: number; at: string }
@@ -36,9 +45,13 @@ export const formatPretty = (activity: Activity, at: Date): string => {
     case 'poll-error':
       return `${prefix} Konnektive ✗ ${activity.stream} query for ${activity.connection}: ${activity.message}`;
     case 'detected':
-      return `${prefix} detected ${activity.event.padEnd(21)} ${activity.recordId} (${activity.connection})`;
+      return `${prefix} detected ${activity.event.padEnd(21)} ${activity.recordId} (${activity.connection})${
+        activity.detectionMs === undefined ? '' : ` ${activity.detectionMs} ms after the record`
+      }`;
     case 'delivered':
-      return `${prefix} delivered ${activity.event.padEnd(20)} ${activity.recordId} → ${activity.url} ${activity.status} in ${activity.durationMs} ms (detected→delivered ${activity.latencyMs} ms)`;
+      return `${prefix} delivered ${activity.event.padEnd(20)} ${activity.recordId} → ${activity.url} ${activity.status} in ${activity.durationMs} ms (detected→delivered ${activity.latencyMs} ms${
+        activity.sinceRecordMs === undefined ? '' : `, record→delivered ${activity.sinceRecordMs} ms`
+      })`;
     case 'delivery-failed':
       return `${prefix} failed   ${activity.event.padEnd(21)} ${activity.recordId} → ${activity.url}: ${activity.reason}`;
     case 'retry-scheduled':

@@ -34,6 +34,15 @@ export const runtimeEnvSchema = z.object({
   LOG_FORMAT: z
     .enum(['pretty', 'json'], { error: 'LOG_FORMAT must be "pretty" or "json"' })
     .default('pretty'),
+  /**
+   * Seconds between scheduler ticks; each tick queues a poll of every stream per POLL_INTERVAL_SECONDS, spaced by
+   * queue delays, as the dispatcher does in AWS. Default: the interval (one poll per tick). 60 runs it like AWS.
+   */
+  SCHEDULER_TICK_SECONDS: z.coerce
+    .number({ error: 'SCHEDULER_TICK_SECONDS must be a number of seconds' })
+    .positive('SCHEDULER_TICK_SECONDS must be greater than 0')
+    .max(900, 'SCHEDULER_TICK_SECONDS must be at most 900')
+    .optional(),
   /** Settle lag of the poller, seconds (AWS default 5). */
   POLL_SETTLE_SECONDS: z.coerce.number().int().nonnegative().default(2),
   /**

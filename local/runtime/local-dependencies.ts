@@ -38,6 +38,8 @@ export interface LocalParts
     | 'pollSettings'
     | 'deliverySettings'
   > {
+  /** Default: one request per tick, full (the runtime's tick is the interval unless configured like AWS). */
+  dispatchSettings?: Dependencies['dispatchSettings'];
   clock?: Dependencies['clock'];
   /** Waits `ms`; default: timers (tests on a fake clock advance it instead). */
   wait?: Dependencies['wait'];
@@ -59,6 +61,7 @@ export const createLocalDependencies = (parts: LocalParts): Dependencies => {
     hookSender: () => parts.hookSender,
     hookRateLimiter: () => parts.hookRateLimiter,
     pollSettings: () => parts.pollSettings,
+    dispatchSettings: () => parts.dispatchSettings ?? { tickSeconds: 60, intervalSeconds: 60, spread: false },
     deliverySettings: () => parts.deliverySettings,
     // Leases are judged by the lease length the local poller uses.
     streamHealthSettings: () => ({ ...DEFAULT_STREAM_HEALTH_SETTINGS, leaseMs: parts.pollSettings.leaseMs }),

@@ -244,20 +244,24 @@ export const startRuntime = async (
       maxReceiveCount: 5,
     });
 
-    const detectedAt = new Map<string, number>();
+    /** Per event id: when it was detected and its record time (for the latency figures the console prints). */
+    const detectedAt = new Map<string, { at: number; occurredAt: number }>();
     const archive = new LocalEventArchive({ dataDir: queueDir });
     const bus = new LocalEventBus(deliveries, archive);
     const observedBus: EventPublisher = {
       publish: async (events: DetectedEvent[]) => {
         await bus.publish(events);
         for (const event of events) {
-          detectedAt.set(event.eventId, Date.parse(event.detectedAt));
+          const at = Date.parse(event.detectedAt);
+          const occurredAt = Date.parse(event.occurredAt);
+          detectedAt.set(event.eventId, { at, occurredAt });
           if (detectedAt.size > 10_000) detectedAt.delete(detectedAt.keys().next().value as string);
           activity.emit({
             kind: 'detected',
             event: event.payload.event,
             recordId: event.recordId,
             connection: event.payload.connection,
+            ...(Number.isFinite(occurredAt) ? { detectionMs: Math.max(0, at - occurredAt) } : {}),
           });
         }
       },
@@ -285,15 +289,20 @@ export const startRuntime = async (
           (event.startsWith('transaction.') ? body.transactionId : body.orderId) ?? '?',
         );
         if (response.kind === 'status' && response.status >= 200 && response.status < 300) {
-          const detected = detectedAt.get(headers['webhook-id'] ?? '') ?? started;
+          const seen = detectedAt.get(headers['webhook-id'] ?? '');
+          const detected = seen?.at ?? started;
+          const now = Date.now();
           activity.emit({
             kind: 'delivered',
             event,
             recordId,
             url,
             status: response.status,
-            durationMs: Date.now() - started,
-            latencyMs: Date.now() - detected,
+            durationMs: now - started,
+            latencyMs: now - detected,
+            ...(seen && Number.isFinite(seen.occurredAt)
+              ? { sinceRecordMs: Math.max(0, now - seen.occurredAt) }
+              : {}),
           });
         } else {
           const reason =
@@ -332,6 +341,8 @@ export const startRuntime = async (
       activity,
     );
 
+    // The dispatcher's logic as in AWS: each tick queues the polls of the tick, spaced by the interval.
+    const tickSeconds = env.SCHEDULER_TICK_SECONDS ?? env.POLL_INTERVAL_SECONDS;
     const built = handlers.buildLocalHandlers(
       handlers.createLocalDependencies({
         stores,
@@ -363,6 +374,12 @@ export const startRuntime = async (
                 retry: { ...DEFAULT_DELIVERY_SETTINGS.retry, horizonMs: env.DELIVERY_RETRY_SECONDS * 1000 },
               }),
           ...options.deliverySettings,
+        },
+        dispatchSettings: {
+          tickSeconds,
+          intervalSeconds: env.POLL_INTERVAL_SECONDS,
+          // Spread over the interval only when configured like AWS; otherwise a tick polls at once, as before.
+          spread: tickSeconds > env.POLL_INTERVAL_SECONDS,
         },
       }),
     );
@@ -501,7 +518,7 @@ export const startRuntime = async (
           activity.emit({ kind: 'error', message: `dispatch failed: ${String(error)}` }),
         );
       }
-    }, env.POLL_INTERVAL_SECONDS * 1000);
+    }, tickSeconds * 1000);
     cleanups.push(async () => {
       // A graceful stop: take no new messages; let what is in flight finish — POSTs end within their attempt
       // timeout, and their markers, follow-ups and checkpoints are written while DynamoDB Local still runs (it stops

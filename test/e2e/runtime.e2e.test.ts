@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_POLL_SETTINGS } from '../../functions/core/triggers/settings.js';
 import { freePort } from '../../local/dynamodb/dynamodb-local.js';
 import { type HookReceiver, startHookReceiver } from '../../local/runtime/hook-receiver.js';
 import { DEMO_USER, type RunningSimulator, startSimulator } from '../../local/simulator/index.js';
@@ -173,6 +174,71 @@ describe('npm start (end to end)', { timeout: 300_000 }, () => {
     spawned.splice(spawned.indexOf(first), 1);
     // Nothing more is created while it is down; then it comes back on the same data.
     await restartExpectingEachOnce(port, dir, '/crash', sales);
+  });
+
+  it('after kill -9 mid-poll and a restart, detection p99 stays within interval + lease + 2 s', async () => {
+    const intervalSeconds = 2;
+    const bound = intervalSeconds * 1000 + DEFAULT_POLL_SETTINGS.leaseMs + 2_000;
+    const port = String(await freePort());
+    const dir = dataDir();
+    const env = {
+      PORT: port,
+      DATA_DIR: dir,
+      LOG_FORMAT: 'json',
+      POLL_INTERVAL_SECONDS: String(intervalSeconds),
+    };
+    const first = await start(env);
+    await subscribeSales(first, '/lease');
+    const createdAt = new Map<string, number>();
+    const sell = () => {
+      const orderId = orderIdOf(simulator.sim.importOrder());
+      createdAt.set(orderId, Date.now());
+      return orderId;
+    };
+    const warm = sell();
+    await receiver.waitFor(() => idsAt('/lease').includes(`NEW_SALE-${warm}`), 60_000);
+    // Slow order reads: a poll holds the stream's lease for 6 s at a time, so the kill lands mid-poll.
+    simulator.sim.setFaults({ latencyMs: 6_000, endpoints: ['order/query'] });
+    for (let i = 0; i < 4; i++) {
+      sell();
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+    await first.kill9();
+    spawned.splice(spawned.indexOf(first), 1);
+    simulator.sim.setFaults({ latencyMs: 0, endpoints: null });
+    // Sales keep coming while it is down, while it restarts and after.
+    let selling = true;
+    const seller = (async () => {
+      while (selling) {
+        sell();
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+    })();
+    const second = await start(env);
+    await new Promise((r) => setTimeout(r, 20_000));
+    selling = false;
+    await seller;
+    const expected = [...createdAt.keys()].map((id) => `NEW_SALE-${id}`);
+    await receiver.waitFor(() => expected.every((id) => idsAt('/lease').includes(id)), 90_000);
+    // Detection = the earliest `detected` line of either process − when the sale was created.
+    const detectedAt = new Map<string, number>();
+    for (const line of `${first.output()}\n${second.output()}`.split('\n')) {
+      if (!line.startsWith('{')) continue;
+      const entry = JSON.parse(line) as { kind?: string; time?: string; recordId?: string };
+      if (entry.kind !== 'detected' || !entry.recordId || !entry.time) continue;
+      const at = Date.parse(entry.time);
+      detectedAt.set(entry.recordId, Math.min(at, detectedAt.get(entry.recordId) ?? at));
+    }
+    const latencies = [...createdAt].map(
+      ([id, created]) => (detectedAt.get(id) ?? Number.POSITIVE_INFINITY) - created,
+    );
+    latencies.sort((a, b) => a - b);
+    const p99 = latencies[Math.ceil(0.99 * latencies.length) - 1] ?? Number.POSITIVE_INFINITY;
+    expect(latencies.length).toBeGreaterThan(20);
+    expect(p99, `detection latencies (ms): ${latencies.join(', ')}`).toBeLessThanOrEqual(bound);
+    const got = idsAt('/lease');
+    expect(new Set(got).size).toBe(got.length);
+    expect(await second.stop()).toBe(0);
   });
 
   it('a graceful stop (SIGTERM to the process group) during traffic lets in-flight writes finish: a restart loses nothing and posts nothing twice', async () => {

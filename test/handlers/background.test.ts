@@ -91,10 +91,14 @@ describe('dispatch-polls handler', () => {
       });
     }
     const requests: unknown[] = [];
-    const handler = createDispatchHandler({
-      subscriptions,
-      pollQueue: { enqueue: async (r) => void requests.push(...r) },
-    });
+    const handler = createDispatchHandler(
+      {
+        subscriptions,
+        pollQueue: { enqueue: async (r) => void requests.push(...r) },
+        clock: new FakeClock(T0),
+      },
+      { tickSeconds: 60, intervalSeconds: 20, spread: true },
+    );
     const scheduled = {
       version: '0',
       id: 'x',
@@ -103,8 +107,21 @@ describe('dispatch-polls handler', () => {
       time: T0.toISOString(),
       detail: {},
     };
-    expect(await handler(scheduled, lambdaContext())).toEqual({ requested: 1 });
-    expect(requests).toEqual([{ connectionId: 'c1', stream: 'orders' }]);
+    // One stream, three polls a minute: the first re-reads the full overlap, each expires when the next is due.
+    expect(await handler(scheduled, lambdaContext())).toEqual({ streams: 1, requested: 3 });
+    const offset = (requests[0] as { delaySeconds: number }).delaySeconds;
+    expect(offset).toBeLessThan(20);
+    const at = (s: number) => new Date(T0.getTime() + s * 1000).toISOString();
+    expect(requests).toEqual(
+      [0, 1, 2].map((k) => ({
+        connectionId: 'c1',
+        stream: 'orders',
+        overlap: k === 0 ? 'full' : 'quick',
+        delaySeconds: offset + 20 * k,
+        dueAt: at(offset + 20 * k),
+        expiresAt: at(offset + 20 * k + 20),
+      })),
+    );
   });
 });
 
@@ -154,6 +171,24 @@ describe('poll-stream handler', () => {
   it('polls the stream named in the message and publishes new events', async () => {
     const s = await setup();
     expect(await s.pollNewOrder()).toEqual({ batchItemFailures: [] });
+    expect(s.publisher.events).toHaveLength(1);
+  });
+
+  it('drops a request received after its successor was due, unread; runs one still in its slot', async () => {
+    const s = await setup();
+    // The clock moves a minute before the message is handled: due at T0, expired at T0 + 10 s.
+    const stale = JSON.stringify({
+      connectionId: 'c1',
+      stream: 'orders',
+      dueAt: T0.toISOString(),
+      expiresAt: new Date(T0.getTime() + 10_000).toISOString(),
+    });
+    expect(await s.pollNewOrder(300_000, [stale])).toEqual({ batchItemFailures: [] });
+    expect(s.konnektive.calls).toEqual([]);
+    expect(s.publisher.events).toEqual([]);
+    const due = new Date(s.clock.now().getTime() + 5_000).toISOString();
+    const current = JSON.stringify({ connectionId: 'c1', stream: 'orders', dueAt: due, expiresAt: due });
+    expect(await s.handler(sqsEvent([current]), lambdaContext(300_000))).toEqual({ batchItemFailures: [] });
     expect(s.publisher.events).toHaveLength(1);
   });
 

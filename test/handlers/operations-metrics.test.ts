@@ -16,6 +16,7 @@ vi.hoisted(() => {
 import { KonnektiveAuthError } from '../../functions/core/konnektive.js';
 import { createSession } from '../../functions/core/session/create-session.js';
 import { createSessionRequestSchema } from '../../functions/core/session/schemas.js';
+import { DEFAULT_DISPATCH_SETTINGS } from '../../functions/core/triggers/dispatch.js';
 import { createDispatchHandler } from '../../functions/handlers/dispatch-polls.js';
 import { HANDLER_FACTORIES } from '../../functions/handlers/index.js';
 import {
@@ -154,10 +155,10 @@ describe('monitor-streams', () => {
 
 describe('dispatch-polls', () => {
   it('beats DispatcherHeartbeat once per tick that queued its polls', async () => {
-    const handler = createDispatchHandler({
-      subscriptions: fakes.subscriptions,
-      pollQueue: { enqueue: async () => {} },
-    });
+    const handler = createDispatchHandler(
+      { subscriptions: fakes.subscriptions, pollQueue: { enqueue: async () => {} }, clock: fakes.clock },
+      DEFAULT_DISPATCH_SETTINGS,
+    );
     await handler(scheduled, lambdaContext());
     await handler(scheduled, lambdaContext());
     expect(valuesOf('DispatcherHeartbeat')).toEqual([1, 1]);
@@ -172,14 +173,18 @@ describe('dispatch-polls', () => {
       targetUrl: 'https://hooks.zapier.com/x',
       createdAt: ago(0),
     });
-    const handler = createDispatchHandler({
-      subscriptions: fakes.subscriptions,
-      pollQueue: {
-        enqueue: async () => {
-          throw new Error('AccessDenied');
+    const handler = createDispatchHandler(
+      {
+        subscriptions: fakes.subscriptions,
+        pollQueue: {
+          enqueue: async () => {
+            throw new Error('AccessDenied');
+          },
         },
+        clock: fakes.clock,
       },
-    });
+      DEFAULT_DISPATCH_SETTINGS,
+    );
     await expect(handler(scheduled, lambdaContext())).rejects.toThrow('AccessDenied');
     expect(valuesOf('DispatcherHeartbeat')).toEqual([]);
   });

@@ -68,10 +68,17 @@ const EXPECTED_EXTRA_ENV: Record<HandlerName, string[]> = {
   'list-campaign-products': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS'],
   'probe-contract': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS'],
   'get-openapi': [],
-  'dispatch-polls': ['POLL_QUEUE_URL'],
-  'poll-stream': ['KMS_KEY_ID', 'KONNEKTIVE_API_URL', 'EGRESS_IPS', 'EVENT_BUS_NAME'],
+  'dispatch-polls': ['POLL_QUEUE_URL', 'POLL_INTERVAL_SECONDS', 'SCHEDULER_TICK_SECONDS'],
+  'poll-stream': [
+    'KMS_KEY_ID',
+    'KONNEKTIVE_API_URL',
+    'EGRESS_IPS',
+    'EVENT_BUS_NAME',
+    'POLL_LEASE_SECONDS',
+    'POLL_SETTLE_SECONDS',
+  ],
   'deliver-events': ['HOOK_URL_ALLOWLIST', 'DELIVERY_QUEUE_URL', 'DELIVERY_DLQ_URL'],
-  'monitor-streams': ['MONITOR_MAX_POLL_SECONDS'],
+  'monitor-streams': ['MONITOR_MAX_POLL_SECONDS', 'POLL_LEASE_SECONDS'],
 };
 
 const POWERTOOLS_ENV = {

@@ -151,9 +151,29 @@ describe('wiring', () => {
       });
     });
 
-    it('carries the poll cadence of the stage into the service stack', () => {
+    it('carries the poll cadence of the stage into the dispatcher (10 s by default, within a 60 s tick)', () => {
+      const cadence = (app: typeof synthesized) => {
+        const variables = environmentOf(
+          app.serviceTemplate,
+          logicalIdOf(app.service.functions['dispatch-polls'].function),
+        );
+        return [variables.POLL_INTERVAL_SECONDS, variables.SCHEDULER_TICK_SECONDS];
+      };
+      expect(cadence(synthesized)).toEqual(['10', '60']);
       const variant = synthesize({ pollIntervalSeconds: 15 }, { bundle: false });
       expect(variant.service.pollIntervalSeconds).toBe(15);
+      expect(cadence(variant)).toEqual(['15', '60']);
+    });
+
+    it('gives the poller and the stream monitor one lease, far shorter than the poll function timeout', () => {
+      const { serviceTemplate: template } = synthesized;
+      const lease = environmentOf(template, fnId('poll-stream')).POLL_LEASE_SECONDS;
+      expect(lease).toBe('30');
+      expect(environmentOf(template, fnId('monitor-streams')).POLL_LEASE_SECONDS).toBe(lease);
+      const timeout = resourceOf(template, fnId('poll-stream')).Properties?.Timeout as number;
+      expect(Number(lease)).toBeLessThan(timeout);
+      expect(Number(lease) * 3).toBeLessThan(timeout);
+      expect(environmentOf(template, fnId('poll-stream')).POLL_SETTLE_SECONDS).toBe('2');
     });
 
     it('does not retry a failed dispatch at the Lambda level (the next tick re-dispatches)', () => {

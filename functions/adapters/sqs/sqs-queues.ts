@@ -5,7 +5,7 @@
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DeliveryQueue } from '../../core/ports.js';
 import { queueDelaySeconds } from '../../core/triggers/deliver.js';
-import type { PollRequest, PollRequestQueue } from '../../core/triggers/dispatch.js';
+import type { PollRequestQueue, QueuedPollRequest } from '../../core/triggers/dispatch.js';
 import type { DeliveryMessage } from '../../core/triggers/schemas.js';
 
 /** Entries per SendMessageBatch and bytes per batch (SQS allows 10 entries and 256 KiB in all). */
@@ -49,11 +49,14 @@ export class SqsPollRequestQueue implements PollRequestQueue {
     private readonly queueUrl: string,
   ) {}
 
-  async enqueue(requests: PollRequest[]): Promise<void> {
+  async enqueue(requests: QueuedPollRequest[]): Promise<void> {
     await sendAll(
       this.client,
       this.queueUrl,
-      requests.map((request) => ({ body: JSON.stringify(request) })),
+      requests.map(({ delaySeconds, ...request }) => ({
+        body: JSON.stringify(request),
+        ...(delaySeconds ? { delaySeconds } : {}),
+      })),
       'poll request(s)',
     );
   }

@@ -66,5 +66,7 @@ export const streamProgressSchema = z.object({
   scan: scanProgressSchema.optional(),
   /** Orders only: the reconciliation by `dateCreated`. */
   reconcile: reconcileStateSchema.optional(),
+  /** When a poll last published events: a stream quiet for longer skips its quick polls (adaptive cadence). */
+  activeAt: isoInstant.optional(),
 });
 export type StreamProgress = z.output<typeof streamProgressSchema>;

@@ -23,6 +23,7 @@ import type {
 } from '../ports.js';
 import type { StreamProgress, StreamStrategy } from './cursor-state.js';
 import { EventSink } from './event-sink.js';
+import type { ReadTimeouts } from './read-timeouts.js';
 import { type ReconcileSettings, reconcileDue, reconcileOrders, seenBeforeGate } from './reconcile.js';
 import { DEFAULT_POLL_SETTINGS } from './settings.js';
 import type { SettledEvents } from './settled-events.js';
@@ -44,12 +45,19 @@ export interface PollDeps {
   credentials?: CredentialReader;
   /** Told when Konnektive refused the stored password and the connection was marked invalid. */
   onStoredCredentialsRejected?: (connectionId: string) => void;
+  /** Per-process read latencies, for short timeouts on small reads (absent: the long page timeout for all). */
+  readTimeouts?: ReadTimeouts | undefined;
+  /** Waits `ms` (for a dead poller's lease to run out); default: timers. */
+  wait?: (ms: number) => Promise<void>;
 }
 
 export interface PollSettings extends WindowSettings {
-  /** How long a lease lasts before another poller may take over (renewed while a page is read). */
+  /**
+   * How long a lease lasts before another poller may take over: short, renewed all through the poll, so a poll that
+   * crashed frees its stream within this (and shorter than the poll function's timeout).
+   */
   leaseMs: number;
-  /** How often the lease is renewed while a page is being read. */
+  /** How often the lease is renewed while a poll runs (a third of the lease). */
   heartbeatMs: number;
   /** Ledger entries live this long; records created before `now − retention` never fire (their entry may be gone). */
   ledgerRetentionMs: number;
@@ -61,6 +69,11 @@ export interface PollSettings extends WindowSettings {
   ledgerConcurrency: number;
   /** Overlap of a quick poll (several a minute); a full poll re-checks `overlapMs`. */
   quickOverlapMs: number;
+  /**
+   * A stream that published nothing for this long skips its quick polls and is read by the full ones only (once per
+   * scheduler tick) until it publishes again; 0 polls at full cadence always.
+   */
+  idleAfterMs: number;
   /** Granularity of the overlap counts (a narrowed window starts on one). */
   bucketMs: number;
   /** Per-attempt timeout of one page: integrators wait 120–240 s on large accounts. */
@@ -90,10 +103,19 @@ export interface PollInput {
    * them full).
    */
   overlap?: 'full' | 'quick' | undefined;
+  /**
+   * When this request is superseded (its successor is due). A lease found held that runs out before then belongs to
+   * a poller that stopped renewing it (crashed, timed out): the poll waits for it and takes the stream over.
+   */
+  notAfter?: Date | undefined;
 }
 
 export interface PollResult {
-  status: 'skipped' | 'busy' | 'done' | 'partial';
+  /**
+   * `skipped`: the connection is not active; `busy`: another poll holds the lease; `idle`: a quick poll of a quiet
+   * stream, not read.
+   */
+  status: 'skipped' | 'busy' | 'idle' | 'done' | 'partial';
   /** Windows read and checkpointed. */
   windows: number;
   /** Events published, by type. */
@@ -115,8 +137,21 @@ export interface PollResult {
   hwm?: string;
 }
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** Strategy changes one poll may make (evidence can only move towards whole-day reads, so this is never reached). */
 const MAX_CHANGES_PER_POLL = 4;
+
+/**
+ * Whether a stream is quiet: nothing published for `idleAfterMs` and caught up (no walk to resume, the hwm within
+ * `idleAfterMs` of now).
+ */
+export const isIdle = (cursor: Cursor, nowMs: number, idleAfterMs: number): boolean => {
+  const activeAt = cursor.progress?.activeAt;
+  if (activeAt !== undefined && nowMs - Date.parse(activeAt) <= idleAfterMs) return false;
+  if (cursor.progress?.scan !== undefined) return false;
+  return nowMs - Date.parse(cursor.hwm) <= idleAfterMs;
+};
 
 /** Polls one stream of one connection until caught up or out of time. */
 export const pollStream = async (
@@ -137,14 +172,32 @@ export const pollStream = async (
   if (connection?.status !== 'active') return result;
 
   const start = deps.clock.now();
-  const acquired = await deps.cursors.acquireLease({
-    connectionId: input.connectionId,
-    stream: input.stream,
-    owner: input.owner,
-    now: start,
-    leaseMs: settings.leaseMs,
-    initialHwm: start.toISOString(),
-  });
+  if (input.overlap === 'quick' && settings.idleAfterMs > 0) {
+    const current = await deps.cursors.get(input.connectionId, input.stream);
+    if (current && isIdle(current, start.getTime(), settings.idleAfterMs))
+      return { ...result, status: 'idle' };
+  }
+  const acquire = () =>
+    deps.cursors.acquireLease({
+      connectionId: input.connectionId,
+      stream: input.stream,
+      owner: input.owner,
+      now: deps.clock.now(),
+      leaseMs: settings.leaseMs,
+      initialHwm: start.toISOString(),
+    });
+  let acquired = await acquire();
+  if (!acquired && input.notAfter !== undefined) {
+    // A live poller renews its lease a lease ahead; one that runs out before this request's successor is due was
+    // abandoned: take it over at expiry rather than leave the stream to the next request.
+    const held = await deps.cursors.get(input.connectionId, input.stream);
+    const expiresAt = held?.leaseExpiresAt;
+    const waitMs = expiresAt === undefined ? undefined : expiresAt - deps.clock.now().getTime() + 1;
+    if (waitMs !== undefined && expiresAt !== undefined && expiresAt < input.notAfter.getTime()) {
+      if (waitMs > 0) await (deps.wait ?? sleep)(waitMs);
+      acquired = await acquire();
+    }
+  }
   if (!acquired) return { ...result, status: 'busy' };
   let cursor: Cursor = acquired;
 
@@ -156,6 +209,8 @@ export const pollStream = async (
     maxPages: settings.maxPagesPerPoll,
   });
   const key = { connectionId: input.connectionId, stream: input.stream, owner: input.owner };
+  // Renewed for the whole poll (ledger writes and publishing too, not only page reads).
+  const keeper = new LeaseKeeper(deps.cursors, key, settings.leaseMs, deps.clock, settings.heartbeatMs);
   const sink = new EventSink(deps, {
     connectionId: input.connectionId,
     stream: input.stream,
@@ -171,6 +226,7 @@ export const pollStream = async (
       { ...deps, egressIps: [] },
       connection,
       async (konnektive, credentials) => {
+        keeper.start();
         const readerContext: ReaderContext = {
           konnektive,
           credentials,
@@ -181,8 +237,12 @@ export const pollStream = async (
           bucketMs: settings.bucketMs,
           maxPagesPerWindow: settings.maxPagesPerWindow,
           budget,
-          keeper: new LeaseKeeper(deps.cursors, key, settings.leaseMs, deps.clock, settings.heartbeatMs),
+          keeper,
           sink,
+          timeouts: deps.readTimeouts && {
+            readTimeouts: deps.readTimeouts,
+            key: `${input.connectionId}|${input.stream}`,
+          },
         };
         const reader = new StreamReader(readerContext);
 
@@ -210,6 +270,7 @@ export const pollStream = async (
 
         const save = async (hwm: string) => {
           const now = deps.clock.now();
+          if (Object.keys(sink.published).length > 0) progress = { ...progress, activeAt: now.toISOString() };
           cursor = await deps.cursors.checkpoint({
             ...key,
             expectedVersion: cursor.version,
@@ -311,6 +372,7 @@ export const pollStream = async (
     );
   } finally {
     result.calls = budget.pages;
+    await keeper.stop();
     await deps.cursors.releaseLease(input.connectionId, input.stream, input.owner).catch(() => undefined);
   }
 };

@@ -115,4 +115,8 @@ export const pollRequestSchema = z.object({
   stream: z.enum(['orders', 'transactions']),
   /** `quick`: re-check only a short overlap (several polls a minute, one of them full). Default `full`. */
   overlap: z.enum(['full', 'quick']).optional(),
+  /** When the dispatcher meant it to run (ISO). */
+  dueAt: z.iso.datetime({ offset: true }).optional(),
+  /** After this the next request is due: a request received later is dropped, not run (ISO). */
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
 });

@@ -21,6 +21,7 @@ import { formatKonnektiveDateTime, isKonnektiveDateTime, parseKonnektiveDateTime
 import type { ScanProgress, StreamProgress } from './cursor-state.js';
 import { recordIdOf } from './detect.js';
 import type { EventSink, StreamRecord } from './event-sink.js';
+import type { ReadTimeouts } from './read-timeouts.js';
 import type { ContractEvidence } from './strategy.js';
 import { floorToBucket, floorToSecond, localDayOf, type WindowPlan } from './window.js';
 
@@ -56,20 +57,31 @@ export class ReadBudget {
     return this.pages < this.limits.maxPages && this.limits.remainingMs() >= this.limits.minRemainingMs;
   }
 
+  /** The long per-attempt timeout (a big page). */
+  get pageTimeoutMs(): number {
+    return this.limits.pageTimeoutMs;
+  }
+
   /** Read options for a query started now: its deadline leaves the checkpoint margin. */
-  readOptions(): ReadOptions {
+  readOptions(timeoutMs = this.limits.pageTimeoutMs): ReadOptions {
     return {
       deadline: Date.now() + this.limits.remainingMs() - this.limits.checkpointMarginMs,
-      timeoutMs: this.limits.pageTimeoutMs,
+      timeoutMs,
     };
   }
 }
 
 /**
- * Renews the lease while a read is in flight (a slow page must not let another poller take the stream over), and
- * fails the read's caller if the lease was lost meanwhile.
+ * Keeps the poll's lease alive: a short lease renewed every `everyMs` for as long as the poll runs (`start` … `stop`),
+ * so a poll that crashes or times out frees its stream within one lease, while a long poll keeps it. `hold` fails its
+ * caller when a renewal found the lease lost (another poller took the stream over); without `start`, `hold` renews
+ * only while its own work is in flight.
  */
 export class LeaseKeeper {
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private renewing: Promise<void> = Promise.resolve();
+  private lost: unknown;
+
   constructor(
     private readonly cursors: CursorStore,
     private readonly key: { connectionId: string; stream: Stream; owner: string },
@@ -78,23 +90,35 @@ export class LeaseKeeper {
     private readonly everyMs = Math.floor(leaseMs / 3),
   ) {}
 
+  private renew(): void {
+    this.renewing = this.renewing
+      .then(() => this.cursors.renewLease({ ...this.key, now: this.clock.now(), leaseMs: this.leaseMs }))
+      .catch((error: unknown) => {
+        this.lost ??= error;
+      });
+  }
+
+  /** Renews the lease every `everyMs` until `stop`. */
+  start(): void {
+    this.timer ??= setInterval(() => this.renew(), this.everyMs);
+  }
+
+  /** Stops renewing (the lease is then released or left to expire). */
+  async stop(): Promise<void> {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.renewing;
+  }
+
   async hold<T>(work: () => Promise<T>): Promise<T> {
-    let lost: unknown;
-    let renewing: Promise<void> = Promise.resolve();
-    const timer = setInterval(() => {
-      renewing = renewing
-        .then(() => this.cursors.renewLease({ ...this.key, now: this.clock.now(), leaseMs: this.leaseMs }))
-        .catch((error: unknown) => {
-          lost ??= error;
-        });
-    }, this.everyMs);
+    const own = this.timer === undefined ? setInterval(() => this.renew(), this.everyMs) : undefined;
     try {
       const value = await work();
-      await renewing;
-      if (lost !== undefined) throw lost;
+      await this.renewing;
+      if (this.lost !== undefined) throw this.lost;
       return value;
     } finally {
-      clearInterval(timer);
+      if (own !== undefined) clearInterval(own);
     }
   }
 }
@@ -126,6 +150,8 @@ export interface ReaderContext {
   budget: ReadBudget;
   keeper: LeaseKeeper;
   sink: EventSink;
+  /** Short timeouts for small reads, learnt per (connection, stream); absent: the long page timeout for all. */
+  timeouts?: { readTimeouts: ReadTimeouts; key: string } | undefined;
 }
 
 type PageIterator = AsyncIterator<Page<StreamRecord>>;
@@ -171,6 +197,11 @@ export class StreamReader {
       : this.listed(plan, hwmMs, prior, cursorVersion);
   }
 
+  /** A narrowed window about as long as the overlap: a small answer expected (what a current stream reads). */
+  private isSmall(plan: WindowPlan): boolean {
+    return plan.narrow && plan.end.getTime() - plan.start.getTime() <= this.ctx.overlapMs + 60_000;
+  }
+
   private open(plan: WindowPlan, sortDir: 0 | 1, page: number): PageIterator {
     const query = {
       range: { start: plan.start, end: plan.end },
@@ -181,13 +212,36 @@ export class StreamReader {
       sortDir,
       page,
     };
-    const options = this.ctx.budget.readOptions();
+    const timeouts = this.ctx.timeouts;
+    const small = timeouts !== undefined && this.isSmall(plan);
+    const timeoutMs = small
+      ? timeouts.readTimeouts.small(timeouts.key, this.ctx.budget.pageTimeoutMs)
+      : this.ctx.budget.pageTimeoutMs;
+    const options = this.ctx.budget.readOptions(timeoutMs);
     const { konnektive, credentials } = this.ctx;
     const pages: AsyncIterable<Page<StreamRecord>> =
       this.ctx.stream === 'orders'
         ? konnektive.queryOrders(credentials, query, options)
         : konnektive.queryTransactions(credentials, query, options);
-    return pages[Symbol.asyncIterator]();
+    const iterator = pages[Symbol.asyncIterator]();
+    if (!small || timeouts === undefined) return iterator;
+    // Learn from small reads: how long each page took, and whether it ran into its timeout.
+    return {
+      next: async () => {
+        const started = Date.now();
+        try {
+          const result = await iterator.next();
+          timeouts.readTimeouts.answered(timeouts.key, Date.now() - started);
+          return result;
+        } catch (error) {
+          if (Date.now() - started >= timeoutMs) timeouts.readTimeouts.timedOut(timeouts.key);
+          throw error;
+        }
+      },
+      ...(iterator.return
+        ? { return: (value?: unknown) => iterator.return?.(value) as ReturnType<PageIterator['next']> }
+        : {}),
+    };
   }
 
   private async next(iterator: PageIterator): Promise<IteratorResult<Page<StreamRecord>>> {

@@ -29,6 +29,25 @@ describe('SqsPollRequestQueue', () => {
     });
   });
 
+  it('sends a spaced request with its DelaySeconds, outside the body', async () => {
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    const dueAt = '2026-01-01T00:00:20.000Z';
+    const expiresAt = '2026-01-01T00:00:30.000Z';
+    await new SqsPollRequestQueue(client(), 'q').enqueue([
+      { connectionId: 'c', stream: 'orders', overlap: 'full', delaySeconds: 0 },
+      { connectionId: 'c', stream: 'orders', overlap: 'quick', dueAt, expiresAt, delaySeconds: 20 },
+    ]);
+    const entries = sqs.commandCalls(SendMessageBatchCommand)[0]?.args[0].input.Entries ?? [];
+    expect(entries.map((entry) => entry.DelaySeconds)).toEqual([undefined, 20]);
+    expect(JSON.parse(entries[1]?.MessageBody ?? '{}')).toEqual({
+      connectionId: 'c',
+      stream: 'orders',
+      overlap: 'quick',
+      dueAt,
+      expiresAt,
+    });
+  });
+
   it('fails loudly when SQS refuses part of a batch', async () => {
     sqs
       .on(SendMessageBatchCommand)

@@ -239,7 +239,7 @@ describe('leaseState', () => {
 
   it('defaults to the poller lease and a poll timeout plus a minute', () => {
     expect(DEFAULT_STREAM_HEALTH_SETTINGS).toEqual({
-      leaseMs: 900_000,
+      leaseMs: 30_000,
       maxPollMs: 360_000,
       expiredLeaseGraceMs: 120_000,
     });

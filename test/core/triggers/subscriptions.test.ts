@@ -116,18 +116,20 @@ describe('subscriptions', () => {
     }
     const requests: unknown[] = [];
     const pollQueue = { enqueue: async (batch: unknown[]) => void requests.push(...batch) };
-    expect(await dispatchPolls({ subscriptions: deps.subscriptions, pollQueue })).toEqual({ requested: 1 });
+    const once = { tickSeconds: 60, intervalSeconds: 60, spread: false };
+    expect(await dispatchPolls({ subscriptions: deps.subscriptions, pollQueue }, once)).toEqual({
+      streams: 1,
+      requested: 1,
+    });
     await subscribe(deps, connection('a'), { trigger: 'transaction', type: 'REFUND', targetUrl: hook(99) });
     await subscribe(deps, connection('b'), { trigger: 'order', type: 'NEW_LEAD', targetUrl: hook(100) });
     requests.length = 0;
-    await dispatchPolls({ subscriptions: deps.subscriptions, pollQueue });
-    expect(requests).toEqual(
-      expect.arrayContaining([
-        { connectionId: 'a', stream: 'orders' },
-        { connectionId: 'a', stream: 'transactions' },
-        { connectionId: 'b', stream: 'orders' },
-      ]),
-    );
+    await dispatchPolls({ subscriptions: deps.subscriptions, pollQueue }, once);
+    expect(
+      requests
+        .map((r) => `${(r as { connectionId: string }).connectionId}/${(r as { stream: string }).stream}`)
+        .sort(),
+    ).toEqual(['a/orders', 'a/transactions', 'b/orders']);
     expect(requests).toHaveLength(3);
   });
 });
