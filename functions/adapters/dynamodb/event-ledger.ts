@@ -1,7 +1,8 @@
-import { BatchGetCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { LedgerOutcome } from '../../core/model.js';
 import type { EventLedger } from '../../core/ports.js';
+import { awsSdk } from '../aws-sdk.js';
 import { conditional, guard } from './errors.js';
 import { epochSeconds, parseOldItem } from './items.js';
 
@@ -44,7 +45,7 @@ export class DynamoDbEventLedger implements EventLedger {
     const context = { operation: 'EventLedger.record', tableName: this.tableName };
     const result = await conditional(context, () =>
       this.client.send(
-        new PutCommand({
+        new awsSdk.documents.PutCommand({
           TableName: this.tableName,
           Item: {
             connectionId: args.connectionId,
@@ -83,7 +84,7 @@ export class DynamoDbEventLedger implements EventLedger {
         }
         const output = await guard(context, () =>
           this.client.send(
-            new BatchGetCommand({
+            new awsSdk.documents.BatchGetCommand({
               RequestItems: {
                 [this.tableName]: {
                   Keys: keys,
