@@ -2,7 +2,7 @@
  * The AWS SDK modules the adapters use, each loaded on first use with `require`. A Lambda function then loads only
  * the clients it builds (a function that reads DynamoDB never loads KMS, SQS or EventBridge), and loads them through
  * Node's CommonJS loader: the SDK ships CommonJS, which `require` loads about twice as fast as an ESM `import` of
- * the same package does (measured in docs/architecture.md, "Cold start"). Types come from the packages as usual.
+ * the same package does (docs/architecture.md, "Cold start"). Types come from the packages as usual.
  */
 // Not `createRequire`: the bundles' banner declares that name at their top (lib/bundling.ts).
 import { createRequire as createSdkRequire } from 'node:module';
