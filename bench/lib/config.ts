@@ -67,6 +67,12 @@ const schema = z.object({
     .string()
     .transform((value) => value.split(',').map((part) => part.trim()))
     .pipe(z.array(z.enum(CONTRACT_PRESET_NAMES)).min(1)),
+  /** §2: which runs (A, B, C, C', D, …; default all) — to repeat one while working on it. */
+  throughputRuns: z
+    .string()
+    .transform((value) => value.split(',').map((part) => part.trim().toUpperCase()))
+    .pipe(z.array(z.string().min(1)).min(1))
+    .optional(),
   /** Profile the main thread during §2 run A and §4 (self time by category; raw .cpuprofile next to the results). */
   cpuProfile: z.boolean(),
   /** Use a DynamoDB Local that persists to this directory (like `npm start`) instead of an in-memory one. */
@@ -129,6 +135,7 @@ export const parseBenchArgs = (argv: readonly string[]): BenchConfig => {
     only: { type: 'string' },
     out: { type: 'string' },
     'dynamodb-dir': { type: 'string' },
+    'throughput-runs': { type: 'string' },
     ...Object.fromEntries(Object.keys(FULL).map((key) => [key, { type: 'string' }])),
   } as const;
   let values: Record<string, string | boolean | undefined>;
@@ -166,6 +173,7 @@ export const parseBenchArgs = (argv: readonly string[]): BenchConfig => {
     variants: pick('variants'),
     cpuProfile: values['cpu-profile'] === true,
     dynamodbDir: typeof values['dynamodb-dir'] === 'string' ? values['dynamodb-dir'] : undefined,
+    throughputRuns: typeof values['throughput-runs'] === 'string' ? values['throughput-runs'] : undefined,
   });
   if (!parsed.success) {
     throw new BenchUsageError(

@@ -17,14 +17,25 @@ export interface OpStats {
 const WRITES = new Set(['Put', 'Update', 'Delete', 'BatchWrite', 'TransactWrite']);
 
 /**
- * `Put Ledger`, `Get Deliveries`, …: the command without its `Command` suffix and the logical table (the physical
+ * `Put Ledger`, `TransactWrite Ledger`, `Get Deliveries`, …: the command without its `Command` suffix and the logical table (the physical
  * names are `<prefix>-<Id>`, see functions/adapters/dynamodb/tables.ts).
  */
 const operationName = (command: unknown): { name: string; items: number } => {
   if (typeof command !== 'object' || command === null) return { name: 'unknown', items: 1 };
   const name = command.constructor.name.replace(/Command$/, '');
-  const input = (command as { input?: { TableName?: unknown; RequestItems?: Record<string, unknown> } })
-    .input;
+  const input = (
+    command as {
+      input?: {
+        TableName?: unknown;
+        RequestItems?: Record<string, unknown>;
+        TransactItems?: Array<Record<string, { TableName?: string }>>;
+      };
+    }
+  ).input;
+  if (input?.TransactItems) {
+    const first = Object.values(input.TransactItems[0] ?? {})[0]?.TableName ?? '';
+    return { name: `${name} ${first.split('-').pop()}`, items: input.TransactItems.length };
+  }
   if (input?.RequestItems) {
     const [tableName, request] = Object.entries(input.RequestItems)[0] ?? ['', []];
     const items = Array.isArray(request)

@@ -123,7 +123,8 @@ export const actionOverheadSection: Section = {
         infoRow('direct simulator leads/import p50 / p99', `${ms(sim.p50)} / ${ms(sim.p99)}`),
         targetRow(
           'our overhead p50 / p99',
-          `${ms(overhead.p50)} / ${ms(overhead.p99)}`,
+          // The direct call, measured alongside, is the baseline: machines here differ by about 2×.
+          `${ms(overhead.p50)} / ${ms(overhead.p99)} (p99 ×${(overhead.p99 / sim.p99).toFixed(1)} the direct call's)`,
           `p99 ≤ ${TARGET_P99_MS} ms`,
           overhead.p99 <= TARGET_P99_MS,
         ),
@@ -144,6 +145,7 @@ export const actionOverheadSection: Section = {
         details: {
           totalMs: total,
           directMs: sim,
+          overheadP99OverDirectP99: overhead.p99 / sim.p99,
           overheadMs: overhead,
           pairedOverheadMs: paired,
           dynamo,

@@ -234,6 +234,36 @@ export function isKonnektiveDateTime(text: string): boolean {
  * naming the value when the text is not such a wall time, or the zone is unknown.
  */
 export function parseKonnektiveDateTime(text: string, zone: string): ParsedWallTime {
+  const key = typeof text === 'string' ? `${zone}\u0000${text}` : undefined;
+  const known = key === undefined ? undefined : parsedWallTimes.get(key);
+  if (known !== undefined) {
+    // Fresh Dates each time: callers own what they get.
+    const alternatives = known.alternatives.map((ms) => new Date(ms));
+    return { instant: new Date(known.instant), alternatives, kind: known.kind };
+  }
+  const parsed = resolveWallTime(text, zone);
+  if (key !== undefined) {
+    if (parsedWallTimes.size >= MAX_REMEMBERED_WALL_TIMES) parsedWallTimes.clear();
+    parsedWallTimes.set(key, {
+      instant: parsed.instant.getTime(),
+      alternatives: parsed.alternatives.map((date) => date.getTime()),
+      kind: parsed.kind,
+    });
+  }
+  return parsed;
+}
+
+/**
+ * Wall times already read, per zone: a poll reads each record's dates several times (window filter, ordering,
+ * classification, the payload), and each reading costs a handful of `Intl` calls. Bounded; cleared when full.
+ */
+const parsedWallTimes = new Map<
+  string,
+  { instant: number; alternatives: number[]; kind: ParsedWallTime['kind'] }
+>();
+const MAX_REMEMBERED_WALL_TIMES = 20_000;
+
+function resolveWallTime(text: string, zone: string): ParsedWallTime {
   const parsed = typeof text === 'string' ? parseWallText(text.trim()) : undefined;
   if (parsed === undefined) {
     throw new RangeError(`"${String(text)}" is not a Konnektive date-time (YYYY-MM-DD HH:MM:SS)`);
@@ -269,8 +299,17 @@ export function parseKonnektiveDateTime(text: string, zone: string): ParsedWallT
  * moves forward by the gap, so its printed wall time is the real one). Throws the parser's `RangeError`.
  */
 export function konnektiveDateTimeToIso(text: string, zone: string): string {
-  return formatIsoWithOffset(parseKonnektiveDateTime(text, zone).instant, zone);
+  const key = `${zone}\u0000${text}`;
+  const known = isoWallTimes.get(key);
+  if (known !== undefined) return known;
+  const iso = formatIsoWithOffset(parseKonnektiveDateTime(text, zone).instant, zone);
+  if (isoWallTimes.size >= MAX_REMEMBERED_WALL_TIMES) isoWallTimes.clear();
+  isoWallTimes.set(key, iso);
+  return iso;
 }
+
+/** Wall times already printed as ISO-8601 (each record's dates go into every payload built from it). */
+const isoWallTimes = new Map<string, string>();
 
 /**
  * Splits an inclusive UTC range into per-local-day Konnektive windows, in instant order.

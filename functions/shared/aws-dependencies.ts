@@ -1,11 +1,11 @@
 /**
  * The AWS wiring, in one place: the container every Lambda entry builds its handler from. Each part is built on
  * first use and kept for the life of the process (one DynamoDB document client, one KMS client, …), and each reads
- * only its own configuration, so a function fails at cold start naming a variable it needs and was not given.
+ * only its own configuration, so a function fails at cold start naming a variable it needs and was not given. The
+ * SDK packages themselves load with the first client built from them (functions/adapters/aws-sdk.ts), so a function
+ * loads only the clients it uses.
  */
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { awsSdk } from '../adapters/aws-sdk.js';
 import { KmsCredentialCipher } from '../adapters/crypto/kms-credential-cipher.js';
 import {
   createDocumentClient,
@@ -56,7 +56,7 @@ export const createAwsDependencies = (env?: Env): Dependencies => {
     monitor: () => loadConfig(monitorConfig, env),
   });
   const region = () => config.storage.AWS_REGION;
-  const sqs = lazily({ client: () => new SQSClient({ region: region() }) });
+  const sqs = lazily({ client: () => new awsSdk.sqs.SQSClient({ region: region() }) });
   // One document client (one connection pool) for the stores and the hook rates.
   const dynamo = lazily({
     client: () => createDocumentClient({ endpoint: config.storage.DYNAMODB_ENDPOINT, region: region() }),
@@ -69,7 +69,7 @@ export const createAwsDependencies = (env?: Env): Dependencies => {
       }),
     cipher: () =>
       cachingDecryption(
-        new KmsCredentialCipher(new KMSClient({ region: region() }), config.cipher.KMS_KEY_ID),
+        new KmsCredentialCipher(new awsSdk.kms.KMSClient({ region: region() }), config.cipher.KMS_KEY_ID),
         {
           clock: systemClock,
         },
@@ -80,7 +80,10 @@ export const createAwsDependencies = (env?: Env): Dependencies => {
     egressIps: () => config.konnektive.EGRESS_IPS,
     hookAllowlist: () => config.hook.HOOK_URL_ALLOWLIST,
     publisher: () =>
-      new EventBridgePublisher(new EventBridgeClient({ region: region() }), config.poll.EVENT_BUS_NAME),
+      new EventBridgePublisher(
+        new awsSdk.eventBridge.EventBridgeClient({ region: region() }),
+        config.poll.EVENT_BUS_NAME,
+      ),
     pollQueue: () => new SqsPollRequestQueue(sqs.client, config.dispatch.POLL_QUEUE_URL),
     deliveryQueue: () =>
       new SqsDeliveryQueue(sqs.client, config.delivery.DELIVERY_QUEUE_URL, config.delivery.DELIVERY_DLQ_URL),

@@ -3,7 +3,6 @@
  * parsing with size and schema checks, and bearer-token authentication.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
@@ -14,7 +13,7 @@ import type { ConnectionStore, TokenStore } from '../core/ports.js';
 import { tokenHashOf } from '../core/session/create-session.js';
 import { API_TIME_LIMITS } from '../handlers/catalog.js';
 import { errorBody, HttpError, toHttpError } from './http-errors.js';
-import { logger, publishMetrics, tracer } from './observability.js';
+import { logger, publishMetrics, traceInvocation } from './observability.js';
 
 export type ApiEvent = APIGatewayProxyEventV2;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -48,7 +47,7 @@ export const httpErrorMapper = (): MiddlewareObj<ApiEvent, ApiResult> => ({
 /** Wraps an API route: the standard middy chain around `route`. */
 export const apiHandler = (route: (event: ApiEvent, context: Context) => Promise<ApiResult>) =>
   middy<ApiEvent, ApiResult>()
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(traceInvocation())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(publishMetrics())
     .use(httpErrorMapper())

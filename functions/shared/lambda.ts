@@ -3,16 +3,15 @@
  * event source retries; SQS handlers report partial batch failures instead of failing whole batches.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { logger, publishMetrics, tracer } from './observability.js';
+import { logger, publishMetrics, traceInvocation } from './observability.js';
 
 export const backgroundHandler = <TEvent, TResult>(
   handler: (event: TEvent, context: Context) => Promise<TResult>,
 ) =>
   middy<TEvent, TResult>()
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(traceInvocation())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(publishMetrics())
     .handler(handler);

@@ -1,10 +1,11 @@
 /**
  * Powertools logger, metrics and tracer, created once per process. The logger redacts credentials, tokens and card
- * data wherever they appear in a log item, so a careless `logger.info('x', { body })` still leaks nothing.
+ * data wherever they appear in a log item, so a careless `logger.info('x', { body })` still leaks nothing. The tracer
+ * is loaded only where invocations are traced (see `tracingEnabled`).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { MiddlewareObj } from '@middy/core';
 import type { DetectedEvent } from '../core/model.js';
 import { loadConfig, powertoolsConfig } from './config.js';
 import { METRICS, type MetricDimensions, type MetricName } from './telemetry.js';
@@ -34,7 +35,35 @@ export const redactReplacer = (key: string, value: unknown): unknown => {
 
 export const logger = new Logger({ serviceName, jsonReplacerFn: redactReplacer });
 export const metrics = new Metrics({ namespace, serviceName });
-export const tracer = new Tracer({ serviceName });
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Whether this process traces invocations, decided as the Powertools tracer decides: in Lambda (`AWS_EXECUTION_ENV`
+ * set, not Amplify's mock, not SAM local) unless `POWERTOOLS_TRACE_ENABLED` is `false`. The stack turns on active
+ * tracing; the local runtime sets `POWERTOOLS_TRACE_ENABLED=false`.
+ */
+export const tracingEnabled = (env: Env = process.env): boolean =>
+  env.POWERTOOLS_TRACE_ENABLED?.toLowerCase() !== 'false' &&
+  (env.AWS_EXECUTION_ENV ?? '') !== '' &&
+  env.AWS_EXECUTION_ENV !== 'AWS_Lambda_amplify-mock' &&
+  (env.AWS_SAM_LOCAL ?? '') === '';
+
+/**
+ * The tracer, loaded during module init where invocations are traced (a Lambda cold start pays for it then, not in
+ * its first request), and never loaded elsewhere.
+ */
+const tracing = tracingEnabled() ? (await import('./tracing.js')).createTracing(serviceName) : undefined;
+
+/** Whether the X-Ray tracer was loaded in this process. */
+export const tracerLoaded = (): boolean => tracing !== undefined;
+
+/**
+ * The first middleware of every chain: Powertools' `captureLambdaHandler` where invocations are traced (no
+ * response in the trace: it holds customer data), a no-op otherwise (middy wants at least one hook).
+ */
+export const traceInvocation = <TEvent, TResult>(): MiddlewareObj<TEvent, TResult> =>
+  tracing?.middleware() ?? { before: () => undefined };
 
 /** Dimension values as trailing arguments: none for an undimensioned metric, required for a dimensioned one. */
 type DimensionArgs<N extends MetricName> = (typeof METRICS)[N]['dimensions'] extends readonly []

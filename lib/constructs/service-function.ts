@@ -50,8 +50,7 @@ export const DEFAULT_BUNDLING: nodejs.BundlingOptions = {
   minify: LAMBDA_BUNDLE.minify,
   sourceMap: LAMBDA_BUNDLE.sourceMap,
   sourceMapMode: nodejs.SourceMapMode.DEFAULT,
-  // Stack traces need file names and lines, not the sources: keeps the asset small.
-  sourcesContent: false,
+  sourcesContent: LAMBDA_BUNDLE.sourcesContent,
   externalModules: [...LAMBDA_BUNDLE.external],
   banner: LAMBDA_BUNDLE.banner,
 };

@@ -432,3 +432,28 @@ describe('zoned-time properties', () => {
     );
   });
 });
+
+describe('wall times read again', () => {
+  it('give the same answer as the first reading, in Dates of their own', () => {
+    const first = parseKonnektiveDateTime('2026-11-01 01:30:00', 'America/New_York');
+    first.instant.setTime(0);
+    first.alternatives[1]?.setTime(0);
+    const again = parseKonnektiveDateTime('2026-11-01 01:30:00', 'America/New_York');
+    expect(again.kind).toBe('ambiguous');
+    expect(again.alternatives.map((date) => date.toISOString())).toEqual([
+      '2026-11-01T05:30:00.000Z',
+      '2026-11-01T06:30:00.000Z',
+    ]);
+    expect(again.instant.toISOString()).toBe('2026-11-01T05:30:00.000Z');
+    expect(konnektiveDateTimeToIso('2026-11-01 01:30:00', 'America/New_York')).toBe(
+      '2026-11-01T01:30:00-04:00',
+    );
+    expect(konnektiveDateTimeToIso('2026-11-01 01:30:00', 'America/New_York')).toBe(
+      '2026-11-01T01:30:00-04:00',
+    );
+    // Per zone: the same text elsewhere is another instant.
+    expect(parseKonnektiveDateTime('2026-11-01 01:30:00', 'UTC').instant.toISOString()).toBe(
+      '2026-11-01T01:30:00.000Z',
+    );
+  });
+});

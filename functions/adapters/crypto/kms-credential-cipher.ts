@@ -3,8 +3,9 @@
  * `{connectionId}`, so a ciphertext copied onto another connection's item does not decrypt (and CloudTrail shows
  * which connection each Decrypt served).
  */
-import { DecryptCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import type { CredentialCipher } from '../../core/ports.js';
+import { awsSdk } from '../aws-sdk.js';
 import { CredentialCipherError } from './errors.js';
 
 export class KmsCredentialCipher implements CredentialCipher {
@@ -17,7 +18,7 @@ export class KmsCredentialCipher implements CredentialCipher {
   async encrypt(plaintext: string, context: { connectionId: string }): Promise<string> {
     try {
       const output = await this.kms.send(
-        new EncryptCommand({
+        new awsSdk.kms.EncryptCommand({
           KeyId: this.keyId,
           Plaintext: Buffer.from(plaintext, 'utf8'),
           EncryptionContext: { connectionId: context.connectionId },
@@ -36,7 +37,7 @@ export class KmsCredentialCipher implements CredentialCipher {
   async decrypt(ciphertext: string, context: { connectionId: string }): Promise<string> {
     try {
       const output = await this.kms.send(
-        new DecryptCommand({
+        new awsSdk.kms.DecryptCommand({
           KeyId: this.keyId,
           CiphertextBlob: Buffer.from(ciphertext, 'base64'),
           EncryptionContext: { connectionId: context.connectionId },

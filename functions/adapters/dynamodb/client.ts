@@ -1,8 +1,9 @@
 /**
  * Building the DynamoDB clients once per process (module scope in handlers, once in the local runtime).
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { awsSdk } from '../aws-sdk.js';
 
 /** Where to reach DynamoDB. */
 export interface DynamoDbClientOptions {
@@ -20,7 +21,7 @@ const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as 
  * handshake per call would dominate the latency of the small conditional writes this service does.
  */
 export const createDynamoDbClient = ({ endpoint, region }: DynamoDbClientOptions = {}): DynamoDBClient =>
-  new DynamoDBClient({
+  new awsSdk.dynamodb.DynamoDBClient({
     requestHandler: { httpAgent: { keepAlive: true }, httpsAgent: { keepAlive: true } },
     ...(endpoint === undefined
       ? region === undefined
@@ -34,6 +35,6 @@ export const createDynamoDbClient = ({ endpoint, region }: DynamoDbClientOptions
  * absent lease) be passed as `undefined` instead of failing marshalling.
  */
 export const createDocumentClient = (options: DynamoDbClientOptions = {}): DynamoDBDocumentClient =>
-  DynamoDBDocumentClient.from(createDynamoDbClient(options), {
+  awsSdk.documents.DynamoDBDocumentClient.from(createDynamoDbClient(options), {
     marshallOptions: { removeUndefinedValues: true },
   });

@@ -1,8 +1,9 @@
-import { type DynamoDBDocumentClient, GetCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { type ContractFindings, contractFindingsSchema } from '../../core/contract/findings.js';
 import type { Connection } from '../../core/model.js';
 import type { ConnectionStore } from '../../core/ports.js';
+import { awsSdk } from '../aws-sdk.js';
 import { conditional, guard } from './errors.js';
 import { collectItems, type PagedStoreOptions, parseItem } from './items.js';
 
@@ -37,7 +38,7 @@ export class DynamoDbConnectionStore implements ConnectionStore {
     const context = { operation: 'ConnectionStore.upsert', tableName: this.tableName };
     const output = await guard(context, () =>
       this.client.send(
-        new UpdateCommand({
+        new awsSdk.documents.UpdateCommand({
           TableName: this.tableName,
           Key: { connectionId: input.connectionId },
           UpdateExpression:
@@ -73,7 +74,11 @@ export class DynamoDbConnectionStore implements ConnectionStore {
     const context = { operation: 'ConnectionStore.get', tableName: this.tableName };
     const output = await guard(context, () =>
       this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: { connectionId }, ConsistentRead: true }),
+        new awsSdk.documents.GetCommand({
+          TableName: this.tableName,
+          Key: { connectionId },
+          ConsistentRead: true,
+        }),
       ),
     );
     return output.Item === undefined ? undefined : parseItem(connectionItem, output.Item, context);
@@ -86,7 +91,7 @@ export class DynamoDbConnectionStore implements ConnectionStore {
   async setStatus(connectionId: string, status: Connection['status'], now: Date): Promise<void> {
     await conditional({ operation: 'ConnectionStore.setStatus', tableName: this.tableName }, () =>
       this.client.send(
-        new UpdateCommand({
+        new awsSdk.documents.UpdateCommand({
           TableName: this.tableName,
           Key: { connectionId },
           UpdateExpression: 'SET #status = :status, #updatedAt = :now',
@@ -107,7 +112,7 @@ export class DynamoDbConnectionStore implements ConnectionStore {
     const findings = contractFindingsSchema.parse(contract);
     await conditional({ operation: 'ConnectionStore.setContract', tableName: this.tableName }, () =>
       this.client.send(
-        new UpdateCommand({
+        new awsSdk.documents.UpdateCommand({
           TableName: this.tableName,
           Key: { connectionId },
           UpdateExpression: 'SET #contract = :contract, #updatedAt = :now',
@@ -129,7 +134,7 @@ export class DynamoDbConnectionStore implements ConnectionStore {
       { operation: 'ConnectionStore.requestRetest', tableName: this.tableName },
       async () => {
         await this.client.send(
-          new UpdateCommand({
+          new awsSdk.documents.UpdateCommand({
             TableName: this.tableName,
             Key: { connectionId },
             UpdateExpression: 'SET #retestRequestedAt = :now',
@@ -149,7 +154,7 @@ export class DynamoDbConnectionStore implements ConnectionStore {
   async takeRetest(connectionId: string): Promise<boolean> {
     return conditional({ operation: 'ConnectionStore.takeRetest', tableName: this.tableName }, async () => {
       await this.client.send(
-        new UpdateCommand({
+        new awsSdk.documents.UpdateCommand({
           TableName: this.tableName,
           Key: { connectionId },
           UpdateExpression: 'REMOVE #retestRequestedAt',
@@ -165,7 +170,10 @@ export class DynamoDbConnectionStore implements ConnectionStore {
     const context = { operation: 'ConnectionStore.list', tableName: this.tableName };
     const items = await guard(context, () =>
       collectItems(
-        paginateScan({ client: this.client, pageSize: this.options.pageSize }, { TableName: this.tableName }),
+        awsSdk.documents.paginateScan(
+          { client: this.client, pageSize: this.options.pageSize },
+          { TableName: this.tableName },
+        ),
       ),
     );
     return items.map((item) => parseItem(connectionItem, item, context));

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { type Cursor, STREAMS, type Stream } from '../../core/model.js';
 import { CursorConflictError, type CursorStore } from '../../core/ports.js';
@@ -8,6 +8,7 @@ import {
   streamProgressSchema,
   streamStrategySchema,
 } from '../../core/triggers/cursor-state.js';
+import { awsSdk } from '../aws-sdk.js';
 import { conditional, guard } from './errors.js';
 import { collectItems, type PagedStoreOptions, parseItem, parseOldItem } from './items.js';
 
@@ -52,7 +53,11 @@ export class DynamoDbCursorStore implements CursorStore {
     const context = { operation: 'CursorStore.get', tableName: this.tableName };
     const output = await guard(context, () =>
       this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: { connectionId, stream }, ConsistentRead: true }),
+        new awsSdk.documents.GetCommand({
+          TableName: this.tableName,
+          Key: { connectionId, stream },
+          ConsistentRead: true,
+        }),
       ),
     );
     return output.Item === undefined ? undefined : parseItem(cursorItem, output.Item, context);
@@ -75,7 +80,7 @@ export class DynamoDbCursorStore implements CursorStore {
     const nowMs = args.now.getTime();
     const result = await conditional(context, () =>
       this.client.send(
-        new UpdateCommand({
+        new awsSdk.documents.UpdateCommand({
           TableName: this.tableName,
           Key: { connectionId: args.connectionId, stream: args.stream },
           UpdateExpression:
@@ -128,7 +133,7 @@ export class DynamoDbCursorStore implements CursorStore {
     if (args.progress !== undefined) extra.push(['progress', streamProgressSchema.parse(args.progress)]);
     const result = await conditional(context, () =>
       this.client.send(
-        new UpdateCommand({
+        new awsSdk.documents.UpdateCommand({
           TableName: this.tableName,
           Key: { connectionId: args.connectionId, stream: args.stream },
           UpdateExpression:
@@ -182,7 +187,7 @@ export class DynamoDbCursorStore implements CursorStore {
     const context = { operation: 'CursorStore.renewLease', tableName: this.tableName };
     const result = await conditional(context, () =>
       this.client.send(
-        new UpdateCommand({
+        new awsSdk.documents.UpdateCommand({
           TableName: this.tableName,
           Key: { connectionId: args.connectionId, stream: args.stream },
           UpdateExpression: 'SET #leaseExpiresAt = :leaseExpiresAt',
@@ -211,7 +216,7 @@ export class DynamoDbCursorStore implements CursorStore {
   async reset(args: { connectionId: string; stream: Stream; hwm: string; now: Date }): Promise<void> {
     await guard({ operation: 'CursorStore.reset', tableName: this.tableName }, () =>
       this.client.send(
-        new UpdateCommand({
+        new awsSdk.documents.UpdateCommand({
           TableName: this.tableName,
           Key: { connectionId: args.connectionId, stream: args.stream },
           UpdateExpression:
@@ -238,7 +243,7 @@ export class DynamoDbCursorStore implements CursorStore {
   async releaseLease(connectionId: string, stream: Stream, owner: string): Promise<void> {
     await conditional({ operation: 'CursorStore.releaseLease', tableName: this.tableName }, () =>
       this.client.send(
-        new UpdateCommand({
+        new awsSdk.documents.UpdateCommand({
           TableName: this.tableName,
           Key: { connectionId, stream },
           UpdateExpression: 'REMOVE #leaseOwner, #leaseExpiresAt',
@@ -258,7 +263,10 @@ export class DynamoDbCursorStore implements CursorStore {
     const context = { operation: 'CursorStore.list', tableName: this.tableName };
     const items = await guard(context, () =>
       collectItems(
-        paginateScan({ client: this.client, pageSize: this.options.pageSize }, { TableName: this.tableName }),
+        awsSdk.documents.paginateScan(
+          { client: this.client, pageSize: this.options.pageSize },
+          { TableName: this.tableName },
+        ),
       ),
     );
     return items.map((item) => parseItem(cursorItem, item, context));

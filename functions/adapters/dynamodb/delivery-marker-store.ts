@@ -1,5 +1,6 @@
-import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryMarkerStore } from '../../core/ports.js';
+import { awsSdk } from '../aws-sdk.js';
 import { Batcher } from './batcher.js';
 import { guard, StoreError } from './errors.js';
 import { epochSeconds } from './items.js';
@@ -66,7 +67,7 @@ export class DynamoDbDeliveryMarkerStore implements DeliveryMarkerStore {
       if (round > 0) await pause(round);
       const output = await guard(context, () =>
         this.client.send(
-          new BatchGetCommand({
+          new awsSdk.documents.BatchGetCommand({
             RequestItems: {
               [this.tableName]: {
                 Keys: pending,
@@ -94,7 +95,9 @@ export class DynamoDbDeliveryMarkerStore implements DeliveryMarkerStore {
       if (round === MAX_ROUNDS) throw this.unprocessed(context, pending.length);
       if (round > 0) await pause(round);
       const output = await guard(context, () =>
-        this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } })),
+        this.client.send(
+          new awsSdk.documents.BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+        ),
       );
       pending = (output.UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
     }

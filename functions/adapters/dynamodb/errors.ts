@@ -6,16 +6,8 @@
  * whether retrying can help, so callers (SQS/EventBridge redelivery, the poller's next tick) decide without
  * importing AWS types.
  */
-import {
-  type AttributeValue,
-  ConditionalCheckFailedException,
-  InternalServerError,
-  LimitExceededException,
-  ProvisionedThroughputExceededException,
-  RequestLimitExceeded,
-  ThrottlingException,
-  TransactionConflictException,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { awsSdk } from '../aws-sdk.js';
 
 /** Where a failure happened, for the message and for logs. */
 export interface StoreErrorContext {
@@ -70,12 +62,12 @@ const NETWORK_ERROR_CODES = new Set([
 /** Throttling, server faults and network failures are worth retrying; validation and missing tables are not. */
 export const isRetryableSdkError = (error: unknown): boolean => {
   if (
-    error instanceof ProvisionedThroughputExceededException ||
-    error instanceof RequestLimitExceeded ||
-    error instanceof ThrottlingException ||
-    error instanceof LimitExceededException ||
-    error instanceof InternalServerError ||
-    error instanceof TransactionConflictException
+    error instanceof awsSdk.dynamodb.ProvisionedThroughputExceededException ||
+    error instanceof awsSdk.dynamodb.RequestLimitExceeded ||
+    error instanceof awsSdk.dynamodb.ThrottlingException ||
+    error instanceof awsSdk.dynamodb.LimitExceededException ||
+    error instanceof awsSdk.dynamodb.InternalServerError ||
+    error instanceof awsSdk.dynamodb.TransactionConflictException
   ) {
     return true;
   }
@@ -130,7 +122,8 @@ export const conditional = async <T>(
   try {
     return { ok: true, output: await call() };
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return { ok: false, oldItem: error.Item };
+    if (error instanceof awsSdk.dynamodb.ConditionalCheckFailedException)
+      return { ok: false, oldItem: error.Item };
     throw toStoreError(error, context);
   }
 };

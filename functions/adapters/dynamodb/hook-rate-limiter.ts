@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { HookRateLimiter, RateBooking } from '../../core/ports.js';
 import {
@@ -8,6 +8,7 @@ import {
   type HookRateState,
   restrictWindows,
 } from '../../core/triggers/hook-rate.js';
+import { awsSdk } from '../aws-sdk.js';
 import { conditional, StoreError } from './errors.js';
 import { epochSeconds, parseOldItem } from './items.js';
 
@@ -97,7 +98,7 @@ export class DynamoDbHookRateLimiter implements HookRateLimiter {
       const expiresAt = new Date(Math.max(state.window, state.restrictedUntil, now.getTime()) + IDLE_TTL_MS);
       const result = await conditional(context, () =>
         this.client.send(
-          new PutCommand({
+          new awsSdk.documents.PutCommand({
             TableName: this.tableName,
             Item: { urlHash, ...state, version, expiresAt: epochSeconds(expiresAt) },
             ConditionExpression: current ? '#version = :expected' : 'attribute_not_exists(#urlHash)',

@@ -1,7 +1,8 @@
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { IdempotencyRecord } from '../../core/model.js';
 import type { IdempotencyClaim, IdempotencyStore } from '../../core/ports.js';
+import { awsSdk } from '../aws-sdk.js';
 import { conditional, StoreError } from './errors.js';
 import { epochSeconds, parseItem, parseOldItem } from './items.js';
 
@@ -49,7 +50,7 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
     const nowSeconds = epochSeconds(args.now);
     const result = await conditional(context, () =>
       this.client.send(
-        new PutCommand({
+        new awsSdk.documents.PutCommand({
           TableName: this.tableName,
           Item: {
             key: args.key,
@@ -91,7 +92,7 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
     const context = { operation: 'IdempotencyStore.complete', tableName: this.tableName };
     const result = await conditional(context, () =>
       this.client.send(
-        new UpdateCommand({
+        new awsSdk.documents.UpdateCommand({
           TableName: this.tableName,
           Key: { key: args.key },
           UpdateExpression: 'SET #status = :completed, #responseJson = :responseJson',
@@ -116,7 +117,7 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
   async release(key: string): Promise<void> {
     await conditional({ operation: 'IdempotencyStore.release', tableName: this.tableName }, () =>
       this.client.send(
-        new DeleteCommand({
+        new awsSdk.documents.DeleteCommand({
           TableName: this.tableName,
           Key: { key },
           ConditionExpression: '#status = :inProgress',

@@ -1,12 +1,4 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  paginateQuery,
-  paginateScan,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import {
   type EventType,
@@ -19,6 +11,7 @@ import {
   type Trigger,
 } from '../../core/model.js';
 import type { SubscriptionStore } from '../../core/ports.js';
+import { awsSdk } from '../aws-sdk.js';
 import { conditional, guard, SubscriptionExistsError } from './errors.js';
 import { collectItems, type PagedStoreOptions, parseItem, parseOldItem } from './items.js';
 
@@ -56,7 +49,7 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
     const context = { operation: 'SubscriptionStore.put', tableName: this.tableName };
     const result = await conditional(context, () =>
       this.client.send(
-        new PutCommand({
+        new awsSdk.documents.PutCommand({
           TableName: this.tableName,
           Item: {
             connectionId: subscription.connectionId,
@@ -83,7 +76,7 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
     const context = { operation: 'SubscriptionStore.get', tableName: this.tableName };
     const output = await guard(context, () =>
       this.client.send(
-        new GetCommand({
+        new awsSdk.documents.GetCommand({
           TableName: this.tableName,
           Key: { connectionId, subscriptionId },
           ConsistentRead: true,
@@ -97,7 +90,7 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
   async delete(connectionId: string, subscriptionId: string): Promise<boolean> {
     const output = await guard({ operation: 'SubscriptionStore.delete', tableName: this.tableName }, () =>
       this.client.send(
-        new DeleteCommand({
+        new awsSdk.documents.DeleteCommand({
           TableName: this.tableName,
           Key: { connectionId, subscriptionId },
           ReturnValues: 'ALL_OLD',
@@ -137,7 +130,7 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
     const context = { operation: 'SubscriptionStore.listActiveStreams', tableName: this.tableName };
     const items = await guard(context, () =>
       collectItems(
-        paginateScan(
+        awsSdk.documents.paginateScan(
           { client: this.client, pageSize: this.options.pageSize },
           {
             TableName: this.tableName,
@@ -159,7 +152,9 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
   private async query(operation: string, input: QueryCommandInput): Promise<Subscription[]> {
     const context = { operation, tableName: this.tableName };
     const items = await guard(context, () =>
-      collectItems(paginateQuery({ client: this.client, pageSize: this.options.pageSize }, input)),
+      collectItems(
+        awsSdk.documents.paginateQuery({ client: this.client, pageSize: this.options.pageSize }, input),
+      ),
     );
     return items.map((item) => parseItem(subscriptionItem, item, context));
   }

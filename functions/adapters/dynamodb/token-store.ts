@@ -1,7 +1,8 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { TokenRecord } from '../../core/model.js';
 import type { TokenStore } from '../../core/ports.js';
+import { awsSdk } from '../aws-sdk.js';
 import { guard } from './errors.js';
 import { parseItem } from './items.js';
 
@@ -22,7 +23,7 @@ export class DynamoDbTokenStore implements TokenStore {
   async put(record: TokenRecord): Promise<void> {
     await guard({ operation: 'TokenStore.put', tableName: this.tableName }, () =>
       this.client.send(
-        new PutCommand({
+        new awsSdk.documents.PutCommand({
           TableName: this.tableName,
           Item: {
             tokenHash: record.tokenHash,
@@ -39,7 +40,11 @@ export class DynamoDbTokenStore implements TokenStore {
     const context = { operation: 'TokenStore.get', tableName: this.tableName };
     const output = await guard(context, () =>
       this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: { tokenHash }, ConsistentRead: true }),
+        new awsSdk.documents.GetCommand({
+          TableName: this.tableName,
+          Key: { tokenHash },
+          ConsistentRead: true,
+        }),
       ),
     );
     return output.Item === undefined ? undefined : parseItem(tokenItem, output.Item, context);
@@ -47,7 +52,7 @@ export class DynamoDbTokenStore implements TokenStore {
 
   async delete(tokenHash: string): Promise<void> {
     await guard({ operation: 'TokenStore.delete', tableName: this.tableName }, () =>
-      this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { tokenHash } })),
+      this.client.send(new awsSdk.documents.DeleteCommand({ TableName: this.tableName, Key: { tokenHash } })),
     );
   }
 }

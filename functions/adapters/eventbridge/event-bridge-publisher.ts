@@ -2,13 +2,10 @@
  * EventPublisher on an EventBridge bus: PutEvents in batches of ≤ 10 entries (and ≤ 256 KB), retrying entries
  * that failed inside a partially successful batch; resolves only when every event was accepted.
  */
-import {
-  type EventBridgeClient,
-  PutEventsCommand,
-  type PutEventsRequestEntry,
-} from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { DetectedEvent } from '../../core/model.js';
 import type { EventPublisher } from '../../core/ports.js';
+import { awsSdk } from '../aws-sdk.js';
 
 export const EVENT_SOURCE = 'konnektive-zapier';
 export const EVENT_DETAIL_TYPE = 'KonnektiveEventDetected';
@@ -44,7 +41,7 @@ export class EventBridgePublisher implements EventPublisher {
     let pending = events;
     for (let attempt = 1; ; attempt++) {
       const response = await this.client.send(
-        new PutEventsCommand({ Entries: pending.map((event) => this.entry(event)) }),
+        new awsSdk.eventBridge.PutEventsCommand({ Entries: pending.map((event) => this.entry(event)) }),
       );
       if (!response.FailedEntryCount) return;
       const entries = response.Entries ?? [];

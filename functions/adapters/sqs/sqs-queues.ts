@@ -2,11 +2,12 @@
  * SQS adapters: the poll-request queue the dispatcher fills, and the delivery queue (retries and deferrals as
  * delayed messages, explicit dead-lettering once the retry horizon is over).
  */
-import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DeliveryQueue } from '../../core/ports.js';
 import { queueDelaySeconds } from '../../core/triggers/deliver.js';
 import type { PollRequestQueue, QueuedPollRequest } from '../../core/triggers/dispatch.js';
 import type { DeliveryMessage } from '../../core/triggers/schemas.js';
+import { awsSdk } from '../aws-sdk.js';
 
 /** Entries per SendMessageBatch and bytes per batch (SQS allows 10 entries and 256 KiB in all). */
 const MAX_BATCH_ENTRIES = 10;
@@ -23,7 +24,9 @@ const sendAll = async (
   let bytes = 0;
   const flush = async () => {
     if (batch.length === 0) return;
-    const response = await client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch }));
+    const response = await client.send(
+      new awsSdk.sqs.SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch }),
+    );
     if (response.Failed && response.Failed.length > 0) {
       throw new Error(`SQS refused ${response.Failed.length} ${what}: ${response.Failed[0]?.Message ?? ''}`);
     }
@@ -89,7 +92,7 @@ export class SqsDeliveryQueue implements DeliveryQueue {
 
   async deadLetter(body: DeliveryMessage | string, reason: string): Promise<void> {
     await this.client.send(
-      new SendMessageCommand({
+      new awsSdk.sqs.SendMessageCommand({
         QueueUrl: this.deadLetterQueueUrl,
         MessageBody: typeof body === 'string' ? body : JSON.stringify(body),
         MessageAttributes: { reason: { DataType: 'String', StringValue: reason.slice(0, 256) } },

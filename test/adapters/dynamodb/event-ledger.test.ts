@@ -1,5 +1,5 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoDbEventLedger } from '../../../functions/adapters/dynamodb/event-ledger.js';
 import { createTestTables, id, type TestTables } from './support.js';
 
@@ -12,8 +12,10 @@ beforeAll(async () => {
 });
 afterAll(() => tables.dispose());
 
-const T0 = new Date('2025-03-01T10:00:00.000Z');
 const DAY_MS = 86_400_000;
+// Ahead of the real clock: DynamoDB Local sweeps items whose TTL attribute lies in the real past, which would make
+// entries of a fixed past date vanish mid-test.
+const T0 = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + DAY_MS);
 const at = (offsetMs: number) => new Date(T0.getTime() + offsetMs);
 
 const record = (
@@ -95,7 +97,7 @@ describe('DynamoDbEventLedger', () => {
   it('stores expiresAt in epoch seconds, the unit DynamoDB TTL reads', async () => {
     const connectionId = id('conn');
     const eventId = id('order.NEW_SALE');
-    const expiresAt = new Date('2026-04-05T06:07:08.999Z');
+    const expiresAt = new Date(T0.getTime() + 400 * DAY_MS + 8_999);
     await ledger.record({ connectionId, eventId, firstSeenAt: T0, cursorVersion: 2, expiresAt });
     const raw = await tables.raw.send(
       new GetItemCommand({
@@ -110,5 +112,53 @@ describe('DynamoDbEventLedger', () => {
       cursorVersion: { N: '2' },
       expiresAt: { N: String(Math.floor(expiresAt.getTime() / 1000)) },
     });
+  });
+
+  it('records concurrent calls as one transaction of conditional puts, each entry decided on its own', async () => {
+    const connectionId = id('conn');
+    const ids = Array.from({ length: 20 }, (_, i) => id(`order.NEW_SALE-${i}`));
+    const seen = ids.slice(0, 4);
+    const expired = ids[4] as string;
+    for (const eventId of seen) await record(connectionId, eventId, T0, 1);
+    await record(connectionId, expired, T0, 1, 1_000);
+    const duplicate = ids[10] as string;
+    const send = vi.spyOn(tables.doc, 'send');
+    try {
+      const later = at(60_000);
+      const outcomes = await Promise.all(
+        [...ids, duplicate].map((eventId, index) =>
+          record(connectionId, eventId, later, 2 + (index === 20 ? 1 : 0)),
+        ),
+      );
+      const commands = send.mock.calls.map(([command]) => command.constructor.name);
+      // The first transaction is cancelled by the 4 live entries; the 16 others (the expired one included) go
+      // again as one; the repeated id waits for a round of its own (alone: a plain put).
+      expect(commands).toEqual(['TransactWriteCommand', 'TransactWriteCommand', 'PutCommand']);
+      for (const [index, eventId] of [...ids, duplicate].entries()) {
+        if (seen.includes(eventId)) {
+          expect(outcomes[index]).toEqual({
+            status: 'seen',
+            firstSeenAt: T0.toISOString(),
+            cursorVersion: 1,
+          });
+        } else if (index === 20) {
+          expect(outcomes[index]).toEqual({
+            status: 'seen',
+            firstSeenAt: later.toISOString(),
+            cursorVersion: 2,
+          });
+        } else {
+          expect(outcomes[index]).toEqual({ status: 'new' });
+        }
+      }
+      // Each new entry was written with its own data.
+      expect(await record(connectionId, expired, at(120_000), 9)).toEqual({
+        status: 'seen',
+        firstSeenAt: later.toISOString(),
+        cursorVersion: 2,
+      });
+    } finally {
+      send.mockRestore();
+    }
   });
 });
