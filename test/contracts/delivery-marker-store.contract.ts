@@ -14,16 +14,4 @@ export const deliveryMarkerStoreContract = (stores: StoresUnderTest) =>
       expect(await deliveries.has(subscriptionId, 'evt-2')).toBe(false);
       expect(await deliveries.has(freshId('sub'), 'evt-1')).toBe(false);
     });
-
-    it('still counts a marker past its expiry (it proves an old delivery)', async () => {
-      const { deliveries } = stores();
-      const subscriptionId = freshId('sub');
-      await deliveries.mark(
-        subscriptionId,
-        'evt-1',
-        new Date('2020-01-01T00:00:00Z'),
-        new Date('2020-01-02T00:00:00Z'),
-      );
-      expect(await deliveries.has(subscriptionId, 'evt-1')).toBe(true);
-    });
   });

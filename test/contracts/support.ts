@@ -10,5 +10,7 @@ export type StoresUnderTest = () => Stores;
 /** A fresh id per test. */
 export const freshId = (label: string): string => `${label}-${randomUUID()}`;
 
-export const T0 = new Date('2026-03-01T10:00:00.000Z');
+// Ahead of the real clock: DynamoDB Local's TTL sweep deletes items whose expiresAt lies in the real past, which
+// would make entries of a fixed past date vanish mid-test.
+export const T0 = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 86_400_000);
 export const at = (offsetMs: number): Date => new Date(T0.getTime() + offsetMs);

@@ -13,8 +13,10 @@ beforeAll(async () => {
 });
 afterAll(() => tables.dispose());
 
-const DELIVERED = new Date('2025-03-01T10:00:00.000Z');
-const EXPIRES = new Date('2025-04-05T10:00:00.500Z');
+// Ahead of the real clock: DynamoDB Local's TTL sweep deletes items whose expiresAt lies in the real past, which
+// would make entries of a fixed past date vanish mid-test.
+const DELIVERED = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 86_400_000);
+const EXPIRES = new Date(DELIVERED.getTime() + 35 * 86_400_000 + 500);
 
 describe('DynamoDbDeliveryMarkerStore', () => {
   it('has no marker until one is marked, then has it', async () => {

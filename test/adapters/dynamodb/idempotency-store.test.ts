@@ -14,7 +14,9 @@ beforeAll(async () => {
 });
 afterAll(() => tables.dispose());
 
-const T0 = new Date('2025-03-01T10:00:00.000Z');
+// Ahead of the real clock: DynamoDB Local's TTL sweep deletes items whose expiresAt lies in the real past, which
+// would make entries of a fixed past date vanish mid-test.
+const T0 = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 86_400_000);
 const IN_PROGRESS_MS = 60_000;
 const TTL_SECONDS = 86_400;
 const at = (offsetMs: number) => new Date(T0.getTime() + offsetMs);
