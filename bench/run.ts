@@ -1,5 +1,5 @@
 /**
- * `npm run bench` — measures the design §9 targets on this machine and prints one table (figure, target, PASS/MISS):
+ * `npm run bench` — measures the targets of docs/architecture.md (Targets) on this machine and prints one table (figure, target, PASS/MISS):
  * Konnektive calls per idle tick, pipeline throughput, detection/delivery latency, action overhead, Lambda bundle
  * sizes and module init, poller memory. Results also go to bench/results/latest.json (or `--out`).
  *
@@ -168,7 +168,7 @@ const main = async (): Promise<number> => {
   const busiest = Math.max(0, ...results.map((result) => result.loadAverage ?? 0));
   const contended = busiest > cpus().length + 1.5;
   const header = [
-    `Benchmarks (${config.quick ? 'quick' : 'full'} run) — design §9 targets`,
+    `Benchmarks (${config.quick ? 'quick' : 'full'} run) — targets of docs/architecture.md`,
     `node ${process.version} · ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''} · ${(totalmem() / 2 ** 30).toFixed(1)} GB · ` +
       `DynamoDB Local ${config.dynamodbDir ? 'on disk' : 'in memory'} · ${((finishedAt.getTime() - startedAt.getTime()) / 1000).toFixed(0)} s`,
     ...(contended

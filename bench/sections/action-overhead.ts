@@ -1,5 +1,5 @@
 /**
- * §4 Our overhead on an action (design §9: p99 ≤ 25 ms, simulator with zero latency). Sequential
+ * §4 Our overhead on an action (target: p99 ≤ 25 ms, simulator with zero latency). Sequential
  * `POST /actions/create_lead` calls (unique bodies, each with its own Idempotency-Key) through the local runtime's
  * HTTP API, paired with direct `leads/import` calls to the simulator (same transport as our Konnektive client:
  * form-encoded POST). Overhead of call i = its total time − the median direct call, i.e. everything that is not

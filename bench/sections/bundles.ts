@@ -1,5 +1,5 @@
 /**
- * §5 Lambda bundles (design §9: ≤ 500 KB minified each; module init ≤ 150 ms in a fresh Node 22 process). Each
+ * §5 Lambda bundles (target: ≤ 500 KB minified each; module init ≤ 150 ms in a fresh Node 22 process). Each
  * handler is bundled exactly as deployment does (lib/bundling.ts: ESM, minified, source map, AWS SDK and Smithy
  * external) into a temporary directory whose `node_modules` links to the project's, so the external SDK imports
  * resolve as they do against the Lambda runtime's SDK. Init = the time `await import(bundle)` takes in a fresh

@@ -1,5 +1,5 @@
 /**
- * §1 Konnektive calls per idle tick per connection (design §9: ≤ streams in use, independent of subscriptions).
+ * §1 Konnektive calls per idle tick per connection (target: ≤ streams in use, independent of subscriptions).
  * One connection with 1, 10 and 50 subscriptions spread over the five trigger types (orders: New Sale, New Lead,
  * Cancelled; transactions: Decline, Refund). After the first window, idle ticks — one second apart so each has a
  * new window to read — are counted from the simulator's request log.

@@ -1,5 +1,5 @@
 /**
- * §3 Latency on the local runtime with the real scheduler (design §9: detection p99 ≤ poll interval + 2 s; delivery
+ * §3 Latency on the local runtime with the real scheduler (target: detection p99 ≤ poll interval + 2 s; delivery
  * after detection p99 ≤ 1 s). Steady traffic (sales and leads alternating, jittered spacing so creations do not
  * phase-lock with the ticks) with POLL_INTERVAL_SECONDS=1. Detection latency = the `detected` line's time − the
  * moment the benchmark created the record in the in-process simulator; delivery = the `delivered` lines' `latencyMs`

@@ -1,5 +1,5 @@
 /**
- * §6 Poller memory (design §9: bounded by one page of 200 records, whatever the backlog). A catch-up of a large
+ * §6 Poller memory (target: bounded by one page of 200 records, whatever the backlog). A catch-up of a large
  * backlog: the simulator (a child process, so its data and JSON work are not in this heap) is seeded with N orders
  * over the last few hours, the cursor is reset to before them, and the poll use case runs exactly as the poll Lambda
  * does (pollStream with the DynamoDB stores, the real Konnektive HTTP client and AES cipher) — with a publisher that
