@@ -5,7 +5,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { createDynamoDbStores } from '../../functions/adapters/dynamodb/index.js';
 import { deliveryQueueBodySchema } from '../../functions/core/triggers/schemas.js';
-import { jsonOrUndefined } from '../../functions/shared/lambda.js';
 import type { LocalQueue } from '../queue/local-queue.js';
 import type { RunningSimulator } from '../simulator/index.js';
 import type { ActivityLog } from './activity.js';
@@ -43,7 +42,15 @@ const describeDeadLetter = (message: {
   reason?: string | undefined;
 }) => {
   // Dead letters are delivery messages (retries exhausted) or, for older or unreadable ones, bus envelopes / raw text.
-  const parsed = deliveryQueueBodySchema.safeParse(jsonOrUndefined(message.body));
+  // Parsed here rather than with the handlers' helper: importing functions/shared would create the handlers' logger
+  // and metrics before the runtime has set their environment (metrics off, the chosen log level).
+  let body: unknown;
+  try {
+    body = JSON.parse(message.body);
+  } catch {
+    body = undefined;
+  }
+  const parsed = deliveryQueueBodySchema.safeParse(body);
   const detected = parsed.success
     ? 'detail' in parsed.data
       ? parsed.data.detail

@@ -89,7 +89,13 @@ const restartExpectingEachOnce = async (port: string, dir: string, path: string,
 // machine makes the run slower, not red.
 describe('npm start (end to end)', { timeout: 300_000 }, () => {
   it('serves session, subscriptions, hooks, actions and unsubscribe over HTTP', async () => {
-    const runtime = await start({ PORT: String(await freePort()), DATA_DIR: dataDir() });
+    // As from a plain shell: none of the Powertools settings the test runner sets for its own process.
+    const runtime = await start({
+      PORT: String(await freePort()),
+      DATA_DIR: dataDir(),
+      POWERTOOLS_METRICS_DISABLED: '',
+      POWERTOOLS_LOG_LEVEL: '',
+    });
     const session = await call(runtime, 'POST', '/sessions', {
       loginId: DEMO_USER.loginId,
       password: DEMO_USER.password,
@@ -152,6 +158,9 @@ describe('npm start (end to end)', { timeout: 300_000 }, () => {
 
     expect(await runtime.stop()).toBe(0);
     expect(runtime.output()).toContain('stopped');
+    // The console shows the activity lines only: no CloudWatch metric documents, no handler INFO logs.
+    expect(runtime.output()).not.toContain('"_aws"');
+    expect(runtime.output()).not.toContain('"level":"INFO"');
   });
 
   it('after kill -9 and a restart on the same DATA_DIR, loses nothing and delivers nothing twice', async () => {
@@ -206,12 +215,13 @@ describe('npm start (end to end)', { timeout: 300_000 }, () => {
     await first.kill9();
     spawned.splice(spawned.indexOf(first), 1);
     simulator.sim.setFaults({ latencyMs: 0, endpoints: null });
-    // Sales keep coming while it is down, while it restarts and after.
+    // Sales keep coming while it is down, while it restarts and after: five a second, so the run has well over 100
+    // detections and its p99 is a percentile, not simply the slowest sale.
     let selling = true;
     const seller = (async () => {
       while (selling) {
         sell();
-        await new Promise((r) => setTimeout(r, 1_000));
+        await new Promise((r) => setTimeout(r, 200));
       }
     })();
     const second = await start(env);
@@ -234,7 +244,7 @@ describe('npm start (end to end)', { timeout: 300_000 }, () => {
     );
     latencies.sort((a, b) => a - b);
     const p99 = latencies[Math.ceil(0.99 * latencies.length) - 1] ?? Number.POSITIVE_INFINITY;
-    expect(latencies.length).toBeGreaterThan(20);
+    expect(latencies.length).toBeGreaterThan(100);
     expect(p99, `detection latencies (ms): ${latencies.join(', ')}`).toBeLessThanOrEqual(bound);
     const got = idsAt('/lease');
     expect(new Set(got).size).toBe(got.length);
