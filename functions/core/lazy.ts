@@ -20,3 +20,19 @@ export const lazily = <T extends object>(builders: { readonly [K in keyof T]: ()
   }
   return target;
 };
+
+/**
+ * A value built on first call and then kept: what a request needs only sometimes (one action's schema of five) is
+ * not built while the module loads, and is built once per process when first needed.
+ */
+export const once = <T>(build: () => T): (() => T) => {
+  let built = false;
+  let value: T | undefined;
+  return () => {
+    if (!built) {
+      value = build();
+      built = true;
+    }
+    return value as T;
+  };
+};

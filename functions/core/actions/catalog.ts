@@ -79,7 +79,8 @@ const define = <S extends z.ZodType>(spec: {
   endpoint: string;
   retrySafe: boolean;
   subject: string;
-  schema: S;
+  /** Builds the request schema: each action's is built on its first request, not while the module loads. */
+  schema: () => S;
   resource: ActionResource;
   toParams(input: z.output<S>, context: ActionContext): KonnektiveParams;
   send(
@@ -93,13 +94,15 @@ const define = <S extends z.ZodType>(spec: {
   name: spec.name,
   summary: spec.summary,
   endpoint: spec.endpoint,
-  requestSchema: spec.schema,
+  get requestSchema() {
+    return spec.schema();
+  },
   resultSchema: spec.resource === 'order' ? orderSchema : customerSchema,
   resource: spec.resource,
   retrySafe: spec.retrySafe,
   subject: spec.subject,
   prepare(body, context) {
-    const input = spec.schema.parse(body);
+    const input = spec.schema().parse(body);
     const params = spec.toParams(input, context);
     return {
       normalized: input,
