@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { HANDLER_NAMES, HANDLERS, type HandlerSpec } from '../../functions/handlers/catalog.js';
 import { tracingEnabled } from '../../functions/shared/observability.js';
+import { LAMBDA_ENV } from '../support/lambda-env.js';
 
 const run = promisify(execFile);
 
@@ -32,25 +33,6 @@ const loadedBy = async (modules: string[], env: Record<string, string>) => {
     { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 },
   );
   return JSON.parse(stdout) as { sdk: string[]; xray: boolean };
-};
-
-const LAMBDA_ENV = {
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  CONNECTIONS_TABLE: 'test-Connections',
-  TOKENS_TABLE: 'test-Tokens',
-  SUBSCRIPTIONS_TABLE: 'test-Subscriptions',
-  CURSORS_TABLE: 'test-Cursors',
-  LEDGER_TABLE: 'test-Ledger',
-  DELIVERIES_TABLE: 'test-Deliveries',
-  HOOK_RATES_TABLE: 'test-HookRates',
-  IDEMPOTENCY_TABLE: 'test-Idempotency',
-  KMS_KEY_ID: 'alias/test',
-  EVENT_BUS_NAME: 'bus',
-  POLL_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/0/polls',
-  DELIVERY_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/0/deliveries',
-  DELIVERY_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/0/dlq',
 };
 
 /** Clients a function uses besides its tables and key (catalog.ts): the poller publishes, two functions queue. */

@@ -6,23 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DynamoDbTokenStore } from '../../functions/adapters/dynamodb/index.js';
 import { HANDLER_NAMES } from '../../functions/handlers/catalog.js';
 import { createAwsDependencies } from '../../functions/shared/aws-dependencies.js';
-
-const FULL_ENV = {
-  AWS_REGION: 'us-east-1',
-  CONNECTIONS_TABLE: 'test-Connections',
-  TOKENS_TABLE: 'test-Tokens',
-  SUBSCRIPTIONS_TABLE: 'test-Subscriptions',
-  CURSORS_TABLE: 'test-Cursors',
-  LEDGER_TABLE: 'test-Ledger',
-  DELIVERIES_TABLE: 'test-Deliveries',
-  HOOK_RATES_TABLE: 'test-HookRates',
-  IDEMPOTENCY_TABLE: 'test-Idempotency',
-  KMS_KEY_ID: 'alias/test',
-  EVENT_BUS_NAME: 'bus',
-  POLL_QUEUE_URL: 'https://sqs/polls',
-  DELIVERY_QUEUE_URL: 'https://sqs/deliveries',
-  DELIVERY_DLQ_URL: 'https://sqs/dlq',
-};
+import { LAMBDA_ENV as FULL_ENV } from '../support/lambda-env.js';
 
 afterEach(() => {
   vi.unstubAllEnvs();
