@@ -4,7 +4,7 @@
  * it with {@link stageSettingsSchema}; the stacks get plain props.
  */
 import { z } from 'zod';
-import { DEFAULT_HOOK_URL_ALLOWLIST, DEFAULT_KONNEKTIVE_API_URL } from '../functions/shared/config.js';
+import { DEFAULT_HOOK_URL_ALLOWLIST, DEFAULT_KONNEKTIVE_API_URL } from '../functions/platform/config.js';
 
 /** CloudWatch Logs retention values (days). */
 export const RETENTION_DAYS = [

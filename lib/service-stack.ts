@@ -14,7 +14,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { TableKey } from '../functions/adapters/dynamodb/tables.js';
 import type { HandlerName } from '../functions/handlers/catalog.js';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/telemetry.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/platform/telemetry.js';
 import { ActionApi, type ThrottleLimits } from './constructs/action-api.js';
 import {
   type EgressAddress,

@@ -1,6 +1,6 @@
 /**
  * Domain errors raised by the use cases (Konnektive failures become these in functions/core/konnektive-access.ts).
- * The HTTP layer maps them in one place (functions/shared/http-errors.ts).
+ * The HTTP layer maps them in one place (functions/platform/http-errors.ts).
  */
 
 /** Input failed validation; `fields` maps a field path to what is wrong with it. */

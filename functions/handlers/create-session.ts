@@ -1,9 +1,9 @@
 /** `POST /sessions` — Zapier's session-auth exchange: Konnektive login → our bearer token. */
 import { createSession, type SessionDeps } from '../core/session/create-session.js';
 import { createSessionRequestSchema } from '../core/session/schemas.js';
-import type { Dependencies } from '../shared/dependencies.js';
-import { json, konnektiveApiHandler, parseJsonBody } from '../shared/http.js';
-import { logger } from '../shared/observability.js';
+import type { Dependencies } from '../platform/dependencies.js';
+import { json, konnektiveApiHandler, parseJsonBody } from '../platform/http.js';
+import { logger } from '../platform/observability.js';
 
 export const createCreateSessionHandler = (deps: SessionDeps) =>
   konnektiveApiHandler(deps, async (event, deps) => {

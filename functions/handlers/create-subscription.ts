@@ -2,9 +2,9 @@
 import type { Connection } from '../core/model.js';
 import { subscribeRequestSchema } from '../core/triggers/schemas.js';
 import { type SubscriptionDeps, subscribe, toSubscriptionResponse } from '../core/triggers/subscriptions.js';
-import type { Dependencies } from '../shared/dependencies.js';
-import { type ApiEvent, apiHandler, createAuthenticator, json, parseJsonBody } from '../shared/http.js';
-import { logger } from '../shared/observability.js';
+import type { Dependencies } from '../platform/dependencies.js';
+import { type ApiEvent, apiHandler, createAuthenticator, json, parseJsonBody } from '../platform/http.js';
+import { logger } from '../platform/observability.js';
 
 export interface CreateSubscriptionDeps extends SubscriptionDeps {
   authenticate: (event: ApiEvent) => Promise<Connection>;

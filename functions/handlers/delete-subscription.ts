@@ -2,9 +2,9 @@
 import type { Connection } from '../core/model.js';
 import type { SubscriptionStore } from '../core/ports.js';
 import { unsubscribe } from '../core/triggers/subscriptions.js';
-import type { Dependencies } from '../shared/dependencies.js';
-import { type ApiEvent, apiHandler, createAuthenticator, noContent, pathParam } from '../shared/http.js';
-import { logger } from '../shared/observability.js';
+import type { Dependencies } from '../platform/dependencies.js';
+import { type ApiEvent, apiHandler, createAuthenticator, noContent, pathParam } from '../platform/http.js';
+import { logger } from '../platform/observability.js';
 
 export interface DeleteSubscriptionDeps {
   authenticate: (event: ApiEvent) => Promise<Connection>;

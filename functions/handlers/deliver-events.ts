@@ -18,9 +18,9 @@ import {
 import { HookConcurrency } from '../core/triggers/hook-rate.js';
 import { type DeliveryMessage, deliveryQueueBodySchema } from '../core/triggers/schemas.js';
 import { RecentSubscriptions } from '../core/triggers/subscription-lookup.js';
-import type { Dependencies } from '../shared/dependencies.js';
-import { backgroundHandler, jsonOrUndefined } from '../shared/lambda.js';
-import { emitDeliveryLatency, emitMetric, logger } from '../shared/observability.js';
+import type { Dependencies } from '../platform/dependencies.js';
+import { backgroundHandler, jsonOrUndefined } from '../platform/lambda.js';
+import { emitDeliveryLatency, emitMetric, logger } from '../platform/observability.js';
 
 export interface DeliverHandlerDeps extends DeliverDeps {
   queue: DeliveryQueue;

@@ -5,9 +5,9 @@
  */
 import type { Clock, SubscriptionStore } from '../core/ports.js';
 import { type DispatchSettings, dispatchPolls, type PollRequestQueue } from '../core/triggers/dispatch.js';
-import type { Dependencies } from '../shared/dependencies.js';
-import { backgroundHandler } from '../shared/lambda.js';
-import { emitMetric, logger } from '../shared/observability.js';
+import type { Dependencies } from '../platform/dependencies.js';
+import { backgroundHandler } from '../platform/lambda.js';
+import { emitMetric, logger } from '../platform/observability.js';
 
 export interface DispatchDeps {
   subscriptions: SubscriptionStore;

@@ -2,8 +2,8 @@
 import type { KonnektiveAccessDeps } from '../core/konnektive-access.js';
 import type { Connection } from '../core/model.js';
 import { customerSearchSchema, findCustomers } from '../core/searches/find-records.js';
-import type { Dependencies } from '../shared/dependencies.js';
-import { type ApiEvent, json, konnektiveApiHandler } from '../shared/http.js';
+import type { Dependencies } from '../platform/dependencies.js';
+import { type ApiEvent, json, konnektiveApiHandler } from '../platform/http.js';
 import { searchDependencies } from './find-orders.js';
 
 export interface FindCustomersDeps extends KonnektiveAccessDeps {

@@ -2,8 +2,8 @@
 import type { KonnektiveAccessDeps } from '../core/konnektive-access.js';
 import type { Connection } from '../core/model.js';
 import { findOrders, orderSearchSchema } from '../core/searches/find-records.js';
-import { type Dependencies, konnektiveAccessOf } from '../shared/dependencies.js';
-import { type ApiEvent, createAuthenticator, json, konnektiveApiHandler } from '../shared/http.js';
+import { type Dependencies, konnektiveAccessOf } from '../platform/dependencies.js';
+import { type ApiEvent, createAuthenticator, json, konnektiveApiHandler } from '../platform/http.js';
 
 export interface FindOrdersDeps extends KonnektiveAccessDeps {
   authenticate: (event: ApiEvent) => Promise<Connection>;

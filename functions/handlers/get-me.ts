@@ -2,8 +2,8 @@
 
 import type { Connection } from '../core/model.js';
 import { describeMe } from '../core/session/create-session.js';
-import type { Dependencies } from '../shared/dependencies.js';
-import { type ApiEvent, apiHandler, createAuthenticator, json } from '../shared/http.js';
+import type { Dependencies } from '../platform/dependencies.js';
+import { type ApiEvent, apiHandler, createAuthenticator, json } from '../platform/http.js';
 
 export interface GetMeDeps {
   authenticate: (event: ApiEvent) => Promise<Connection>;

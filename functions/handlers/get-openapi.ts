@@ -1,7 +1,7 @@
 /** `GET /openapi.json` — the API's OpenAPI 3.1 description, built once per process from the zod schemas. */
 import { buildOpenApiDocument } from '../core/openapi.js';
-import type { Dependencies } from '../shared/dependencies.js';
-import { apiHandler, json } from '../shared/http.js';
+import type { Dependencies } from '../platform/dependencies.js';
+import { apiHandler, json } from '../platform/http.js';
 
 export const createGetOpenapiHandler = (document: Record<string, unknown> = buildOpenApiDocument()) =>
   apiHandler(async () => json(200, document, { 'cache-control': 'public, max-age=300' }));

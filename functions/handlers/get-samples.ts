@@ -3,8 +3,14 @@ import { ValidationError } from '../core/errors.js';
 import type { Connection } from '../core/model.js';
 import { getSamples, parseTriggerType, type SampleDeps } from '../core/triggers/samples.js';
 import { samplesQuerySchema } from '../core/triggers/schemas.js';
-import { type Dependencies, konnektiveAccessOf } from '../shared/dependencies.js';
-import { type ApiEvent, createAuthenticator, json, konnektiveApiHandler, pathParam } from '../shared/http.js';
+import { type Dependencies, konnektiveAccessOf } from '../platform/dependencies.js';
+import {
+  type ApiEvent,
+  createAuthenticator,
+  json,
+  konnektiveApiHandler,
+  pathParam,
+} from '../platform/http.js';
 
 export interface GetSamplesDeps extends SampleDeps {
   authenticate: (event: ApiEvent) => Promise<Connection>;

@@ -3,7 +3,7 @@
  * (functions/lambda) call. The local runtime looks its routes and workers up here, by the names of the table in
  * `catalog.ts`, so no route is listed twice. (The entries import their own module only, to keep bundles small.)
  */
-import type { Dependencies } from '../shared/dependencies.js';
+import type { Dependencies } from '../platform/dependencies.js';
 import type { HandlerName } from './catalog.js';
 import * as createSession from './create-session.js';
 import * as createSubscription from './create-subscription.js';

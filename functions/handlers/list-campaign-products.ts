@@ -1,8 +1,8 @@
 /** `GET /campaigns/{campaignId}/products` — the product dropdown (ids are campaignProductIds). */
 import { type DropdownDeps, listCampaignProducts } from '../core/dropdowns/list-campaigns.js';
 import type { Connection } from '../core/model.js';
-import type { Dependencies } from '../shared/dependencies.js';
-import { type ApiEvent, json, konnektiveApiHandler, pathParam } from '../shared/http.js';
+import type { Dependencies } from '../platform/dependencies.js';
+import { type ApiEvent, json, konnektiveApiHandler, pathParam } from '../platform/http.js';
 import { dropdownDependencies } from './list-campaigns.js';
 
 export interface ListCampaignProductsDeps extends DropdownDeps {

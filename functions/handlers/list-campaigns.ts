@@ -1,9 +1,9 @@
 /** `GET /campaigns?page=N` — the campaign dropdown, cached per connection. */
 import { campaignsQuerySchema, type DropdownDeps, listCampaigns } from '../core/dropdowns/list-campaigns.js';
 import type { Connection } from '../core/model.js';
-import type { Dependencies } from '../shared/dependencies.js';
-import { type ApiEvent, createAuthenticator, json, konnektiveApiHandler } from '../shared/http.js';
-import { recordStoredCredentialsRejected } from '../shared/observability.js';
+import type { Dependencies } from '../platform/dependencies.js';
+import { type ApiEvent, createAuthenticator, json, konnektiveApiHandler } from '../platform/http.js';
+import { recordStoredCredentialsRejected } from '../platform/observability.js';
 
 export interface ListCampaignsDeps extends DropdownDeps {
   authenticate: (event: ApiEvent) => Promise<Connection>;

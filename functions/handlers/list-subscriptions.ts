@@ -2,8 +2,8 @@
 import type { Connection } from '../core/model.js';
 import type { SubscriptionStore } from '../core/ports.js';
 import { listSubscriptions } from '../core/triggers/subscriptions.js';
-import type { Dependencies } from '../shared/dependencies.js';
-import { type ApiEvent, apiHandler, createAuthenticator, json } from '../shared/http.js';
+import type { Dependencies } from '../platform/dependencies.js';
+import { type ApiEvent, apiHandler, createAuthenticator, json } from '../platform/http.js';
 
 export interface ListSubscriptionsDeps {
   authenticate: (event: ApiEvent) => Promise<Connection>;

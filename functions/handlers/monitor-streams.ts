@@ -8,10 +8,10 @@ import {
   assessStreams,
   type StreamHealthSettings,
 } from '../core/monitoring/assess-streams.js';
-import type { Dependencies } from '../shared/dependencies.js';
-import { backgroundHandler } from '../shared/lambda.js';
-import { emitMetric, logger } from '../shared/observability.js';
-import { STREAM_HEALTH_MESSAGE } from '../shared/telemetry.js';
+import type { Dependencies } from '../platform/dependencies.js';
+import { backgroundHandler } from '../platform/lambda.js';
+import { emitMetric, logger } from '../platform/observability.js';
+import { STREAM_HEALTH_MESSAGE } from '../platform/telemetry.js';
 
 export const createMonitorHandler = (deps: AssessStreamsDeps, settings: StreamHealthSettings) =>
   backgroundHandler(async (_event: unknown) => {

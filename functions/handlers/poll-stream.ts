@@ -13,14 +13,14 @@ import { isStale } from '../core/triggers/dispatch.js';
 import { type PollDeps, type PollSettings, pollStream } from '../core/triggers/poll-stream.js';
 import { ReadTimeouts } from '../core/triggers/read-timeouts.js';
 import { pollRequestSchema } from '../core/triggers/schemas.js';
-import type { Dependencies } from '../shared/dependencies.js';
-import { backgroundHandler, jsonOrUndefined } from '../shared/lambda.js';
+import type { Dependencies } from '../platform/dependencies.js';
+import { backgroundHandler, jsonOrUndefined } from '../platform/lambda.js';
 import {
   emitDetectionLatency,
   emitMetric,
   logger,
   recordStoredCredentialsRejected,
-} from '../shared/observability.js';
+} from '../platform/observability.js';
 
 export const createPollHandler = (deps: PollDeps, settings: PollSettings) =>
   backgroundHandler(

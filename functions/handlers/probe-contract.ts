@@ -4,8 +4,8 @@
  */
 import { type ContractProbeDeps, runContractProbe } from '../core/contract/run-probe.js';
 import type { Connection } from '../core/model.js';
-import { type Dependencies, konnektiveAccessOf } from '../shared/dependencies.js';
-import { type ApiEvent, createAuthenticator, json, konnektiveApiHandler } from '../shared/http.js';
+import { type Dependencies, konnektiveAccessOf } from '../platform/dependencies.js';
+import { type ApiEvent, createAuthenticator, json, konnektiveApiHandler } from '../platform/http.js';
 
 export interface ProbeContractDeps extends ContractProbeDeps {
   authenticate: (event: ApiEvent) => Promise<Connection>;

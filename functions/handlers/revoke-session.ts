@@ -2,9 +2,9 @@
 import type { Connection } from '../core/model.js';
 import type { TokenStore } from '../core/ports.js';
 import { revokeToken } from '../core/session/create-session.js';
-import type { Dependencies } from '../shared/dependencies.js';
-import { type ApiEvent, apiHandler, bearerToken, createAuthenticator, noContent } from '../shared/http.js';
-import { logger } from '../shared/observability.js';
+import type { Dependencies } from '../platform/dependencies.js';
+import { type ApiEvent, apiHandler, bearerToken, createAuthenticator, noContent } from '../platform/http.js';
+import { logger } from '../platform/observability.js';
 
 export interface RevokeSessionDeps {
   authenticate: (event: ApiEvent) => Promise<Connection>;

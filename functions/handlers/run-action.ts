@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { type RunActionDeps, runAction } from '../core/actions/run-action.js';
 import type { Connection } from '../core/model.js';
-import { type Dependencies, konnektiveAccessOf } from '../shared/dependencies.js';
+import { type Dependencies, konnektiveAccessOf } from '../platform/dependencies.js';
 import {
   type ApiEvent,
   createAuthenticator,
@@ -11,9 +11,9 @@ import {
   konnektiveApiHandler,
   parseJsonBody,
   pathParam,
-} from '../shared/http.js';
-import { errorBody, toHttpError } from '../shared/http-errors.js';
-import { emitMetric, logger } from '../shared/observability.js';
+} from '../platform/http.js';
+import { errorBody, toHttpError } from '../platform/http-errors.js';
+import { emitMetric, logger } from '../platform/observability.js';
 
 export interface RunActionHandlerDeps extends Omit<RunActionDeps, 'describeError' | 'metrics'> {
   authenticate: (event: ApiEvent) => Promise<Connection>;

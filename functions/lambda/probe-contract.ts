@@ -1,5 +1,5 @@
 /** Lambda entry of `probe-contract`: the handler built from the AWS container. */
 import { fromDependencies } from '../handlers/probe-contract.js';
-import { awsDependencies } from '../shared/aws-dependencies.js';
+import { awsDependencies } from '../platform/aws-dependencies.js';
 
 export const handler = fromDependencies(awsDependencies());

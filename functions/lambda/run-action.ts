@@ -1,5 +1,5 @@
 /** Lambda entry of `run-action`: the handler built from the AWS container. */
 import { fromDependencies } from '../handlers/run-action.js';
-import { awsDependencies } from '../shared/aws-dependencies.js';
+import { awsDependencies } from '../platform/aws-dependencies.js';
 
 export const handler = fromDependencies(awsDependencies());

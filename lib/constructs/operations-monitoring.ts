@@ -2,7 +2,7 @@
  * What on-call watches: the alarms of the alarm table (./alarm-table.ts), each sent with its recovery to the `page`
  * or `ticket` topic of the stateful stack, one CloudWatch dashboard laid out around the questions on-call asks (are
  * events fresh, how late are they, what fails, for whom), and the per-connection Contributor Insights rules.
- * Business metrics are the registry's (functions/shared/telemetry.ts), emitted by Powertools under the stack's
+ * Business metrics are the registry's (functions/platform/telemetry.ts), emitted by Powertools under the stack's
  * namespace with the dimension `service=<service name>`.
  *
  * Hand-written rather than with cdk-monitoring-constructs: the alarms need what that library expresses only with
@@ -28,7 +28,7 @@ import {
   type MetricDimensions,
   type MetricName,
   STREAM_HEALTH_MESSAGE,
-} from '../../functions/shared/telemetry.js';
+} from '../../functions/platform/telemetry.js';
 import {
   ALARMS,
   type AlarmComparison,

@@ -12,7 +12,7 @@ import {
   type BackgroundSource,
 } from '../../functions/handlers/catalog.js';
 import { HANDLER_FACTORIES } from '../../functions/handlers/index.js';
-import type { Dependencies } from '../../functions/shared/dependencies.js';
+import type { Dependencies } from '../../functions/platform/dependencies.js';
 import type { ApiLambda, Route } from './api-gateway-adapter.js';
 
 export { createLocalDependencies, localKonnektiveClient } from './local-dependencies.js';

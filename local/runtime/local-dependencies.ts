@@ -1,5 +1,5 @@
 /**
- * The local container: the same shape as the AWS one (functions/shared/aws-dependencies.ts), built from local
+ * The local container: the same shape as the AWS one (functions/platform/aws-dependencies.ts), built from local
  * adapters: DynamoDB Local stores, the AES key-file cipher, journaled local queues standing in for EventBridge and
  * SQS, hook rates in memory. The runtime hands in the parts it observes for its console (bus, hook sender, delivery
  * queue, Konnektive).
@@ -8,14 +8,14 @@ import { CampaignCache } from '../../functions/core/dropdowns/campaign-cache.js'
 import { lazily } from '../../functions/core/lazy.js';
 import { DEFAULT_STREAM_HEALTH_SETTINGS } from '../../functions/core/monitoring/assess-streams.js';
 import { SettledEvents } from '../../functions/core/triggers/settled-events.js';
-import { konnektiveConfig, loadConfig } from '../../functions/shared/config.js';
+import { konnektiveConfig, loadConfig } from '../../functions/platform/config.js';
 import {
   type Dependencies,
   newSubscriptionId,
   systemClock,
   timerWait,
-} from '../../functions/shared/dependencies.js';
-import { createKonnektiveClient } from '../../functions/shared/konnektive.js';
+} from '../../functions/platform/dependencies.js';
+import { createKonnektiveClient } from '../../functions/platform/konnektive.js';
 
 /**
  * What the runtime hands in: `stores` are the DynamoDB Local stores (`createDynamoDbStores`); `hookRateLimiter` keeps

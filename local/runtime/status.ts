@@ -42,7 +42,7 @@ const describeDeadLetter = (message: {
   reason?: string | undefined;
 }) => {
   // Dead letters are delivery messages (retries exhausted) or, for older or unreadable ones, bus envelopes / raw text.
-  // Parsed here rather than with the handlers' helper: importing functions/shared would create the handlers' logger
+  // Parsed here rather than with the handlers' helper: importing functions/platform would create the handlers' logger
   // and metrics before the runtime has set their environment (metrics off, the chosen log level).
   let body: unknown;
   try {

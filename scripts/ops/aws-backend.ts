@@ -23,7 +23,7 @@ import {
   redriveDeadLetters,
 } from '../../functions/core/operations/dead-letters.js';
 import { replayToSubscription } from '../../functions/core/operations/replay.js';
-import { systemClock } from '../../functions/shared/dependencies.js';
+import { systemClock } from '../../functions/platform/dependencies.js';
 import { busArchive } from './aws-archive.js';
 import { sqsOpsQueue } from './aws-queues.js';
 import { type OpsBackend, OpsError } from './backend.js';

@@ -1,6 +1,6 @@
 /**
  * The layering rules in biome.json (`noRestrictedImports` overrides) are part of `npm run lint`: functions/core imports
- * no AWS SDK, Powertools, middy, adapters, shared or handlers; production code imports nothing from local/. Each case
+ * no AWS SDK, Powertools, middy, adapters, platform or handlers; production code imports nothing from local/. Each case
  * plants a file with one forbidden import next to real code, lints it with the project's own configuration, and
  * removes it again; the clean tree must lint without layering findings.
  */
@@ -40,7 +40,10 @@ describe('layering (biome noRestrictedImports)', { timeout: 60_000 }, () => {
       'an adapter',
       "import { KonnektiveClient } from '../adapters/konnektive/konnektive-client.js';\n\nexport const planted = KonnektiveClient;\n",
     ],
-    ['shared', "import { loadConfig } from '../shared/config.js';\n\nexport const planted = loadConfig;\n"],
+    [
+      'platform',
+      "import { loadConfig } from '../platform/config.js';\n\nexport const planted = loadConfig;\n",
+    ],
     [
       'a handler',
       "import { HANDLER_FACTORIES } from '../handlers/index.js';\n\nexport const planted = HANDLER_FACTORIES;\n",
@@ -51,7 +54,7 @@ describe('layering (biome noRestrictedImports)', { timeout: 60_000 }, () => {
     expect(result.output).toContain('Layering: functions/core');
   });
 
-  it.each(['functions/shared', 'lib', 'bin'])('fails lint when %s imports the local runtime', (dir) => {
+  it.each(['functions/platform', 'lib', 'bin'])('fails lint when %s imports the local runtime', (dir) => {
     const depth = dir.split('/').length;
     const up = '../'.repeat(depth);
     const result = lint(

@@ -23,8 +23,8 @@ import { customerSchema, orderSchema } from '../../functions/core/records/schema
 import { createSession } from '../../functions/core/session/create-session.js';
 import { createSessionRequestSchema } from '../../functions/core/session/schemas.js';
 import { createRunActionHandler } from '../../functions/handlers/run-action.js';
-import { createAuthenticator, MAX_BODY_BYTES } from '../../functions/shared/http.js';
-import { logger } from '../../functions/shared/observability.js';
+import { createAuthenticator, MAX_BODY_BYTES } from '../../functions/platform/http.js';
+import { logger } from '../../functions/platform/observability.js';
 import { apiEvent, bodyOf, lambdaContext } from '../support/api-gateway.js';
 import { createFakes, type Fakes } from '../support/fakes.js';
 

@@ -10,7 +10,7 @@ import { readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { HANDLER_NAMES, HANDLERS, type HandlerSpec } from '../../functions/handlers/catalog.js';
-import { tracingEnabled } from '../../functions/shared/observability.js';
+import { tracingEnabled } from '../../functions/platform/observability.js';
 import { LAMBDA_ENV } from '../support/lambda-env.js';
 
 const run = promisify(execFile);

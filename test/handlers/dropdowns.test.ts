@@ -15,7 +15,7 @@ import { createSession } from '../../functions/core/session/create-session.js';
 import { createSessionRequestSchema } from '../../functions/core/session/schemas.js';
 import { createListCampaignProductsHandler } from '../../functions/handlers/list-campaign-products.js';
 import { createListCampaignsHandler } from '../../functions/handlers/list-campaigns.js';
-import { createAuthenticator } from '../../functions/shared/http.js';
+import { createAuthenticator } from '../../functions/platform/http.js';
 import { apiEvent, bodyOf, lambdaContext } from '../support/api-gateway.js';
 import { createFakes, type Fakes } from '../support/fakes.js';
 

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DynamoDbTokenStore } from '../../functions/adapters/dynamodb/index.js';
 import { HANDLER_NAMES } from '../../functions/handlers/catalog.js';
-import { createAwsDependencies } from '../../functions/shared/aws-dependencies.js';
+import { createAwsDependencies } from '../../functions/platform/aws-dependencies.js';
 import { LAMBDA_ENV as FULL_ENV } from '../support/lambda-env.js';
 
 afterEach(() => {

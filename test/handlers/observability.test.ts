@@ -1,16 +1,16 @@
 /**
- * Metrics go through the registry (functions/shared/telemetry.ts) with their unit and dimensions, under the
+ * Metrics go through the registry (functions/platform/telemetry.ts) with their unit and dimensions, under the
  * service name and namespace the stack sets in the environment.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { METRICS, METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/shared/telemetry.js';
+import { METRICS, METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/platform/telemetry.js';
 
-type Observability = typeof import('../../functions/shared/observability.js');
+type Observability = typeof import('../../functions/platform/observability.js');
 
 const freshObservability = async (env: Record<string, string> = {}): Promise<Observability> => {
   vi.resetModules();
   for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
-  return import('../../functions/shared/observability.js');
+  return import('../../functions/platform/observability.js');
 };
 
 /** The EMF document Powertools would print for what is stored now. */

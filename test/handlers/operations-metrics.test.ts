@@ -25,7 +25,7 @@ import {
   logger,
   metrics,
   msSinceOccurred,
-} from '../../functions/shared/observability.js';
+} from '../../functions/platform/observability.js';
 import { apiEvent, lambdaContext } from '../support/api-gateway.js';
 import { fakeContainer } from '../support/fake-container.js';
 import { createFakes, type Fakes } from '../support/fakes.js';

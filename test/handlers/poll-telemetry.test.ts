@@ -13,7 +13,7 @@ vi.hoisted(() => {
 
 import { KonnektiveTransientError } from '../../functions/core/konnektive.js';
 import { createPollHandler } from '../../functions/handlers/poll-stream.js';
-import { logger, metrics } from '../../functions/shared/observability.js';
+import { logger, metrics } from '../../functions/platform/observability.js';
 import { type PollFixture, pollFixture, SETTINGS, T0 } from '../core/triggers/poll-fixture.js';
 import { lambdaContext } from '../support/api-gateway.js';
 import { order } from '../support/contract-konnektive.js';

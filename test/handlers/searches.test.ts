@@ -12,7 +12,7 @@ import { createSession } from '../../functions/core/session/create-session.js';
 import { createSessionRequestSchema } from '../../functions/core/session/schemas.js';
 import { createFindCustomersHandler } from '../../functions/handlers/find-customers.js';
 import { createFindOrdersHandler } from '../../functions/handlers/find-orders.js';
-import { createAuthenticator } from '../../functions/shared/http.js';
+import { createAuthenticator } from '../../functions/platform/http.js';
 import { apiEvent, bodyOf, lambdaContext } from '../support/api-gateway.js';
 import { createFakes, type Fakes, order } from '../support/fakes.js';
 

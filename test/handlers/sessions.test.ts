@@ -8,7 +8,7 @@ import type { SessionDeps } from '../../functions/core/session/create-session.js
 import { createCreateSessionHandler } from '../../functions/handlers/create-session.js';
 import { createGetMeHandler } from '../../functions/handlers/get-me.js';
 import { createRevokeSessionHandler } from '../../functions/handlers/revoke-session.js';
-import { createAuthenticator, MAX_BODY_BYTES } from '../../functions/shared/http.js';
+import { createAuthenticator, MAX_BODY_BYTES } from '../../functions/platform/http.js';
 import { apiEvent, bodyOf, lambdaContext } from '../support/api-gateway.js';
 import { createFakes, type Fakes } from '../support/fakes.js';
 

@@ -11,7 +11,7 @@ import { createCreateSubscriptionHandler } from '../../functions/handlers/create
 import { createDeleteSubscriptionHandler } from '../../functions/handlers/delete-subscription.js';
 import { createGetSamplesHandler } from '../../functions/handlers/get-samples.js';
 import { createListSubscriptionsHandler } from '../../functions/handlers/list-subscriptions.js';
-import { createAuthenticator } from '../../functions/shared/http.js';
+import { createAuthenticator } from '../../functions/platform/http.js';
 import { apiEvent, bodyOf, lambdaContext } from '../support/api-gateway.js';
 import { createFakes, FakeKonnektive, type Fakes, order } from '../support/fakes.js';
 

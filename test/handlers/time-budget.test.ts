@@ -12,7 +12,7 @@ import { createSession } from '../../functions/core/session/create-session.js';
 import { createSessionRequestSchema } from '../../functions/core/session/schemas.js';
 import { API_HANDLERS, API_TIME_LIMITS, type ApiHandlerName } from '../../functions/handlers/catalog.js';
 import { HANDLER_FACTORIES } from '../../functions/handlers/index.js';
-import type { ApiResult } from '../../functions/shared/http.js';
+import type { ApiResult } from '../../functions/platform/http.js';
 import { apiEvent, bodyOf, lambdaContext } from '../support/api-gateway.js';
 import { fakeContainer } from '../support/fake-container.js';
 import { createFakes, type Fakes } from '../support/fakes.js';

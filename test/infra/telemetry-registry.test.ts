@@ -1,5 +1,5 @@
 /**
- * The metric registry (functions/shared/telemetry.ts) against what is deployed and what is emitted: every metric the
+ * The metric registry (functions/platform/telemetry.ts) against what is deployed and what is emitted: every metric the
  * dashboard graphs or an alarm watches is in the registry with its dimensions and is emitted somewhere in
  * functions/; every registry metric is graphed or alarmed. A metric graphed but never emitted (an empty widget, an
  * alarm that can never fire) or emitted but never looked at fails here.
@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { METRICS, METRICS_NAMESPACE } from '../../functions/shared/telemetry.js';
+import { METRICS, METRICS_NAMESPACE } from '../../functions/platform/telemetry.js';
 import { type SynthesizedApp, synthesize } from './support.js';
 
 const FUNCTIONS_DIR = fileURLToPath(new URL('../../functions', import.meta.url));

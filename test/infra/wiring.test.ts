@@ -6,7 +6,7 @@ import {
 } from '../../functions/adapters/eventbridge/event-bridge-publisher.js';
 import { DEFAULT_RETRY_SCHEDULE } from '../../functions/core/triggers/settings.js';
 import type { HandlerName } from '../../functions/handlers/catalog.js';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/shared/telemetry.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/platform/telemetry.js';
 import {
   DELIVER_FUNCTION_TIMEOUT,
   DELIVER_MAX_CONCURRENCY,

@@ -29,9 +29,9 @@ import { createListCampaignProductsHandler } from '../../functions/handlers/list
 import { createListCampaignsHandler } from '../../functions/handlers/list-campaigns.js';
 import { createRevokeSessionHandler } from '../../functions/handlers/revoke-session.js';
 import { createRunActionHandler } from '../../functions/handlers/run-action.js';
-import { systemClock } from '../../functions/shared/dependencies.js';
-import { createAuthenticator, MAX_BODY_BYTES } from '../../functions/shared/http.js';
-import { logger } from '../../functions/shared/observability.js';
+import { systemClock } from '../../functions/platform/dependencies.js';
+import { createAuthenticator, MAX_BODY_BYTES } from '../../functions/platform/http.js';
+import { logger } from '../../functions/platform/observability.js';
 import { freePort } from '../../local/dynamodb/dynamodb-local.js';
 import { PERMISSIONS, type RunningSimulator, startSimulator } from '../../local/simulator/index.js';
 import { createTestTables, type TestTables } from '../adapters/dynamodb/support.js';

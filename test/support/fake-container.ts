@@ -5,7 +5,7 @@
 import type { KonnektiveGateway } from '../../functions/core/konnektive.js';
 import { DEFAULT_DELIVERY_SETTINGS } from '../../functions/core/triggers/deliver.js';
 import { DEFAULT_POLL_SETTINGS } from '../../functions/core/triggers/poll-stream.js';
-import type { Dependencies } from '../../functions/shared/dependencies.js';
+import type { Dependencies } from '../../functions/platform/dependencies.js';
 import { createLocalDependencies } from '../../local/runtime/handlers.js';
 import { FakeHookRateLimiter, type Fakes } from './fakes.js';
 import { RecordingDeliveryQueue, RecordingPublisher, ScriptedHookSender } from './trigger-fakes.js';

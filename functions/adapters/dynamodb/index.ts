@@ -30,7 +30,7 @@ export type DynamoDbStores = Stores;
  * is built when first used, and only then is its table name resolved, so `tableNames` may be a function that
  * throws for a table the caller was not given (a Lambda function gets only its own tables' names). The hook-rate
  * table is not a store port: `DynamoDbHookRateLimiter` is built beside the stores, on the same client, by the
- * containers that deliver (functions/shared/aws-dependencies.ts).
+ * containers that deliver (functions/platform/aws-dependencies.ts).
  */
 export const createDynamoDbStores = ({
   client,

@@ -4,8 +4,8 @@
  */
 /**
  * Counts one occurrence of a metric with its dimensions; the functions emit it as the metric registry says
- * (functions/shared/telemetry.ts). (`KonnektiveErrors` by class is counted per HTTP attempt by the Konnektive client
- * wrapper, functions/shared/konnektive.ts, so the use cases do not count it again.)
+ * (functions/platform/telemetry.ts). (`KonnektiveErrors` by class is counted per HTTP attempt by the Konnektive client
+ * wrapper, functions/platform/konnektive.ts, so the use cases do not count it again.)
  */
 export interface MetricSink {
   count(name: 'ActionCalls' | 'ActionErrors', dimensions: { action: string }): void;

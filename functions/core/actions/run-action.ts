@@ -75,7 +75,7 @@ export interface RunActionDeps {
   metrics: MetricSink;
   logger?: CoreLogger;
   /**
-   * The response an error gets (the one error → HTTP mapping, shared/http-errors.ts), so an error answer that is
+   * The response an error gets (the one error → HTTP mapping, functions/platform/http-errors.ts), so an error answer that is
    * stored replays exactly as it was first sent.
    */
   describeError(error: unknown, requestId: string | undefined): StoredResponse;

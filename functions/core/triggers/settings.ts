@@ -1,6 +1,6 @@
 /**
  * The defaults of the poll and delivery settings, in one place: the use cases fall back to them, and the functions'
- * configuration (functions/shared/config.ts) derives its environment defaults from them. Constants only, so any
+ * configuration (functions/platform/config.ts) derives its environment defaults from them. Constants only, so any
  * module can import them without pulling in the use cases.
  */
 import type { DeliverySettings } from './deliver.js';

@@ -1,6 +1,6 @@
 /**
  * The service's telemetry identity and every business metric it emits, as data: the functions emit them through
- * `emitMetric` (functions/shared/observability.ts) and the monitoring construct (lib/) graphs and alarms on them,
+ * `emitMetric` (functions/platform/observability.ts) and the monitoring construct (lib/) graphs and alarms on them,
  * so a metric is named, typed and dimensioned in one place. No Powertools import here: `lib/` reads this file.
  */
 

@@ -71,7 +71,7 @@ type DimensionArgs<N extends MetricName> = (typeof METRICS)[N]['dimensions'] ext
   : [dimensions: MetricDimensions<N>];
 
 /**
- * Emits one business metric of the registry (functions/shared/telemetry.ts) with its unit. A dimensioned metric is
+ * Emits one business metric of the registry (functions/platform/telemetry.ts) with its unit. A dimensioned metric is
  * flushed on its own (`singleMetric`), so its dimensions never apply to the invocation's other metrics.
  */
 export const emitMetric = <N extends MetricName>(name: N, value: number, ...rest: DimensionArgs<N>): void => {
