@@ -7,6 +7,7 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { jsonOrUndefined } from '../core/json.js';
 import type { DeliveryQueue } from '../core/ports.js';
 import {
   type DeliverDeps,
@@ -19,7 +20,7 @@ import { HookConcurrency } from '../core/triggers/hook-rate.js';
 import { type DeliveryMessage, deliveryQueueBodySchema } from '../core/triggers/schemas.js';
 import { RecentSubscriptions } from '../core/triggers/subscription-lookup.js';
 import type { Dependencies } from '../platform/dependencies.js';
-import { backgroundHandler, jsonOrUndefined } from '../platform/lambda.js';
+import { backgroundHandler } from '../platform/lambda.js';
 import { emitDeliveryLatency, emitMetric, logger } from '../platform/observability.js';
 
 export interface DeliverHandlerDeps extends DeliverDeps {

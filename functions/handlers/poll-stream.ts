@@ -8,13 +8,14 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { jsonOrUndefined } from '../core/json.js';
 import { konnektiveFailureOf } from '../core/konnektive-access.js';
 import { isStale } from '../core/triggers/dispatch.js';
 import { type PollDeps, type PollSettings, pollStream } from '../core/triggers/poll-stream.js';
 import { ReadTimeouts } from '../core/triggers/read-timeouts.js';
 import { pollRequestSchema } from '../core/triggers/schemas.js';
 import type { Dependencies } from '../platform/dependencies.js';
-import { backgroundHandler, jsonOrUndefined } from '../platform/lambda.js';
+import { backgroundHandler } from '../platform/lambda.js';
 import {
   emitDetectionLatency,
   emitMetric,

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { createDynamoDbStores } from '../../functions/adapters/dynamodb/index.js';
+import { jsonOrUndefined } from '../../functions/core/json.js';
 import { deliveryQueueBodySchema } from '../../functions/core/triggers/schemas.js';
 import type { LocalQueue } from '../queue/local-queue.js';
 import type { RunningSimulator } from '../simulator/index.js';
@@ -42,15 +43,7 @@ const describeDeadLetter = (message: {
   reason?: string | undefined;
 }) => {
   // Dead letters are delivery messages (retries exhausted) or, for older or unreadable ones, bus envelopes / raw text.
-  // Parsed here rather than with the handlers' helper: importing functions/platform would create the handlers' logger
-  // and metrics before the runtime has set their environment (metrics off, the chosen log level).
-  let body: unknown;
-  try {
-    body = JSON.parse(message.body);
-  } catch {
-    body = undefined;
-  }
-  const parsed = deliveryQueueBodySchema.safeParse(body);
+  const parsed = deliveryQueueBodySchema.safeParse(jsonOrUndefined(message.body));
   const detected = parsed.success
     ? 'detail' in parsed.data
       ? parsed.data.detail

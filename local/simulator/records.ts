@@ -3,6 +3,8 @@
  * Konnektive's record shapes: explicit nulls, money as 2-dp strings,
  * `items` as an object keyed by productId (or `[]` when empty), integer customer/campaign/transaction ids.
  */
+
+import { CONTACT_FIELDS as PERSON_FIELDS, SHIPPING_FIELDS } from '../../functions/core/records/serialize.js';
 import type { CatalogCampaign } from './catalog.js';
 import { SortedIndex } from './sorted-index.js';
 import { formatWall, formatWallDate, type Stamp } from './time.js';
@@ -23,28 +25,8 @@ export type TxnType = (typeof TXN_TYPES)[number];
 export const RESPONSE_TYPES = ['SUCCESS', 'HARD_DECLINE', 'SOFT_DECLINE'] as const;
 export type ResponseType = (typeof RESPONSE_TYPES)[number];
 
-export const CONTACT_FIELDS = [
-  'firstName',
-  'lastName',
-  'companyName',
-  'address1',
-  'address2',
-  'city',
-  'state',
-  'postalCode',
-  'country',
-  'emailAddress',
-  'phoneNumber',
-  'shipFirstName',
-  'shipLastName',
-  'shipCompanyName',
-  'shipAddress1',
-  'shipAddress2',
-  'shipCity',
-  'shipState',
-  'shipPostalCode',
-  'shipCountry',
-] as const;
+/** Contact, billing and shipping fields, named as Konnektive names them on orders and customers. */
+export const CONTACT_FIELDS = [...PERSON_FIELDS, ...SHIPPING_FIELDS] as const;
 export type ContactField = (typeof CONTACT_FIELDS)[number];
 export type Contact = Record<ContactField, string | null>;
 

@@ -27,6 +27,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { EVENT_SOURCE } from '../../functions/adapters/eventbridge/event-bridge-publisher.js';
+import { jsonOrUndefined } from '../../functions/core/json.js';
 import type { DetectedEvent } from '../../functions/core/model.js';
 import type { ArchiveQuery, EventArchive } from '../../functions/core/operations/replay.js';
 import { busEnvelopeSchema } from '../../functions/core/triggers/schemas.js';
@@ -185,7 +186,7 @@ async function* replayArchive(
       );
       const batch: DetectedEvent[] = [];
       for (const message of Messages) {
-        const envelope = busEnvelopeSchema.safeParse(parseJson(message.Body ?? ''));
+        const envelope = busEnvelopeSchema.safeParse(jsonOrUndefined(message.Body ?? ''));
         if (envelope.success) batch.push(envelope.data.detail);
       }
       if (batch.length > 0) yield batch;
@@ -231,11 +232,3 @@ async function* replayArchive(
     }
   }
 }
-
-const parseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};

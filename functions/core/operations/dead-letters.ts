@@ -5,6 +5,7 @@
  * {@link OpsQueue}; docs/delivery.md says what a redriven delivery message does.
  */
 import * as z from 'zod';
+import { jsonOrUndefined } from '../json.js';
 import type { Clock } from '../ports.js';
 import { deliveryMessageSchema, deliveryQueueBodySchema, pollRequestSchema } from '../triggers/schemas.js';
 
@@ -61,14 +62,6 @@ export const deadLetterReportSchema = z.object({
 });
 export type DeadLetterReport = z.output<typeof deadLetterReportSchema>;
 export const deadLetterReportsSchema = z.object({ queues: z.array(deadLetterReportSchema) });
-
-const jsonOrUndefined = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
 
 const eventDetectedSchema = z.looseObject({ 'detail-type': z.string(), source: z.string() });
 

@@ -1,25 +1,10 @@
 import { defineSearch, type PlainInputField } from 'zapier-platform-core';
 import { customerRecordOutputFields, customerRecordSample } from '../fields/records.js';
-import { searchPerform } from './search.js';
+import { contactSearchFields, searchPerform } from './search.js';
 
 const AT_LEAST_ONE = 'Fill in at least one of Email Address and Phone Number; a match must have both.';
 
-const inputFields: PlainInputField[] = [
-  {
-    key: 'emailAddress',
-    label: 'Email Address',
-    type: 'string',
-    required: false,
-    helpText: `The customer's email address, matched exactly. ${AT_LEAST_ONE}`,
-  },
-  {
-    key: 'phoneNumber',
-    label: 'Phone Number',
-    type: 'string',
-    required: false,
-    helpText: `The customer's phone number as stored in Konnektive. ${AT_LEAST_ONE}`,
-  },
-];
+const inputFields: PlainInputField[] = contactSearchFields(AT_LEAST_ONE);
 
 export default defineSearch({
   key: 'find_customer',

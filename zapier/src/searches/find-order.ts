@@ -1,7 +1,7 @@
 import { defineSearch, type PlainInputField } from 'zapier-platform-core';
 import { ORDER_ID_FORMAT } from '../fields/order.js';
 import { orderRecordOutputFields, orderRecordSample } from '../fields/records.js';
-import { searchPerform } from './search.js';
+import { contactSearchFields, searchPerform } from './search.js';
 
 const AT_LEAST_ONE =
   'Fill in at least one of Order ID, Email Address and Phone Number; a match must have all of them.';
@@ -14,20 +14,7 @@ const inputFields: PlainInputField[] = [
     required: false,
     helpText: `${ORDER_ID_FORMAT.charAt(0).toUpperCase()}${ORDER_ID_FORMAT.slice(1)}. ${AT_LEAST_ONE}`,
   },
-  {
-    key: 'emailAddress',
-    label: 'Email Address',
-    type: 'string',
-    required: false,
-    helpText: `The customer's email address, matched exactly. ${AT_LEAST_ONE}`,
-  },
-  {
-    key: 'phoneNumber',
-    label: 'Phone Number',
-    type: 'string',
-    required: false,
-    helpText: `The customer's phone number as stored in Konnektive. ${AT_LEAST_ONE}`,
-  },
+  ...contactSearchFields(AT_LEAST_ONE),
 ];
 
 export default defineSearch({

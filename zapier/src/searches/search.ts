@@ -13,6 +13,24 @@ export interface SearchSpec {
   plural: string;
 }
 
+/** The email and phone inputs both searches take; `atLeastOne` says which inputs may stand alone. */
+export const contactSearchFields = (atLeastOne: string): PlainInputField[] => [
+  {
+    key: 'emailAddress',
+    label: 'Email Address',
+    type: 'string',
+    required: false,
+    helpText: `The customer's email address, matched exactly. ${atLeastOne}`,
+  },
+  {
+    key: 'phoneNumber',
+    label: 'Phone Number',
+    type: 'string',
+    required: false,
+    helpText: `The customer's phone number as stored in Konnektive. ${atLeastOne}`,
+  },
+];
+
 /** "A, B or C" from the fields' labels. */
 const alternatives = (fields: readonly PlainInputField[]): string => {
   const labels = fields.map((field) => field.label ?? field.key);
