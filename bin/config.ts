@@ -106,6 +106,7 @@ export const toDeploymentConfig = (stage: string, settings: ParsedStageSettings)
     konnektiveApiUrl: rest.konnektiveApiUrl,
     hookUrlAllowlist: rest.hookUrlAllowlist,
     logLevel: rest.logLevel,
+    traceCalls: rest.traceCalls,
     logRetention: logRetentionDays as RetentionDays,
     ...(rest.customDomain ? { customDomain: rest.customDomain } : {}),
   };

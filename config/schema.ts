@@ -95,6 +95,13 @@ export const stageSettingsSchema = z
       .min(1)
       .default([...DEFAULT_HOOK_URL_ALLOWLIST]),
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
+    /**
+     * X-Ray subsegments for every call a function makes (Konnektive, hook URLs, AWS), through the Powertools tracer.
+     * Off: the tracer and the X-Ray SDK are not even bundled, and Lambda still records each invocation's own
+     * segments (active tracing). On: about 10–16 ms more module init per function and async-hook work on every
+     * await (docs/architecture.md, "Cold start").
+     */
+    traceCalls: z.boolean().default(false),
     logRetentionDays: z
       .number()
       .int()

@@ -30,6 +30,8 @@ export interface DeploymentConfig {
   readonly konnektiveApiUrl: string;
   readonly hookUrlAllowlist: readonly string[];
   readonly logLevel: PowertoolsLogLevel;
+  /** X-Ray subsegments for every call (the Powertools tracer, bundled only when on). */
+  readonly traceCalls: boolean;
   readonly logRetention: logs.RetentionDays;
   /** A stable host name for the API. */
   readonly customDomain?: CustomDomain;
@@ -74,6 +76,7 @@ export const createKonnektiveZapierStacks = (
     konnektiveApiUrl: config.konnektiveApiUrl,
     hookUrlAllowlist: config.hookUrlAllowlist,
     logLevel: config.logLevel,
+    traceCalls: config.traceCalls,
     logRetention: config.logRetention,
     ...(options.entriesDir ? { entriesDir: options.entriesDir } : {}),
   });

@@ -65,6 +65,8 @@ export interface ServiceStackProps extends StackProps {
   readonly customDomainName?: string;
   /** @default 'INFO' */
   readonly logLevel?: PowertoolsLogLevel;
+  /** X-Ray subsegments for every call a function makes. @default false */
+  readonly traceCalls?: boolean;
   /** Retention of function, access and flow logs. @default one month */
   readonly logRetention?: logs.RetentionDays;
   /** Default API throttling. @default see ActionApi */
@@ -113,6 +115,7 @@ export class ServiceStack extends Stack {
         serviceName: SERVICE_NAME,
         metricsNamespace: METRICS_NAMESPACE,
         ...(props.logLevel ? { logLevel: props.logLevel } : {}),
+        ...(props.traceCalls === undefined ? {} : { traceCalls: props.traceCalls }),
       },
       logRetention,
     };

@@ -95,7 +95,7 @@ const FULL = {
   'cadence-seconds': '180',
   'soak-events': '3000',
   actions: '300',
-  'init-runs': '5',
+  'init-runs': '9',
   backlogs: '5000,20000',
   'backlog-hours': '4',
   variants: CONTRACT_PRESET_NAMES.join(','),

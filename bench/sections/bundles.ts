@@ -3,7 +3,10 @@
  * handler is bundled exactly as deployment does (lib/bundling.ts: ESM, minified, source map, AWS SDK and Smithy
  * external) into a temporary directory whose `node_modules` links to the project's, so the external SDK imports
  * resolve as they do against the Lambda runtime's SDK. Init = the time `await import(bundle)` takes in a fresh
- * `node --enable-source-maps` (the functions' NODE_OPTIONS) with the function's environment; median of N processes.
+ * `node` with the function's environment (no NODE_OPTIONS: the functions run without `--enable-source-maps`, their
+ * logger maps stacks when it writes an error); median of N processes.
+ * Rows are the bundles as a stage deploys them by default; the same bundles built for a stage with `traceCalls` on
+ * are measured in the same loop and summarised in a note.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
@@ -14,7 +17,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { TABLES } from '../../functions/adapters/dynamodb/tables.js';
 import { HANDLER_NAMES } from '../../functions/handlers/catalog.js';
-import { LAMBDA_BUNDLE, MAX_BUNDLE_BYTES } from '../../lib/bundling.js';
+import { DEFAULT_TRACE_CALLS, lambdaBuildOptions, MAX_BUNDLE_BYTES } from '../../lib/bundling.js';
 import type { Section, SectionOutput } from '../lib/context.js';
 import { type Row, targetRow } from '../lib/report.js';
 import { bytes, median, ms } from '../lib/stats.js';
@@ -23,7 +26,7 @@ const run = promisify(execFile);
 const MAX_INIT_MS = 150;
 
 /** What a deployed function's environment holds (every variable any handler reads; fake values). */
-const lambdaEnvironment = (name: string): Record<string, string> => ({
+const lambdaEnvironment = (name: string, traceCalls: boolean): Record<string, string> => ({
   PATH: process.env.PATH ?? '/usr/bin:/bin',
   AWS_REGION: 'us-east-1',
   AWS_DEFAULT_REGION: 'us-east-1',
@@ -36,6 +39,7 @@ const lambdaEnvironment = (name: string): Record<string, string> => ({
   POWERTOOLS_METRICS_NAMESPACE: 'KonnektiveZapier',
   POWERTOOLS_LOG_LEVEL: 'INFO',
   POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+  POWERTOOLS_TRACE_ENABLED: String(traceCalls),
   POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
   ...Object.fromEntries(Object.values(TABLES).map((table) => [table.envVar, `bench-${table.id}`])),
   KMS_KEY_ID: 'arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000000',
@@ -92,24 +96,19 @@ export const bundlesSection: Section = {
     context.progress(`§5 bundling ${HANDLER_NAMES.length} handlers`);
     const built = await Promise.all(
       HANDLER_NAMES.map(async (name) => {
+        const entry = join(repoRoot, 'functions/lambda', `${name}.ts`);
         const outfile = join(dir, `${name}.mjs`);
-        await build({
-          entryPoints: [join(repoRoot, 'functions/lambda', `${name}.ts`)],
+        const tracedOutfile = join(dir, `${name}.traced.mjs`);
+        await build({ ...lambdaBuildOptions(entry, outfile, DEFAULT_TRACE_CALLS), write: true });
+        // The same function from a stage with `traceCalls` on (the other choice), measured alongside.
+        await build({ ...lambdaBuildOptions(entry, tracedOutfile, !DEFAULT_TRACE_CALLS), write: true });
+        return {
+          name,
           outfile,
-          bundle: true,
-          write: true,
-          logLevel: 'silent',
-          platform: LAMBDA_BUNDLE.platform,
-          target: LAMBDA_BUNDLE.target,
-          format: LAMBDA_BUNDLE.format,
-          mainFields: [...LAMBDA_BUNDLE.mainFields],
-          minify: LAMBDA_BUNDLE.minify,
-          sourcemap: LAMBDA_BUNDLE.sourceMap,
-          sourcesContent: LAMBDA_BUNDLE.sourcesContent,
-          external: [...LAMBDA_BUNDLE.external],
-          banner: { js: LAMBDA_BUNDLE.banner },
-        });
-        return { name, outfile, bytes: statSync(outfile).size };
+          tracedOutfile,
+          bytes: statSync(outfile).size,
+          tracedBytes: statSync(tracedOutfile).size,
+        };
       }),
     );
 
@@ -119,16 +118,18 @@ export const bundlesSection: Section = {
     let largest = built[0];
     let slowest: { name: string; importMs: number } | undefined;
     const ratios: number[] = [];
+    const tracedDeltas: number[] = [];
     for (const bundle of built) {
       context.progress(`§5 init ${bundle.name} ×${config.initRuns}`);
       const importMs: number[] = [];
+      const tracedImportMs: number[] = [];
       const sinceStartMs: number[] = [];
       const baselineMs: number[] = [];
       let sdk: string[] = [];
-      const node = async (args: string[]) => {
+      const node = async (args: string[], traceCalls = DEFAULT_TRACE_CALLS) => {
         try {
           const { stdout } = await run(process.execPath, args, {
-            env: lambdaEnvironment(bundle.name),
+            env: lambdaEnvironment(bundle.name, traceCalls),
             cwd: dir,
             timeout: 30_000,
           });
@@ -143,7 +144,6 @@ export const bundlesSection: Section = {
       // The function and its baseline alternate, so both see the same load on the machine.
       for (let i = 0; i < config.initRuns; i++) {
         const timing = await node([
-          '--enable-source-maps',
           '--input-type=module',
           '-e',
           INIT_SCRIPT,
@@ -154,11 +154,20 @@ export const bundlesSection: Section = {
         sdk = timing.sdk;
         const baseline = await node(['--input-type=module', '-e', BASELINE_SCRIPT, dir, JSON.stringify(sdk)]);
         baselineMs.push(baseline.importMs);
+        const traced = await node(
+          ['--input-type=module', '-e', INIT_SCRIPT, pathToFileURL(bundle.tracedOutfile).href],
+          !DEFAULT_TRACE_CALLS,
+        );
+        tracedImportMs.push(traced.importMs);
       }
       const init = median(importMs);
       const baseline = median(baselineMs);
+      tracedDeltas.push(median(tracedImportMs) - init);
       handlers[bundle.name] = {
         bytes: bundle.bytes,
+        tracedBytes: bundle.tracedBytes,
+        tracedImportMs,
+        medianTracedImportMs: median(tracedImportMs),
         importMs,
         sinceStartMs,
         medianImportMs: init,
@@ -189,6 +198,7 @@ export const bundlesSection: Section = {
       notes: [
         `${nodeVersion.trim()}, median of ${config.initRuns} fresh processes each; largest ${largest?.name} ${bytes(largest?.bytes ?? 0)}, slowest init ${slowest?.name} ${ms(slowest?.importMs ?? 0, 0)}.`,
         `"SDK alone" = a fresh process (same environment, alternating with the function's) that only requires the SDK packages the function loaded at init (${[...new Set(Object.values(handlers).flatMap((entry) => (entry as { sdk: string[] }).sdk))].length} packages in all); init ÷ SDK alone: ${Math.min(...ratios).toFixed(1)}–${Math.max(...ratios).toFixed(1)}× (the share of init the function adds to the SDK it needs; judge figures from another machine by this ratio).`,
+        `As deployed by default (traceCalls ${DEFAULT_TRACE_CALLS ? 'on' : 'off'}): the rows above. The same bundles with traceCalls ${DEFAULT_TRACE_CALLS ? 'off' : 'on'} (measured alternately in the same processes' loop): init ${DEFAULT_TRACE_CALLS ? '' : '+'}${ms(median(tracedDeltas), 0)} median over functions (${ms(Math.min(...tracedDeltas), 0)} to ${ms(Math.max(...tracedDeltas), 0)}), bundles ${bytes(Math.min(...built.map((b) => b.tracedBytes)))}–${bytes(Math.max(...built.map((b) => b.tracedBytes)))}.`,
         `Process start → handler module ready (Node bootstrap included) median over handlers: ${ms(median(startup), 0)}. Lambda runs arm64 at 512 MB; these figures are from this x86 machine.`,
       ],
       details,

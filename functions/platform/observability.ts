@@ -8,6 +8,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
 import type { DetectedEvent } from '../core/model.js';
 import { loadConfig, powertoolsConfig } from './config.js';
+import { mapBundleStack, withMappedStack } from './source-maps.js';
 import { METRICS, type MetricDimensions, type MetricName } from './telemetry.js';
 
 /** As the stack sets them (POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE), read once per process. */
@@ -24,12 +25,22 @@ const BEARER = /Bearer\s+[A-Za-z0-9._~+/=-]+/gi;
 
 export const REDACTED = '[REDACTED]';
 
-/** JSON replacer used by the logger: masks sensitive keys and card-like or bearer-like strings. */
+/** Keys under which a log item may carry a place in the code as text (a stack logged by hand, say). */
+const CODE_PLACE_KEY = new Set(['stack', 'location']);
+
+/**
+ * JSON replacer used by the logger: masks sensitive keys and card-like or bearer-like strings, and maps an error's
+ * stack and location from the bundle to the sources (source-maps.ts).
+ */
 export const redactReplacer = (key: string, value: unknown): unknown => {
   if (key && SENSITIVE_KEY.test(key) && value !== null && value !== undefined && value !== '')
     return REDACTED;
-  if (typeof value === 'string')
-    return value.replace(BEARER, `Bearer ${REDACTED}`).replace(CARD_NUMBER, REDACTED);
+  if (typeof value === 'string') {
+    const text = CODE_PLACE_KEY.has(key) ? mapBundleStack(value) : value;
+    return text.replace(BEARER, `Bearer ${REDACTED}`).replace(CARD_NUMBER, REDACTED);
+  }
+  // Before Powertools formats it: its location and stack are then read from the mapped stack.
+  if (value instanceof Error) return withMappedStack(value);
   return value;
 };
 
@@ -40,8 +51,8 @@ type Env = Record<string, string | undefined>;
 
 /**
  * Whether this process traces invocations, decided as the Powertools tracer decides: in Lambda (`AWS_EXECUTION_ENV`
- * set, not Amplify's mock, not SAM local) unless `POWERTOOLS_TRACE_ENABLED` is `false`. The stack turns on active
- * tracing; the local runtime sets `POWERTOOLS_TRACE_ENABLED=false`.
+ * set, not Amplify's mock, not SAM local) unless `POWERTOOLS_TRACE_ENABLED` is `false`. The stack sets that variable
+ * from the stage's `traceCalls` (off by default); the local runtime sets it to `false`.
  */
 export const tracingEnabled = (env: Env = process.env): boolean =>
   env.POWERTOOLS_TRACE_ENABLED?.toLowerCase() !== 'false' &&
@@ -51,9 +62,14 @@ export const tracingEnabled = (env: Env = process.env): boolean =>
 
 /**
  * The tracer, loaded during module init where invocations are traced (a Lambda cold start pays for it then, not in
- * its first request), and never loaded elsewhere.
+ * its first request), and never loaded elsewhere. The first test is written against `process.env` on purpose: the
+ * Lambda bundles fix it at bundling time to the stage's `traceCalls` (lib/bundling.ts, `bundleDefines`), so a bundle
+ * built without call tracing leaves the tracer and the X-Ray SDK out altogether.
  */
-const tracing = tracingEnabled() ? (await import('./tracing.js')).createTracing(serviceName) : undefined;
+const tracing =
+  process.env.POWERTOOLS_TRACE_ENABLED !== 'false' && tracingEnabled()
+    ? (await import('./tracing.js')).createTracing(serviceName)
+    : undefined;
 
 /** Whether the X-Ray tracer was loaded in this process. */
 export const tracerLoaded = (): boolean => tracing !== undefined;

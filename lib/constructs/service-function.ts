@@ -10,7 +10,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { LAMBDA_BUNDLE } from '../bundling.js';
+import { bundleDefines, DEFAULT_TRACE_CALLS, LAMBDA_BUNDLE } from '../bundling.js';
 
 /** Powertools log levels (`POWERTOOLS_LOG_LEVEL`). */
 export type PowertoolsLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
@@ -23,6 +23,12 @@ export interface PowertoolsSettings {
   readonly metricsNamespace: string;
   /** `POWERTOOLS_LOG_LEVEL`. @default 'INFO' */
   readonly logLevel?: PowertoolsLogLevel;
+  /**
+   * X-Ray subsegments for every call a function makes (the Powertools tracer: Konnektive, hooks, AWS), bundled and
+   * loaded at init only when on. Lambda's own segments (active tracing) are recorded either way.
+   * @default false (lib/bundling.ts, DEFAULT_TRACE_CALLS)
+   */
+  readonly traceCalls?: boolean;
 }
 
 /**
@@ -53,6 +59,10 @@ export const DEFAULT_BUNDLING: nodejs.BundlingOptions = {
   sourcesContent: LAMBDA_BUNDLE.sourcesContent,
   externalModules: [...LAMBDA_BUNDLE.external],
   banner: LAMBDA_BUNDLE.banner,
+  // The CDK has no `alias` option; esbuild's CLI spells it `--alias:<module>=<path>`.
+  esbuildArgs: Object.fromEntries(
+    Object.entries(LAMBDA_BUNDLE.alias).map(([module, path]) => [`--alias:${module}`, path]),
+  ),
 };
 
 /**
@@ -78,6 +88,7 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
     const { powertools, logRetention, environment, bundling, ...functionProps } = props;
+    const traceCalls = powertools.traceCalls ?? DEFAULT_TRACE_CALLS;
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -113,7 +124,11 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
       ...functionProps,
       role: this.role,
       logGroup: this.logGroup,
-      bundling: { ...DEFAULT_BUNDLING, ...bundling },
+      bundling: {
+        ...DEFAULT_BUNDLING,
+        define: bundleDefines(traceCalls),
+        ...bundling,
+      },
       environment: {
         POWERTOOLS_SERVICE_NAME: powertools.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: powertools.metricsNamespace,
@@ -121,7 +136,7 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
         // Handlers carry customer PII and card data: never log whole events, never put responses into traces.
         POWERTOOLS_LOGGER_LOG_EVENT: 'false',
         POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
-        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_TRACE_ENABLED: String(traceCalls),
         ...environment,
       },
     });

@@ -51,6 +51,7 @@ describe('stage files', () => {
       konnektiveApiUrl: 'https://api.konnektive.com',
       hookUrlAllowlist: ['https://hooks.zapier.com/'],
       logLevel: 'INFO',
+      traceCalls: false,
       logRetention: RetentionDays.ONE_MONTH,
     });
   });

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -87,7 +89,8 @@ const POWERTOOLS_ENV = {
   POWERTOOLS_LOG_LEVEL: 'INFO',
   POWERTOOLS_LOGGER_LOG_EVENT: 'false',
   POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
-  NODE_OPTIONS: '--enable-source-maps',
+  // Call tracing is off unless the stage turns it on (config/schema.ts, traceCalls).
+  POWERTOOLS_TRACE_ENABLED: 'false',
 };
 
 interface FunctionProperties {
@@ -242,7 +245,7 @@ describe('ServiceFunction', () => {
       POWERTOOLS_LOG_LEVEL: 'WARN',
       POWERTOOLS_LOGGER_LOG_EVENT: 'false',
       POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
-      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_TRACE_ENABLED: 'false',
       EXTRA: 'yes',
     });
   });
@@ -294,4 +297,69 @@ describe('ServiceFunction', () => {
     expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(1000);
     expect(existsSync(join(assetDir, 'index.mjs.map'))).toBe(true);
   });
+
+  /** Bundles the observed-probe fixture as the stack would with `traceCalls`, and imports it as Lambda would. */
+  const bundledProbe = async (traceCalls: boolean) => {
+    const app = new App();
+    const stack = new Stack(app, 'Traced');
+    const fn = new ServiceFunction(stack, 'Probe', {
+      entry: fileURLToPath(new URL('./fixtures/bundling/observed-probe.ts', import.meta.url)),
+      powertools: { serviceName: 'svc', metricsNamespace: 'Ns', traceCalls },
+    });
+    const template = Template.fromStack(stack);
+    const properties = resourceOf(template, logicalIdOf(fn.function))
+      .Properties as unknown as FunctionProperties;
+    const code = (properties as unknown as { Code: { S3Key: string } }).Code;
+    const assetDir = join(app.synth().directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+    const bundlePath = join(assetDir, 'index.mjs');
+    // In a fresh process with the function's environment, in Lambda (where Powertools would trace).
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const { handler } = await import(process.argv[1]); process.stdout.write(JSON.stringify(await handler({}, { functionName: 'probe', awsRequestId: 'r', getRemainingTimeInMillis: () => 1000 })));",
+        pathToFileURL(bundlePath).href,
+      ],
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+          AWS_REGION: 'us-east-1',
+          AWS_LAMBDA_FUNCTION_NAME: 'probe',
+          AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
+          // As Lambda's NODE_PATH points at the runtime's SDK: the externals resolve from the project's node_modules.
+          NODE_PATH: fileURLToPath(new URL('../../node_modules', import.meta.url)),
+          ...properties.Environment.Variables,
+          POWERTOOLS_LOG_LEVEL: 'SILENT',
+        },
+        timeout: 60_000,
+      },
+    );
+    return {
+      variables: properties.Environment.Variables,
+      bundle: readFileSync(bundlePath, 'utf8'),
+      result: JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { tracerLoaded?: boolean },
+    };
+  };
+
+  it('leaves the tracer and the X-Ray SDK out of the bundle unless the stage traces calls', async () => {
+    const off = await bundledProbe(false);
+    expect(off.variables.POWERTOOLS_TRACE_ENABLED).toBe('false');
+    expect(off.result).toEqual({ tracerLoaded: false });
+    expect(off.bundle).not.toContain('AWS_XRAY_DAEMON_ADDRESS');
+
+    const on = await bundledProbe(true);
+    expect(on.variables.POWERTOOLS_TRACE_ENABLED).toBe('true');
+    expect(on.result).toEqual({ tracerLoaded: true });
+    expect(on.bundle).toContain('AWS_XRAY_DAEMON_ADDRESS');
+    expect(on.bundle.length).toBeGreaterThan(off.bundle.length + 50 * 1024);
+  }, 120_000);
+
+  it('takes node:http through require, not an ESM import (whose facade loads undici at init)', async () => {
+    const { bundle } = await bundledProbe(true);
+    // The tracer patches node:http; the alias (lib/bundling.ts) turns its import into a require of the shim.
+    expect(bundle).not.toMatch(/from\s*["']node:http["']/);
+    expect(bundle).toMatch(/\("http"\)/);
+  }, 120_000);
 });

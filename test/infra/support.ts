@@ -34,6 +34,7 @@ export const TEST_CONFIG: DeploymentConfig = {
   konnektiveApiUrl: 'https://api.konnektive.example',
   hookUrlAllowlist: ['https://hooks.zapier.com/'],
   logLevel: 'INFO',
+  traceCalls: false,
   logRetention: RetentionDays.ONE_MONTH,
 };
 
