@@ -145,10 +145,37 @@ function floorToSecond(ms: number): number {
   return Math.floor(ms / SECOND_MS) * SECOND_MS;
 }
 
-/** Zone offset (wall − UTC) in ms at an instant, at one-second resolution. */
-function offsetAt(ms: number, timeZone: string): number {
+/** Zone offset (wall − UTC) in ms at an instant, at one-second resolution, from `Intl` (a few microseconds). */
+function exactOffsetAt(ms: number, timeZone: string): number {
   const floored = floorToSecond(ms);
   return wallMs(zonedParts(new Date(floored), timeZone)) - floored;
+}
+
+/**
+ * Offsets already read, per zone and UTC hour: the hour's offset when its first and last second agree (no real zone
+ * changes offset twice within an hour, so the offset then holds all through it), `null` for an hour with a
+ * transition in it (read exactly each time). A poll's records span a few days, so a zone needs a few hundred
+ * entries however many records it reads; bounded all the same, cleared when full.
+ */
+const hourOffsets = new Map<string, Map<number, number | null>>();
+const MAX_REMEMBERED_HOURS = 10_000;
+
+/** Zone offset (wall − UTC) in ms at an instant, at one-second resolution. */
+function offsetAt(ms: number, timeZone: string): number {
+  const hour = Math.floor(ms / HOUR_MS);
+  let byHour = hourOffsets.get(timeZone);
+  if (byHour === undefined) {
+    byHour = new Map();
+    hourOffsets.set(timeZone, byHour);
+  }
+  let known = byHour.get(hour);
+  if (known === undefined) {
+    const first = exactOffsetAt(hour * HOUR_MS, timeZone);
+    known = exactOffsetAt((hour + 1) * HOUR_MS - SECOND_MS, timeZone) === first ? first : null;
+    if (byHour.size >= MAX_REMEMBERED_HOURS) byHour.clear();
+    byHour.set(hour, known);
+  }
+  return known ?? exactOffsetAt(ms, timeZone);
 }
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
@@ -234,36 +261,6 @@ export function isKonnektiveDateTime(text: string): boolean {
  * naming the value when the text is not such a wall time, or the zone is unknown.
  */
 export function parseKonnektiveDateTime(text: string, zone: string): ParsedWallTime {
-  const key = typeof text === 'string' ? `${zone}\u0000${text}` : undefined;
-  const known = key === undefined ? undefined : parsedWallTimes.get(key);
-  if (known !== undefined) {
-    // Fresh Dates each time: callers own what they get.
-    const alternatives = known.alternatives.map((ms) => new Date(ms));
-    return { instant: new Date(known.instant), alternatives, kind: known.kind };
-  }
-  const parsed = resolveWallTime(text, zone);
-  if (key !== undefined) {
-    if (parsedWallTimes.size >= MAX_REMEMBERED_WALL_TIMES) parsedWallTimes.clear();
-    parsedWallTimes.set(key, {
-      instant: parsed.instant.getTime(),
-      alternatives: parsed.alternatives.map((date) => date.getTime()),
-      kind: parsed.kind,
-    });
-  }
-  return parsed;
-}
-
-/**
- * Wall times already read, per zone: a poll reads each record's dates several times (window filter, ordering,
- * classification, the payload), and each reading costs a handful of `Intl` calls. Bounded; cleared when full.
- */
-const parsedWallTimes = new Map<
-  string,
-  { instant: number; alternatives: number[]; kind: ParsedWallTime['kind'] }
->();
-const MAX_REMEMBERED_WALL_TIMES = 20_000;
-
-function resolveWallTime(text: string, zone: string): ParsedWallTime {
   const parsed = typeof text === 'string' ? parseWallText(text.trim()) : undefined;
   if (parsed === undefined) {
     throw new RangeError(`"${String(text)}" is not a Konnektive date-time (YYYY-MM-DD HH:MM:SS)`);
@@ -299,17 +296,8 @@ function resolveWallTime(text: string, zone: string): ParsedWallTime {
  * moves forward by the gap, so its printed wall time is the real one). Throws the parser's `RangeError`.
  */
 export function konnektiveDateTimeToIso(text: string, zone: string): string {
-  const key = `${zone}\u0000${text}`;
-  const known = isoWallTimes.get(key);
-  if (known !== undefined) return known;
-  const iso = formatIsoWithOffset(parseKonnektiveDateTime(text, zone).instant, zone);
-  if (isoWallTimes.size >= MAX_REMEMBERED_WALL_TIMES) isoWallTimes.clear();
-  isoWallTimes.set(key, iso);
-  return iso;
+  return formatIsoWithOffset(parseKonnektiveDateTime(text, zone).instant, zone);
 }
-
-/** Wall times already printed as ISO-8601 (each record's dates go into every payload built from it). */
-const isoWallTimes = new Map<string, string>();
 
 /**
  * Splits an inclusive UTC range into per-local-day Konnektive windows, in instant order.
