@@ -60,7 +60,8 @@ const pollRecord = async (deps: PollDeps, settings: PollSettings, record: SQSRec
   }
   try {
     const result = await pollStream(
-      deps,
+      // Each event's detection latency as it is published (Powertools flushes a metric every 100 values).
+      { ...deps, onPublished: emitDetectionLatency },
       {
         connectionId,
         stream,
@@ -81,7 +82,6 @@ const pollRecord = async (deps: PollDeps, settings: PollSettings, record: SQSRec
       published += count;
     }
     if (published > 0) emitMetric('EventsPublished', published);
-    for (const event of result.detected) emitDetectionLatency(event);
     emitMetric('KonnektiveCallsPerPoll', result.calls);
     for (const change of result.strategyChanges) {
       // A first choice is news only in the log; a move on evidence, a re-check or a probe is worth a look.

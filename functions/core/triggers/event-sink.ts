@@ -24,11 +24,19 @@ import type { SettledEvents } from './settled-events.js';
 
 export type StreamRecord = OrderRecord | TransactionRecord;
 
+/** The record and detection times of a published event: what its detection latency is made of. */
+export type PublishedTimes = Pick<DetectedEvent, 'occurredAt' | 'detectedAt'>;
+
 export interface EventSinkDeps {
   ledger: EventLedger;
   publisher: EventPublisher;
   clock: Clock;
   settled?: SettledEvents | undefined;
+  /**
+   * Told of each event once it is published (the poll function emits its detection latency). Nothing per event is
+   * kept here, so a catch-up of any length holds no more than the page in hand.
+   */
+  onPublished?: ((event: PublishedTimes) => void) | undefined;
 }
 
 export interface EventSinkContext {
@@ -49,8 +57,6 @@ export type FreshnessGate = (candidates: DetectedEvent[]) => Promise<Set<string>
 
 export class EventSink {
   readonly published: Partial<Record<EventType, number>> = {};
-  /** The record and detection times of every event published by this sink. */
-  readonly detected: Array<Pick<DetectedEvent, 'occurredAt' | 'detectedAt'>> = [];
   readonly rejected: Array<{ id: string | undefined; issue: string }> = [];
   /** Events published since the last checkpoint, so overlapping reads in one invocation don't re-publish. */
   private readonly sinceCheckpoint = new Set<string>();
@@ -128,7 +134,7 @@ export class EventSink {
     for (const event of fresh) {
       this.sinceCheckpoint.add(event.eventId);
       this.published[event.type] = (this.published[event.type] ?? 0) + 1;
-      this.detected.push({ occurredAt: event.occurredAt, detectedAt: event.detectedAt });
+      this.deps.onPublished?.({ occurredAt: event.occurredAt, detectedAt: event.detectedAt });
     }
     return fresh;
   }

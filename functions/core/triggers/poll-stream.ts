@@ -12,7 +12,7 @@
 
 import type { KonnektiveGateway } from '../konnektive.js';
 import { type CredentialReader, withStoredCredentials } from '../konnektive-access.js';
-import type { Cursor, DetectedEvent, Stream } from '../model.js';
+import type { Cursor, Stream } from '../model.js';
 import type {
   Clock,
   ConnectionStore,
@@ -22,7 +22,7 @@ import type {
   EventPublisher,
 } from '../ports.js';
 import type { StreamProgress, StreamStrategy } from './cursor-state.js';
-import { EventSink } from './event-sink.js';
+import { EventSink, type EventSinkDeps } from './event-sink.js';
 import type { ReadTimeouts } from './read-timeouts.js';
 import { type ReconcileSettings, reconcileDue, reconcileOrders, seenBeforeGate } from './reconcile.js';
 import { DEFAULT_POLL_SETTINGS } from './settings.js';
@@ -49,6 +49,8 @@ export interface PollDeps {
   readTimeouts?: ReadTimeouts | undefined;
   /** Waits `ms` (for a dead poller's lease to run out); default: timers. */
   wait?: (ms: number) => Promise<void>;
+  /** Told of each event as it is published, with its record and detection times (the detection latency). */
+  onPublished?: EventSinkDeps['onPublished'];
 }
 
 export interface PollSettings extends WindowSettings {
@@ -120,8 +122,6 @@ export interface PollResult {
   windows: number;
   /** Events published, by type. */
   published: Record<string, number>;
-  /** The record and detection times of the events this poll published (for the detection latency). */
-  detected: Array<Pick<DetectedEvent, 'occurredAt' | 'detectedAt'>>;
   /** Records Konnektive sent that failed our schema (schema drift): logged by id and counted, never silently skipped. */
   rejected: Array<{ id: string | undefined; issue: string }>;
   /** Konnektive pages requested by this poll (reconciliation included). */
@@ -163,7 +163,6 @@ export const pollStream = async (
     status: 'skipped',
     windows: 0,
     published: {},
-    detected: [],
     rejected: [],
     calls: 0,
     strategyChanges: [],
@@ -362,7 +361,6 @@ export const pollStream = async (
         }
 
         result.published = { ...sink.published };
-        result.detected = sink.detected;
         result.rejected = sink.rejected;
         result.strategy = strategy;
         result.hwm = cursor.hwm;

@@ -308,6 +308,15 @@ export class StreamReader {
    * `seen`; older ones are the last poll's figure for what lay at or below the hwm (the count check vouched for it)
    * plus what was seen above the hwm. Buckets nobody counted are left out (`from` starts after them).
    */
+  /**
+   * Where the next poll's overlap counts start (`bucketsAfter`). Records read below it are never counted, so a window
+   * read keeps only the records at or above it (`seen`): a catch-up of any length holds the overlap's ids, not the
+   * backlog's.
+   */
+  private countedFrom(plan: WindowPlan): number {
+    return floorToBucket(plan.end.getTime() - this.ctx.overlapMs, this.ctx.bucketMs);
+  }
+
   private bucketsAfter(
     plan: WindowPlan,
     hwmMs: number,
@@ -317,7 +326,7 @@ export class StreamReader {
   ): StreamProgress['buckets'] {
     const endMs = plan.end.getTime();
     const { bucketMs } = this.ctx;
-    const from = floorToBucket(endMs - this.ctx.overlapMs, bucketMs);
+    const from = this.countedFrom(plan);
     const priorFrom = prior.buckets === undefined ? Number.POSITIVE_INFINITY : prior.buckets.from * SECOND_MS;
     const knownFrom = freshFrom <= from ? from : Math.max(from, Math.min(priorFrom, freshFrom));
     const counts: Record<string, number> = {};
@@ -345,6 +354,7 @@ export class StreamReader {
     const endMs = plan.end.getTime();
     const { sink, budget } = this.ctx;
     const seen = new Map<string, number>();
+    const countFrom = this.countedFrom(plan);
     let aboveHwm = 0;
     let aboveEnd = 0;
     /** Orders above the hwm created at or before it: each may have moved up from below it (an update). */
@@ -413,7 +423,7 @@ export class StreamReader {
         for (const record of page.records) {
           const at = this.instantOf(record[this.field]);
           if (at === undefined) continue;
-          seen.set(recordIdOf(this.ctx.stream, record), at);
+          if (at >= countFrom) seen.set(recordIdOf(this.ctx.stream, record), at);
           if (this.field === 'dateUpdated' && at > hwmMs) {
             const created = this.instantOf(record.dateCreated);
             if (created !== undefined && created <= hwmMs) moved += 1;
@@ -450,6 +460,7 @@ export class StreamReader {
     const endMs = plan.end.getTime();
     const { sink, budget, pageSize } = this.ctx;
     const seen = new Map<string, number>();
+    const countFrom = this.countedFrom(plan);
     let aboveEnd = 0;
     let pageNo = plan.page;
     let lastTotal = plan.total;
@@ -489,7 +500,7 @@ export class StreamReader {
         }
         for (const record of page.records) {
           const at = this.instantOf(record[this.field]);
-          if (at !== undefined) seen.set(recordIdOf(this.ctx.stream, record), at);
+          if (at !== undefined && at >= countFrom) seen.set(recordIdOf(this.ctx.stream, record), at);
         }
         // Records that left the list before our position shifted the rest up: step back over them.
         if (lastTotal !== undefined && total < lastTotal && restarts < 3 && pageNo > 1) {

@@ -31,7 +31,12 @@ export const SETTINGS: PollSettings = {
 const cipher = new FakeCredentialCipher();
 
 export const pollFixture = async (
-  options: { timeZone?: string; contract?: ContractFindings; settled?: SettledEvents } = {},
+  options: {
+    timeZone?: string;
+    contract?: ContractFindings;
+    settled?: SettledEvents;
+    onPublished?: (event: { occurredAt: string; detectedAt: string }) => void;
+  } = {},
 ) => {
   const timeZone = options.timeZone ?? 'UTC';
   const clock = new FakeClock(T0);
@@ -63,6 +68,7 @@ export const pollFixture = async (
     clock,
     cipher,
     settled: options.settled,
+    onPublished: options.onPublished,
   };
   let run = 0;
   const poll = (
