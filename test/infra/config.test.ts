@@ -96,6 +96,7 @@ describe('stage files', () => {
     [{ ...AGNOSTIC, hookUrlAllowlist: [] }, /hookUrlAllowlist/],
     [{ ...AGNOSTIC, alarms: { page: { emails: ['nope'] }, ticket: {} } }, /alarms\.page\.emails\.0/],
     [{ ...AGNOSTIC, logLevel: 'LOUD' }, /logLevel/],
+    [{ ...AGNOSTIC, traceCalls: 'yes' }, /traceCalls/],
     [{ ...AGNOSTIC, logRetentionDays: 42 }, /logRetentionDays/],
     [{ ...AGNOSTIC, egress: { mode: 'nat-box' } }, /egress\.mode/],
     [

@@ -213,6 +213,19 @@ describe('the 18 functions', () => {
     );
   });
 
+  it("turns call tracing on in every function when the stage's traceCalls is on", () => {
+    const traced = synthesize({ traceCalls: true }, { bundle: false });
+    for (const name of EXPECTED_HANDLERS) {
+      const fn = traced.service.functions[name].function;
+      const properties = resourceOf(traced.serviceTemplate, logicalIdOf(fn))
+        .Properties as unknown as FunctionProperties;
+      expect(properties.Environment.Variables.POWERTOOLS_TRACE_ENABLED).toBe('true');
+    }
+    for (const name of EXPECTED_HANDLERS) {
+      expect(propertiesOf(name).Environment.Variables.POWERTOOLS_TRACE_ENABLED).toBe('false');
+    }
+  });
+
   it('bundles each handler as a minified ESM file with a source map and a require shim', () => {
     const assembly = synthesized.app.synth();
     const fn = synthesized.service.functions['get-me'];
