@@ -141,24 +141,18 @@ export const bundlesSection: Section = {
           );
         }
       };
-      // The function and its baseline alternate, so both see the same load on the machine.
+      /** Imports one of the function's bundles in a fresh process with that bundle's environment. */
+      const importBundle = (outfile: string, traceCalls: boolean) =>
+        node(['--input-type=module', '-e', INIT_SCRIPT, pathToFileURL(outfile).href], traceCalls);
+      // The function, its baseline and its traced build alternate, so all see the same load on the machine.
       for (let i = 0; i < config.initRuns; i++) {
-        const timing = await node([
-          '--input-type=module',
-          '-e',
-          INIT_SCRIPT,
-          pathToFileURL(bundle.outfile).href,
-        ]);
+        const timing = await importBundle(bundle.outfile, DEFAULT_TRACE_CALLS);
         importMs.push(timing.importMs);
         sinceStartMs.push(timing.sinceStartMs);
         sdk = timing.sdk;
         const baseline = await node(['--input-type=module', '-e', BASELINE_SCRIPT, dir, JSON.stringify(sdk)]);
         baselineMs.push(baseline.importMs);
-        const traced = await node(
-          ['--input-type=module', '-e', INIT_SCRIPT, pathToFileURL(bundle.tracedOutfile).href],
-          !DEFAULT_TRACE_CALLS,
-        );
-        tracedImportMs.push(traced.importMs);
+        tracedImportMs.push((await importBundle(bundle.tracedOutfile, !DEFAULT_TRACE_CALLS)).importMs);
       }
       const init = median(importMs);
       const baseline = median(baselineMs);
